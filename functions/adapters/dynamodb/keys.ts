@@ -1,0 +1,68 @@
+// Every key of the single table is built here and nowhere else. Pure: no SDK imports.
+// The README's access-pattern table lists what each key serves.
+
+/** Number of partitions the leaderboard and the aggregates of one contest are spread over. */
+export const SHARDS = 4;
+
+const pad = (n: number, width: number) => String(Math.max(0, Math.floor(n))).padStart(width, '0');
+
+/** Stable shard of a person in a contest (FNV-1a of the normalised phone). */
+export function shardOf(value: string, shards = SHARDS): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    h ^= value.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+export const keys = {
+  unit: (unitId: string) => ({ PK: 'UNITS', SK: `UNIT#${unitId}` }),
+  unitsPartition: () => ({ PK: 'UNITS', SKPrefix: 'UNIT#' }),
+
+  user: (userId: string) => ({ PK: 'USERS', SK: `USER#${userId}` }),
+  usersPartition: () => ({ PK: 'USERS', SKPrefix: 'USER#' }),
+
+  contest: (contestId: string) => ({ PK: 'CONTESTS', SK: `CONTEST#${contestId}` }),
+  contestsPartition: () => ({ PK: 'CONTESTS', SKPrefix: 'CONTEST#' }),
+
+  question: (contestId: string, questionId: string) => ({ PK: `CONTEST#${contestId}`, SK: `Q#${questionId}` }),
+  questionsOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'Q#' }),
+
+  /** One item per (contest, person): attempts used, best attempt, leaderboard entry. */
+  person: (contestId: string, phone: string) => ({ PK: `PERSON#${contestId}#${phone}`, SK: 'PERSON' }),
+
+  attempt: (attemptId: string) => ({ PK: `ATTEMPT#${attemptId}`, SK: 'ATTEMPT' }),
+
+  /** Sharded aggregate counters of a contest and of each unit in it. */
+  contestAggregate: (contestId: string, shard: number) => ({ PK: `CONTEST#${contestId}`, SK: `AGG#CONTEST#${shard}` }),
+  unitAggregate: (contestId: string, unitId: string, shard: number) => ({
+    PK: `CONTEST#${contestId}`,
+    SK: `AGG#UNIT#${unitId}#${shard}`,
+  }),
+  aggregatesOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'AGG#' }),
+
+  /** Final ranking, written once at close, in pages of rows. */
+  finalPage: (contestId: string, page: number) => ({ PK: `CONTEST#${contestId}`, SK: `FINAL#${pad(page, 6)}` }),
+  finalPagesOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'FINAL#' }),
+
+  /** Fixed-window rate-limit counter (expires through TTL). */
+  rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
+};
+
+/** GSI keys, named after the index that uses them. */
+export const indexKeys = {
+  leaderboard: {
+    pk: (contestId: string, shard: number) => `LB#${contestId}#${shard}`,
+    /**
+     * Ascending order = better rank: more correct answers, then shorter duration, then earlier submission.
+     * correct <= 999, duration < 10^10 ms, submittedAt an ISO string (sorts as time).
+     */
+    sk: (correctCount: number, durationMs: number, submittedAt: string) =>
+      `${pad(999 - correctCount, 3)}#${pad(durationMs, 10)}#${submittedAt}`,
+  },
+  openAttempts: {
+    pk: (contestId: string) => `OPEN#${contestId}`,
+    sk: (deadline: string, attemptId: string) => `${deadline}#${attemptId}`,
+  },
+};

@@ -1,0 +1,132 @@
+// HTTP adapter: API Gateway v2 event -> shared middy stack -> typed endpoint -> JSON response.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z, ZodType } from 'zod';
+import { BadJson, type DomainError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed } from '../../domain/errors.ts';
+import { staffFromEvent, type Staff } from '../auth/claims.ts';
+import { toErrorResponse } from './errors.ts';
+import { operations, type Operation, type Operations } from './operations.ts';
+import { routes, type RouteDef, type RouteKey } from './routes.ts';
+
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cuoc-thi' });
+
+/** JSON bodies are small (the largest is a question); anything bigger is refused before parsing. */
+export const JSON_BODY_LIMIT = 100 * 1024;
+/** Question files: well under Lambda's 6 MB invocation limit once base64-encoded by API Gateway. */
+export const FILE_BODY_LIMIT = 4 * 1024 * 1024;
+
+export type Result = APIGatewayProxyStructuredResultV2;
+
+export interface Request<B, P, Q> {
+  body: B;
+  params: P;
+  query: Q;
+  staff: Staff | undefined;
+  /** Undecoded body, for endpoints that take files. */
+  raw: Buffer;
+  headers: Record<string, string | undefined>;
+  event: APIGatewayProxyEventV2;
+}
+
+type Op<K extends RouteKey> = Operations[K];
+type In<K extends RouteKey, F extends string> = Op<K> extends { [P in F]: infer S extends ZodType } ? z.output<S> : undefined;
+
+export type RouteHandler<K extends RouteKey> = (
+  req: Request<In<K, 'body'>, In<K, 'params'>, In<K, 'query'>>,
+) => Promise<Result>;
+export type Handlers = { [K in RouteKey]?: RouteHandler<K> };
+
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): Result => ({
+  statusCode,
+  headers: { ...JSON_HEADERS, ...headers },
+  body: JSON.stringify(body),
+});
+
+export const noContent = (): Result => ({ statusCode: 204, headers: { 'Cache-Control': 'no-store' } });
+
+export const file = (body: Buffer | string, contentType: string, filename: string): Result => ({
+  statusCode: 200,
+  headers: {
+    'Content-Type': contentType,
+    'Content-Disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    'Cache-Control': 'no-store',
+  },
+  body: Buffer.isBuffer(body) ? body.toString('base64') : Buffer.from(body, 'utf8').toString('base64'),
+  isBase64Encoded: true,
+});
+
+export function validate<S extends ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, message: 'Unknown field' }));
+    }
+    return [{ field: base || '(body)', message: issue.message }];
+  });
+  throw new ValidationFailed(details);
+}
+
+function readBody(event: APIGatewayProxyEventV2, limit: number): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  // A cheap upper bound before decoding: base64 is 4/3 of the bytes.
+  const approx = event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
+  if (approx > limit) throw new PayloadTooLarge(limit);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) throw new BadJson('A JSON body is required');
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new BadJson();
+  }
+}
+
+const routesByKey = new Map<string, RouteDef>((routes as readonly RouteDef[]).map((r) => [`${r.method} ${r.path}`, r]));
+
+function authorize(route: RouteDef | undefined, staff: Staff | undefined): void {
+  if (!route?.roles) return;
+  if (!staff) throw new Unauthorized();
+  if (!staff.roles.some((r) => route.roles!.includes(r))) throw new Forbidden();
+}
+
+/** Maps any error to the contract's envelope; 5xx say nothing of internals but are logged in full. */
+const errorEnvelope = (): middy.MiddlewareObj<APIGatewayProxyEventV2, Result> => ({
+  onError: async (request) => {
+    const response = toErrorResponse(request.error);
+    if (!response.expose) logger.error('Unhandled error', { error: request.error as Error, routeKey: request.event.routeKey });
+    else if (response.statusCode >= 400) logger.info('Request refused', { routeKey: request.event.routeKey, code: (request.error as DomainError).code });
+    request.response = { statusCode: response.statusCode, headers: response.headers, body: response.body };
+  },
+});
+
+/** The one middy stack every Lambda of this API uses; it dispatches on the route key API Gateway matched. */
+export function httpApi(handlers: Handlers) {
+  return middy<APIGatewayProxyEventV2, Result, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use(httpSecurityHeaders({ poweredBy: false, reportTo: false, ...({ reportingEndpoints: false } as object) }))
+    .use(errorEnvelope())
+    .handler(async (event) => {
+      const route = routesByKey.get(event.routeKey);
+      const handle = handlers[event.routeKey as RouteKey] as RouteHandler<RouteKey> | undefined;
+      const op = operations[event.routeKey as RouteKey] as Operation | undefined;
+      if (!handle || !op) throw new NotFound('Route', event.routeKey);
+      const staff = staffFromEvent(event);
+      authorize(route, staff);
+      const raw = readBody(event, op.file ? FILE_BODY_LIMIT : JSON_BODY_LIMIT);
+      const body = op.body ? validate(op.body, parseJson(raw)) : undefined;
+      const params = op.params ? validate(op.params, event.pathParameters ?? {}, 'path') : (event.pathParameters ?? {});
+      const query = op.query ? validate(op.query, event.queryStringParameters ?? {}, 'query') : undefined;
+      return handle({ body, params, query, staff, raw, headers: event.headers ?? {}, event } as never);
+    });
+}

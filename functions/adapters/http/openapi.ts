@@ -1,0 +1,92 @@
+// OpenAPI 3.1 generated from the route table and the zod schemas that validate requests.
+import { z, type ZodType } from 'zod';
+import { ErrorEnvelope } from './contract.ts';
+import { operations, type Operation } from './operations.ts';
+import { routes, type RouteDef } from './routes.ts';
+
+const schema = (s: ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
+
+const strip = ({ $schema: _drop, ...rest }: Record<string, unknown>) => rest;
+
+const ERROR_STATUS: Record<string, string> = {
+  '400': 'Invalid request (VALIDATION_FAILED, BAD_JSON)',
+  '401': 'Missing or invalid credentials (UNAUTHORIZED, INVALID_CREDENTIALS)',
+  '403': 'Role not allowed (FORBIDDEN)',
+  '404': 'Not found (NOT_FOUND)',
+  '409': 'Conflicts with the current state (CONTEST_NOT_OPEN, ATTEMPTS_EXHAUSTED, ATTEMPT_CLOSED, INVALID_STATE)',
+  '413': 'Body too large (PAYLOAD_TOO_LARGE)',
+  '422': 'Unprocessable (IMPORT_INVALID, NOT_ENOUGH_QUESTIONS)',
+  '429': 'Too many requests (RATE_LIMITED)',
+};
+
+function parameters(op: Operation) {
+  const out: unknown[] = [];
+  for (const [where, s] of [['path', op.params], ['query', op.query]] as const) {
+    if (!s) continue;
+    const js = strip(schema(s, 'input')) as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [name, prop] of Object.entries(js.properties ?? {})) {
+      out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: prop });
+    }
+  }
+  return out;
+}
+
+export function buildOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes as readonly RouteDef[]) {
+    const op = operations[`${route.method} ${route.path}` as keyof typeof operations] as Operation;
+    const success: Record<string, unknown> = { description: op.summary };
+    if (op.status !== 204) {
+      const content: Record<string, unknown> = { 'application/json': { schema: op.response ? strip(schema(op.response, 'output')) : {} } };
+      for (const type of op.produces ?? []) content[type] = { schema: { type: 'string', contentEncoding: 'binary' } };
+      success.content = content;
+    }
+    const responses: Record<string, unknown> = { [String(op.status)]: success };
+    for (const [status, description] of Object.entries(ERROR_STATUS)) {
+      responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const declared = parameters(op);
+    const declaredNames = new Set(declared.map((p) => (p as { name: string }).name));
+    const params = [
+      ...declared,
+      ...pathParams.filter((n) => !declaredNames.has(n)).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+    ];
+    const operation: Record<string, unknown> = {
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/^\/api/, '').replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
+      summary: op.summary,
+      tags: [route.group],
+      ...(params.length ? { parameters: params } : {}),
+      responses,
+      security: route.roles ? [{ staffToken: [] }] : route.path.startsWith('/api/attempts/') ? [{ attemptToken: [] }] : [],
+      ...(route.roles ? { 'x-roles': route.roles } : {}),
+    };
+    if (op.body) operation.requestBody = { required: true, content: { 'application/json': { schema: strip(schema(op.body, 'input')) } } };
+    if (op.file) {
+      operation.requestBody = {
+        required: true,
+        content: Object.fromEntries(op.file.map((t) => [t, { schema: { type: 'string', contentEncoding: 'binary' } }])),
+      };
+    }
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Cuộc thi tìm hiểu CCHC — API',
+      version: '1.0.0',
+      description: 'Knowledge contests for a commune: API contract v1.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      schemas: { Error: strip(schema(ErrorEnvelope, 'output')) },
+      securitySchemes: {
+        staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /api/auth/login' },
+        attemptToken: { type: 'apiKey', in: 'header', name: 'X-Attempt-Token', description: 'Token returned when the attempt started' },
+      },
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Downloadable question-bank templates (CSV and XLSX) with the Vietnamese
+// headers and two worked examples; both parse back through parseQuestionFile.
+
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { FIELD_LABELS, OPTION_LETTERS } from './headers.ts';
+import type { Field } from './headers.ts';
+
+const TEMPLATE_FIELDS: readonly Field[] = ['question', ...OPTION_LETTERS, 'correct', 'topic', 'explanation'];
+
+/** `Câu hỏi, Đáp án A..F, Đáp án đúng, Chủ đề, Giải thích`. */
+export const TEMPLATE_HEADERS: readonly string[] = TEMPLATE_FIELDS.map((f) => FIELD_LABELS[f]);
+
+/** The example rows, in TEMPLATE_HEADERS order. */
+export const TEMPLATE_ROWS: readonly (readonly string[])[] = [
+  [
+    'Bộ phận Một cửa của Ủy ban nhân dân xã có nhiệm vụ gì?',
+    'Hướng dẫn, tiếp nhận hồ sơ và trả kết quả giải quyết thủ tục hành chính cho người dân, doanh nghiệp',
+    'Xét xử các tranh chấp đất đai',
+    'Thu thuế thu nhập cá nhân',
+    'Cấp giấy phép lái xe',
+    '',
+    '',
+    'A',
+    'Cơ chế một cửa, một cửa liên thông',
+    'Bộ phận Một cửa là nơi hướng dẫn, tiếp nhận hồ sơ, trả kết quả giải quyết thủ tục hành chính và theo dõi, đôn đốc việc giải quyết.',
+  ],
+  [
+    'Người dân có thể nộp hồ sơ thủ tục hành chính theo những cách nào?',
+    'Trực tiếp tại Bộ phận Một cửa',
+    'Trực tuyến qua dịch vụ công trực tuyến trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)',
+    'Qua dịch vụ bưu chính công ích',
+    'Chỉ được nộp trực tiếp tại Ủy ban nhân dân huyện',
+    '',
+    '',
+    'A, B, C',
+    'Dịch vụ công trực tuyến',
+    'Có ba cách nộp: trực tiếp, trực tuyến hoặc qua bưu chính công ích.\nNộp trực tuyến và nhận kết quả qua bưu điện giúp không phải đi lại.',
+  ],
+];
+
+/** UTF-8 with BOM (so Excel opens the accents correctly), CRLF line endings. */
+export function questionTemplateCsv(): string {
+  return (
+    '\uFEFF' +
+    Papa.unparse({ fields: [...TEMPLATE_HEADERS], data: TEMPLATE_ROWS.map((r) => [...r]) }, { newline: '\r\n' }) +
+    '\r\n'
+  );
+}
+
+const GUIDE = [
+  'Hướng dẫn nhập ngân hàng câu hỏi',
+  '',
+  'Chỉ trang tính đầu tiên ("Câu hỏi") được đọc; dòng 1 là dòng tiêu đề, mỗi dòng tiếp theo là một câu hỏi.',
+  'Cột bắt buộc: Câu hỏi, Đáp án A, Đáp án B, Đáp án đúng. Đáp án C đến F không bắt buộc nhưng phải điền liền nhau từ A.',
+  'Đáp án đúng: ghi chữ cái (A, B, ...). Câu có nhiều đáp án đúng thì ghi các chữ cái cách nhau bằng dấu phẩy, ví dụ: A, C.',
+  'Chủ đề và Giải thích không bắt buộc.',
+  'Độ dài tối đa: câu hỏi 1.000 ký tự, mỗi đáp án 300 ký tự, giải thích 2.000 ký tự. Tối đa 5.000 câu mỗi lần nhập.',
+  'Nếu lưu dạng CSV, hãy chọn kiểu "CSV UTF-8 (Comma delimited)" để giữ dấu tiếng Việt.',
+  'Có lỗi ở bất kỳ dòng nào thì không câu nào được nhập; hệ thống liệt kê lỗi theo số thứ tự câu (dòng 1 = dòng ngay dưới tiêu đề).',
+];
+
+export async function questionTemplateXlsx(): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Cuộc thi tìm hiểu CCHC';
+  const ws = wb.addWorksheet('Câu hỏi', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = TEMPLATE_FIELDS.map((f) => ({
+    header: FIELD_LABELS[f],
+    width: f === 'question' || f === 'explanation' ? 50 : f === 'correct' ? 14 : 28,
+    style: { alignment: { wrapText: true, vertical: 'top' } },
+  }));
+  ws.getRow(1).font = { bold: true };
+  for (const r of TEMPLATE_ROWS) ws.addRow([...r]);
+
+  const guide = wb.addWorksheet('Hướng dẫn');
+  guide.getColumn(1).width = 120;
+  for (const line of GUIDE) guide.addRow([line]);
+  guide.getRow(1).font = { bold: true, size: 14 };
+
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

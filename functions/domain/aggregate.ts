@@ -1,0 +1,103 @@
+// Contest statistics kept as counters, so storage can apply each scored attempt as
+// atomic ADDs instead of re-reading every person. A person contributes to the counters
+// through their current standing (unit, village, best correct count); the delta of a
+// scored attempt is "contribution after - contribution before" plus the attempt itself,
+// which keeps it exact even when a person's best or unit changes.
+import { vnDate } from './time.ts';
+import type { Instant } from './time.ts';
+
+/** What a person contributes to the counters: their registration and best correct count. */
+export interface PersonStanding {
+  unitId: string;
+  /** Absent villages are not counted by village (byVillage then sums to less than participants). */
+  village?: string | null;
+  bestCorrect: number;
+}
+
+export interface UnitTally {
+  participants: number;
+  sumBestCorrect: number;
+}
+
+export interface DayTally {
+  /** Scored attempts on this Vietnamese calendar day. */
+  attempts: number;
+  /** People whose first scored attempt fell on this day. */
+  participants: number;
+}
+
+/**
+ * The counters, and also the shape of a delta to add to them. Maps are keyed by
+ * unit id, village name, `YYYY-MM-DD` (Vietnam) and correct count.
+ */
+export interface ContestAggregate {
+  participants: number;
+  attempts: number;
+  sumBestCorrect: number;
+  /** correct count -> number of people whose best has that many correct. */
+  histogram: Record<string, number>;
+  units: Record<string, UnitTally>;
+  villages: Record<string, number>;
+  days: Record<string, DayTally>;
+}
+
+export function emptyAggregate(): ContestAggregate {
+  return { participants: 0, attempts: 0, sumBestCorrect: 0, histogram: {}, units: {}, villages: {}, days: {} };
+}
+
+// Maps are built with null prototypes: village names are free text ("constructor" is a valid key).
+const map = <V>(): Record<string, V> => Object.create(null) as Record<string, V>;
+
+function bump(counts: Record<string, number>, key: string, by: number): void {
+  const value = (counts[key] ?? 0) + by;
+  if (value === 0) delete counts[key];
+  else counts[key] = value;
+}
+
+function bumpTally<K extends string>(tallies: Record<string, Record<K, number>>, key: string, by: Record<K, number>): void {
+  const tally = { ...(tallies[key] ?? ({} as Record<K, number>)) };
+  for (const field of Object.keys(by) as K[]) tally[field] = (tally[field] ?? 0) + by[field];
+  if (Object.values<number>(tally).every((v) => v === 0)) delete tallies[key];
+  else tallies[key] = tally;
+}
+
+function contribute(delta: ContestAggregate, person: PersonStanding, sign: 1 | -1): void {
+  delta.participants += sign;
+  delta.sumBestCorrect += sign * person.bestCorrect;
+  bump(delta.histogram, String(person.bestCorrect), sign);
+  bumpTally(delta.units, person.unitId, { participants: sign, sumBestCorrect: sign * person.bestCorrect });
+  if (person.village) bump(delta.villages, person.village, sign);
+}
+
+/**
+ * The exact change to the counters caused by one scored attempt. `before` is the person's
+ * standing before it (null on their first scored attempt), `after` the standing with the
+ * new best; `attemptAt` is when the attempt was scored (its submission). Zero entries are
+ * left out, so every key in the result is one ADD for storage.
+ */
+export function aggregateDelta(before: PersonStanding | null, after: PersonStanding, attemptAt: Instant): ContestAggregate {
+  const delta: ContestAggregate = { ...emptyAggregate(), histogram: map(), units: map(), villages: map(), days: map() };
+  if (before !== null) contribute(delta, before, -1);
+  contribute(delta, after, 1);
+  delta.attempts = 1;
+  bumpTally(delta.days, vnDate(attemptAt), { attempts: 1, participants: before === null ? 1 : 0 });
+  return delta;
+}
+
+/** Adds a delta (or another shard's counters) to counters; returns new counters. */
+export function addAggregates(a: ContestAggregate, b: ContestAggregate): ContestAggregate {
+  const sum: ContestAggregate = {
+    participants: a.participants + b.participants,
+    attempts: a.attempts + b.attempts,
+    sumBestCorrect: a.sumBestCorrect + b.sumBestCorrect,
+    histogram: Object.assign(map<number>(), a.histogram),
+    units: Object.assign(map<UnitTally>(), a.units),
+    villages: Object.assign(map<number>(), a.villages),
+    days: Object.assign(map<DayTally>(), a.days),
+  };
+  for (const [k, v] of Object.entries(b.histogram)) bump(sum.histogram, k, v);
+  for (const [k, v] of Object.entries(b.units)) bumpTally(sum.units, k, v);
+  for (const [k, v] of Object.entries(b.villages)) bump(sum.villages, k, v);
+  for (const [k, v] of Object.entries(b.days)) bumpTally(sum.days, k, v);
+  return sum;
+}

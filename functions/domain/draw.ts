@@ -1,0 +1,51 @@
+// Randomness is injected (`rng`, like Math.random: uniform in [0, 1)) so draws are
+// reproducible in tests and the rules stay pure.
+import { NotEnoughQuestions } from './errors.ts';
+
+export type Rng = () => number;
+
+/**
+ * One drawn question of an attempt. `optionOrder[position] = original option index`:
+ * the attempt stores this, and it is all that is needed to show the options and map
+ * the participant's choices back to the answer key.
+ */
+export interface DrawnQuestion {
+  questionId: string;
+  optionOrder: number[];
+}
+
+function randomIndex(rng: Rng, n: number): number {
+  const r = rng();
+  if (!(r >= 0 && r < 1)) throw new RangeError(`rng must return a number in [0, 1), got ${r}`);
+  return Math.floor(r * n);
+}
+
+/** Uniform sample of `count` distinct ids, in random order (partial Fisher-Yates: O(count) swaps). */
+export function drawQuestions<T>(bank: readonly T[], count: number, rng: Rng): T[] {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+  if (count > bank.length) throw new NotEnoughQuestions(count, bank.length);
+  const pool = bank.slice();
+  for (let i = 0; i < count; i++) {
+    const j = i + randomIndex(rng, pool.length - i);
+    [pool[i], pool[j]] = [pool[j] as T, pool[i] as T];
+  }
+  return pool.slice(0, count);
+}
+
+/** A random permutation of 0..optionCount-1: position shown -> original option index. */
+export function shuffleOptions(optionCount: number, rng: Rng): number[] {
+  const order = Array.from({ length: optionCount }, (_, i) => i);
+  return drawQuestions(order, optionCount, rng);
+}
+
+/** The draw of one attempt: which questions, and in each the order its options are shown. */
+export function drawAttempt(
+  bank: readonly { id: string; options: readonly unknown[] }[],
+  count: number,
+  rng: Rng,
+): DrawnQuestion[] {
+  return drawQuestions(bank, count, rng).map((q) => ({
+    questionId: q.id,
+    optionOrder: shuffleOptions(q.options.length, rng),
+  }));
+}

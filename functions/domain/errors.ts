@@ -1,0 +1,118 @@
+// Domain errors: a stable `code` from API contract v1 and optional `details`.
+// No HTTP here: the http adapter maps each class to its status in one table.
+
+export interface FieldIssue {
+  /** Dotted path of the offending input, e.g. `options.2` or `endsAt`. */
+  field: string;
+  message: string;
+}
+
+export interface RowIssue {
+  /** 1-based row number as the organizer sees it in the spreadsheet (header = row 1). */
+  row: number;
+  message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: string;
+  readonly details?: unknown;
+
+  constructor(code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  declare readonly details: FieldIssue[];
+  constructor(details: FieldIssue[], message = 'Invalid input') {
+    super('VALIDATION_FAILED', message, details);
+  }
+}
+
+export class BadJson extends DomainError {
+  constructor(message = 'Request body is not valid JSON') {
+    super('BAD_JSON', message);
+  }
+}
+
+export class Unauthorized extends DomainError {
+  constructor(message = 'Authentication required') {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+export class InvalidCredentials extends DomainError {
+  constructor(message = 'Wrong email or password') {
+    super('INVALID_CREDENTIALS', message);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message = 'Not allowed') {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what = 'Resource', id?: string) {
+    super('NOT_FOUND', id === undefined ? `${what} not found` : `${what} ${id} not found`);
+  }
+}
+
+export class ContestNotOpen extends DomainError {
+  constructor(message = 'The contest is not open') {
+    super('CONTEST_NOT_OPEN', message);
+  }
+}
+
+export class AttemptsExhausted extends DomainError {
+  constructor(maxAttempts: number) {
+    super('ATTEMPTS_EXHAUSTED', `All ${maxAttempts} attempts have been used`, { maxAttempts });
+  }
+}
+
+export class AttemptClosed extends DomainError {
+  constructor(message = 'The attempt is closed') {
+    super('ATTEMPT_CLOSED', message);
+  }
+}
+
+export class InvalidState extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('INVALID_STATE', message, details);
+  }
+}
+
+export class PayloadTooLarge extends DomainError {
+  constructor(limitBytes?: number) {
+    super(
+      'PAYLOAD_TOO_LARGE',
+      limitBytes === undefined ? 'Payload too large' : `Payload larger than ${limitBytes} bytes`,
+      limitBytes === undefined ? undefined : { limitBytes },
+    );
+  }
+}
+
+export class ImportInvalid extends DomainError {
+  declare readonly details: RowIssue[];
+  constructor(details: RowIssue[], message = 'The question file has errors; nothing was imported') {
+    super('IMPORT_INVALID', message, details);
+  }
+}
+
+export class NotEnoughQuestions extends DomainError {
+  constructor(needed: number, available: number) {
+    super('NOT_ENOUGH_QUESTIONS', `Need ${needed} questions, the bank has ${available}`, { needed, available });
+  }
+}
+
+export class RateLimited extends DomainError {
+  readonly retryAfterSec: number;
+  constructor(retryAfterSec: number) {
+    super('RATE_LIMITED', 'Too many requests', { retryAfterSec });
+    this.retryAfterSec = retryAfterSec;
+  }
+}

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the real attempts handler.
+export const handler = async () => ({ statusCode: 501, body: '{"error":{"code":"NOT_IMPLEMENTED","message":"not yet"}}' });

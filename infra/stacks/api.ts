@@ -1,0 +1,239 @@
+// Staff identity (Cognito), one Lambda per route group, and the HTTP API whose routes and
+// authorizer come from routes.ts, the same table the local gateway serves.
+import { CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  CfnUserPoolUser,
+  CfnUserPoolUserToGroupAttachment,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { functionGroups, routeKey, routes, type FunctionGroup, type Role } from '#adapters/http/routes.ts';
+import { ApiFunction, type TableAccess } from '../constructs/api-function.ts';
+
+interface GroupConfig {
+  table: TableAccess;
+  cognito?: string[];
+  timeoutSec?: number;
+  memorySize?: number;
+}
+
+// Least privilege per function. Typed as a Record so a new group in routes.ts fails the build until it is configured here.
+const groupConfig: Record<FunctionGroup, GroupConfig> = {
+  system: { table: 'none' },
+  // Cognito does not evaluate IAM for these two public-client calls; granting them documents the intent and costs nothing.
+  auth: { table: 'none', cognito: ['InitiateAuth', 'RespondToAuthChallenge'] },
+  admin: {
+    table: 'readWrite',
+    cognito: [
+      'AdminCreateUser',
+      'AdminSetUserPassword',
+      'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup',
+      'AdminListGroupsForUser',
+      'AdminGetUser',
+      'ListUsers',
+    ],
+  },
+  public: { table: 'read' },
+  // Closing a contest finalises every open attempt, and exports build whole spreadsheets: more time, and more memory for more CPU.
+  contests: { table: 'readWrite', timeoutSec: 60, memorySize: 1024 },
+  results: { table: 'readWrite', timeoutSec: 60, memorySize: 1024 },
+  attempts: { table: 'readWrite' },
+};
+
+const ROLES: readonly Role[] = ['admin', 'organizer', 'observer'];
+
+/** Whole-API ceiling; per-route limits in routes.ts sit below it. */
+export const DEFAULT_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
+
+export interface ApiStackProps extends StackProps {
+  table: ITable;
+}
+
+export class ApiStack extends Stack {
+  readonly httpApi: HttpApi;
+  /** Host name of the execute-api endpoint, for the CloudFront origin. */
+  readonly apiDomain: string;
+  readonly functions: Record<FunctionGroup, ApiFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+
+    const adminEmail = new CfnParameter(this, 'AdminEmail', {
+      type: 'String',
+      description: 'Email of the first administrator. Cognito emails them a temporary password; none is stored anywhere.',
+      allowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+      constraintDescription: 'must be an email address',
+    });
+
+    const userPool = new UserPool(this, 'StaffPool', {
+      // Staff accounts only: admins create them; participants never sign in.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OFF,
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      userInvitation: {
+        emailSubject: 'Tài khoản quản trị cuộc thi trực tuyến',
+        emailBody:
+          'Tên đăng nhập: {username}<br>Mật khẩu tạm thời: {####}<br>Hãy đăng nhập trong 3 ngày và đặt mật khẩu mới.',
+      },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'Contract v1 login is email + password returning a token, with no MFA step; staff accounts are admin-created only, with a 12-character policy and a 20 rps login throttle. Add TOTP when the login flow gains a challenge step.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'The Plus plan bills every staff monthly active user, and its enforced adaptive authentication answers risky sign-ins with MFA or a block that the v1 password-only login cannot complete. Revisit together with MFA.',
+      },
+    );
+
+    const client = new UserPoolClient(this, 'WebClient', {
+      userPool,
+      // The auth Lambda signs staff in server-side; a secret would only sit next to the code that uses it.
+      generateSecret: false,
+      authFlows: { userPassword: true }, // ALLOW_REFRESH_TOKEN_AUTH is always added
+      preventUserExistenceErrors: true,
+    });
+
+    const groups = Object.fromEntries(
+      ROLES.map((role, precedence) => [
+        role,
+        new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: userPool.userPoolId, groupName: role, precedence }),
+      ]),
+    ) as Record<Role, CfnUserPoolGroup>;
+
+    const firstAdmin = new CfnUserPoolUser(this, 'FirstAdmin', {
+      userPoolId: userPool.userPoolId,
+      username: adminEmail.valueAsString,
+      userAttributes: [
+        { name: 'email', value: adminEmail.valueAsString },
+        { name: 'email_verified', value: 'true' },
+      ],
+      desiredDeliveryMediums: ['EMAIL'],
+    });
+    new CfnUserPoolUserToGroupAttachment(this, 'FirstAdminInAdminGroup', {
+      userPoolId: userPool.userPoolId,
+      groupName: groups.admin.ref,
+      username: firstAdmin.ref,
+    });
+
+    this.functions = Object.fromEntries(
+      functionGroups.map((group) => {
+        const config = groupConfig[group];
+        const fn = new ApiFunction(this, `Fn-${group}`, {
+          group,
+          ...(config.timeoutSec ? { timeout: Duration.seconds(config.timeoutSec) } : {}),
+          ...(config.memorySize ? { memorySize: config.memorySize } : {}),
+          environment: { USER_POOL_ID: userPool.userPoolId, USER_POOL_CLIENT_ID: client.userPoolClientId },
+        }).bindTable(props.table, config.table);
+        if (config.cognito) {
+          fn.addToRolePolicy(
+            new PolicyStatement({
+              actions: config.cognito.map((action) => `cognito-idp:${action}`),
+              resources: [userPool.userPoolArn],
+            }),
+          );
+        }
+        Validations.of(fn).acknowledge({
+          id: 'AwsSolutions-L1',
+          reason: 'Pinned to Node.js 22 on purpose: the bundle test and local mode run on Node 20/22; move to 24 as a tested change.',
+        });
+        return [group, fn];
+      }),
+    ) as Record<FunctionGroup, ApiFunction>;
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Contest API, reached through CloudFront under /api',
+      // Same-origin: the browser only ever calls the CloudFront domain, so no CORS.
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', userPool, { userPoolClients: [client] });
+    const integrations = Object.fromEntries(
+      functionGroups.map((group) => [group, new HttpLambdaIntegration(`${group}Integration`, this.functions[group])]),
+    ) as Record<FunctionGroup, HttpLambdaIntegration>;
+
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of routes) {
+      const [httpRoute] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.group],
+        ...('roles' in route ? { authorizer } : {}),
+      });
+      if (!('roles' in route)) {
+        // The JWT authorizer only proves "staff"; the role check itself is in the handler, which has the claims.
+        Validations.of(httpRoute!).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Public by design: participants are anonymous and prove ownership of an attempt with its X-Attempt-Token, checked in the handler; health, login and the public contest pages need no identity.',
+        });
+      }
+      if ('throttle' in route) {
+        routeSettings[routeKey(route)] = { ThrottlingRateLimit: route.throttle, ThrottlingBurstLimit: route.throttle * 2 };
+        // Route settings naming a route that does not exist yet fail the deployment.
+        cfnStage.node.addDependency(httpRoute!);
+      }
+    }
+    cfnStage.routeSettings = routeSettings;
+
+    this.apiDomain = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+
+    new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+  }
+}

@@ -1,0 +1,220 @@
+// One CloudFront domain for everything: the Svelte app from a private bucket, /api/* proxied
+// to the HTTP API, so the browser stays same-origin (no CORS, no token in a third-party request).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CfFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { Construct } from 'constructs';
+import { repoRoot } from '../bundling.ts';
+
+export const webDist = join(repoRoot, 'web', 'dist');
+
+// Client-side routes (/contests/abc) have no file extension: serve the app shell for them.
+// Done here rather than with errorResponses, which would also turn the API's 404s into index.html.
+const spaRewrite = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
+
+const csp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // Svelte transitions and component styles may set inline style attributes.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface WebStackProps extends StackProps {
+  /** execute-api host name of the HTTP API. */
+  apiDomain: string;
+  /** Built web app to upload. @default web/dist */
+  webDist?: string;
+}
+
+export class WebStack extends Stack {
+  readonly distribution: Distribution;
+  readonly siteBucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: WebStackProps) {
+    super(scope, id, props);
+
+    const logs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logs are delivered with ACLs, which BucketOwnerEnforced would refuse.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    });
+
+    this.siteBucket = new Bucket(this, 'Site', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 's3/',
+    });
+
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365 * 2), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+      },
+    });
+
+    const spaFunction = new CfFunction(this, 'SpaRewrite', {
+      code: FunctionCode.fromInline(spaRewrite),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Serve index.html for extension-less paths (client-side routes)',
+    });
+
+    this.distribution = new Distribution(this, 'Cdn', {
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      // Includes the Asian edges that serve Vietnam.
+      priceClass: PriceClass.PRICE_CLASS_200,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: securityHeaders,
+        functionAssociations: [{ function: spaFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new HttpOrigin(props.apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          // A redirect would turn a POST into a GET; API clients must use HTTPS outright.
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          // With caching disabled this managed policy also forwards Authorization; Host must stay the execute-api host.
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: securityHeaders,
+        },
+      },
+    });
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'No geo restriction: participants include members working away from the commune, some abroad.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No WAF in v1: a web ACL costs a fixed monthly fee beyond a commune budget; the API has stage and per-route throttling and the handlers rate-limit attempt starts.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'Served on the default *.cloudfront.net certificate, where CloudFront fixes the minimum protocol; set TLSv1.2_2021 when a custom domain and ACM certificate are added.',
+      },
+    );
+
+    // Synth and tests must work without a web build; deploy after `npm run build:web`.
+    const dist = props.webDist ?? webDist;
+    if (existsSync(join(dist, 'index.html'))) this.deploySite(dist);
+
+    new CfnOutput(this, 'Url', { value: `https://${this.distribution.distributionDomainName}` });
+  }
+
+  private deploySite(dist: string) {
+    // Hashed files under assets/ never change: cache them for a year and keep old ones,
+    // so a browser still holding the previous index.html can load its chunks.
+    const assets = new BucketDeployment(this, 'DeployAssets', {
+      sources: [Source.asset(dist)],
+      destinationBucket: this.siteBucket,
+      exclude: ['*'],
+      include: ['assets/*'],
+      prune: false,
+      cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
+      memoryLimit: 512,
+    });
+    // Everything else (index.html, icons) is revalidated on each visit, and invalidated at the edge.
+    const shell = new BucketDeployment(this, 'DeployShell', {
+      sources: [Source.asset(dist)],
+      destinationBucket: this.siteBucket,
+      exclude: ['assets/*'],
+      cacheControl: [CacheControl.noCache()],
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+    });
+    shell.node.addDependency(assets);
+
+    acknowledgeDeploymentHandler(this);
+  }
+}
+
+// Both deployments share one CDK-provided singleton handler whose role CDK writes, with
+// wildcard grants we cannot narrow. Each of its findings is matched to a reason here, and an
+// unknown one fails synth instead of being waved through.
+const deploymentRoleFindings: [RegExp, string][] = [
+  [/^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$/, 'CDK BucketDeployment grants these s3 action prefixes to run `aws s3 sync --delete` from the asset into the site bucket.'],
+  [/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/]+\/\*$/, 'Objects of the CDK bootstrap asset bucket, where the zipped web build is staged.'],
+  [/^Resource::<Site[A-Za-z0-9]+\.Arn>\/\*$/, 'Every object of the site bucket: each deployment replaces the whole web build.'],
+  [/^Resource::\*$/, 'cloudfront:CreateInvalidation/GetInvalidation as granted by CDK for the post-deployment invalidation.'],
+];
+
+function acknowledgeDeploymentHandler(stack: Stack) {
+  const handler = stack.node.children.find(
+    (c): c is LambdaFunction => c instanceof LambdaFunction && c.node.id.startsWith('Custom::CDKBucketDeployment'),
+  );
+  if (!handler) throw new Error('BucketDeployment handler not found: did aws-cdk-lib rename it?');
+  Validations.of(handler).acknowledge(
+    { id: 'AwsSolutions-L1', reason: 'CDK-managed BucketDeployment handler: aws-cdk-lib picks its runtime.' },
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'CDK-managed BucketDeployment role: CDK attaches the basic execution policy so the handler can log.',
+    },
+  );
+  const policy = handler.role?.node.tryFindChild('DefaultPolicy') as Policy | undefined;
+  const document = stack.resolve(policy?.document) as { Statement?: { Action: unknown; Resource: unknown }[] } | undefined;
+  const findings = new Set<string>();
+  for (const statement of document?.Statement ?? []) {
+    for (const action of [statement.Action].flat() as string[]) if (action.includes('*')) findings.add(`Action::${action}`);
+    for (const resource of [statement.Resource].flat().map(flattenCfnReference)) {
+      if (resource.includes('*')) findings.add(`Resource::${resource}`);
+    }
+  }
+  for (const finding of findings) {
+    const reason = deploymentRoleFindings.find(([pattern]) => pattern.test(finding))?.[1];
+    if (!reason) throw new Error(`Unreviewed wildcard in the BucketDeployment role: ${finding}`);
+    Validations.of(handler).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  }
+}

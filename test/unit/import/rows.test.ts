@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_EXPLANATION_LENGTH,
+  MAX_LISTED_ERRORS,
+  MAX_OPTION_LENGTH,
+  MAX_QUESTION_LENGTH,
+  MAX_QUESTION_ROWS,
+  MAX_TOPIC_LENGTH,
+  parseCorrect,
+} from '../../../functions/adapters/import/question-file.ts';
+import { bank, csv, expectErrors, expectOk, parseCsv } from './helpers.ts';
+
+const FULL = ['question', 'a', 'b', 'c', 'd', 'e', 'f', 'correct', 'topic', 'explanation'];
+
+describe('correct answers', () => {
+  it.each([
+    ['A', [0]],
+    ['b', [1]],
+    ['A, C', [0, 2]],
+    ['a;c', [0, 2]],
+    ['C A', [0, 2]],
+    ['AC', [0, 2]],
+    ['c,a,C', [0, 2]],
+    ['A/B', [0, 1]],
+    ['Đáp án B', [1]],
+    ['A và D', [0, 3]],
+    [' a , b , c , d ', [0, 1, 2, 3]],
+  ])('%j -> %j', async (given, want) => {
+    const qs = expectOk(await parseCsv(bank([['Q', 'w', 'x', 'y', 'z', given]])));
+    expect(qs[0]?.correct).toEqual(want);
+  });
+
+  it('parseCorrect reports words and numbers it does not understand', () => {
+    expect(parseCorrect('A, G, 1, cả')).toEqual({ letters: [0], invalid: ['G', '1', 'cả'] });
+    expect(parseCorrect('các đáp án')).toEqual({ letters: [], invalid: [] });
+  });
+});
+
+describe('row validation', () => {
+  it('numbers rows from the first line under the header, counting skipped empty rows', async () => {
+    const text = csv([
+      ['question', 'a', 'b', 'c', 'd', 'correct'],
+      ['Q1', 'w', 'x', '', '', 'A'], // row 1
+      [], // row 2: blank line, skipped
+      ['', '', '', '', '', ''], // row 3: empty cells, skipped
+      ['', 'w', 'x', '', '', 'A'], // row 4: empty question
+      ['Q5', 'w', 'x', 'y', 'z', 'E'], // row 5
+    ]);
+    const errors = expectErrors(await parseCsv(text));
+    expect(errors).toEqual([
+      { row: 4, message: 'Thiếu nội dung câu hỏi' },
+      { row: 5, message: 'Đáp án đúng "E" không có trong các đáp án' },
+    ]);
+  });
+
+  it('a row with content only in ignored columns (e.g. a pre-filled STT) is skipped', async () => {
+    const text = csv([['STT', 'question', 'a', 'b', 'correct'], ['1', 'Q', 'x', 'y', 'a'], ['2', '', '', '', ''], ['3']]);
+    expect(expectOk(await parseCsv(text))).toHaveLength(1);
+  });
+
+  it('reports every kind of problem, one message each, in column order', async () => {
+    const long = (n: number): string => 'ơ'.repeat(n);
+    const rows = [
+      ['Q1', 'only', '', '', '', '', '', 'A', '', ''], // 1: fewer than 2
+      ['Q2', 'x', '', 'z', '', '', '', 'A', '', ''], // 2: gap B
+      ['Q3', 'x', 'y', '', '', '', '', '', '', ''], // 3: correct empty
+      ['Q4', 'x', 'y', 'z', 'w', '', '', 'E', '', ''], // 4: letter not among options
+      ['Q5', 'x', 'y', '', '', '', '', 'G, 2', '', ''], // 5: invalid letters
+      [long(MAX_QUESTION_LENGTH + 1), 'x', 'y', '', '', '', '', 'A', '', ''], // 6
+      ['Q7', long(MAX_OPTION_LENGTH + 1), 'y', '', '', '', '', 'A', '', ''], // 7
+      ['Q8', 'x', 'y', '', '', '', '', 'A', '', long(MAX_EXPLANATION_LENGTH + 1)], // 8
+      ['Q9', 'x', 'y', '', '', '', '', 'A', long(MAX_TOPIC_LENGTH + 1), ''], // 9
+      ['Q10', 'Có', 'có ', 'x', '', '', '', 'A', '', ''], // 10: duplicate options
+      ['', '', '', '', '', '', 'f', '', '', ''], // 11: many at once
+      ['Q12', '', '', '', '', '', '', 'A', '', ''], // 12: no options
+    ];
+    const errors = expectErrors(await parseCsv(csv([FULL, ...rows])));
+    expect(errors).toEqual([
+      { row: 1, message: 'Cần ít nhất 2 đáp án, mới có 1' },
+      { row: 2, message: 'Đáp án B bị bỏ trống trong khi có đáp án C: các đáp án phải điền liền nhau từ A' },
+      { row: 3, message: 'Thiếu đáp án đúng' },
+      { row: 4, message: 'Đáp án đúng "E" không có trong các đáp án' },
+      {
+        row: 5,
+        message:
+          'Đáp án đúng "G, 2" không hợp lệ: hãy ghi chữ cái A–F, nhiều đáp án thì cách nhau bằng dấu phẩy (ví dụ: A, C)',
+      },
+      { row: 6, message: 'Câu hỏi quá dài: 1.001 ký tự (tối đa 1.000)' },
+      { row: 7, message: 'Đáp án A quá dài: 301 ký tự (tối đa 300)' },
+      { row: 8, message: 'Giải thích quá dài: 2.001 ký tự (tối đa 2.000)' },
+      { row: 9, message: 'Chủ đề quá dài: 201 ký tự (tối đa 200)' },
+      { row: 10, message: 'Đáp án A và B giống nhau' },
+      { row: 11, message: 'Thiếu nội dung câu hỏi' },
+      { row: 11, message: 'Đáp án A, B, C, D, E bị bỏ trống trong khi có đáp án F: các đáp án phải điền liền nhau từ A' },
+      { row: 11, message: 'Cần ít nhất 2 đáp án, mới có 1' },
+      { row: 11, message: 'Thiếu đáp án đúng' },
+      { row: 12, message: 'Chưa có đáp án nào (cần ít nhất Đáp án A và Đáp án B)' },
+      { row: 12, message: 'Đáp án đúng "A" không có trong các đáp án' },
+    ]);
+  });
+
+  it('accepts text exactly at the limits, counting code points after trimming', async () => {
+    const q = 'ệ'.normalize('NFD').repeat(MAX_QUESTION_LENGTH); // 2 code units each in NFD, 1 after NFC
+    const opt = '😀'.repeat(MAX_OPTION_LENGTH); // 2 UTF-16 units each, 1 code point
+    const qs = expectOk(await parseCsv(bank([[`  ${q}  `, opt, 'y', '', '', 'a']])));
+    expect(qs[0]?.text).toHaveLength(MAX_QUESTION_LENGTH);
+  });
+
+  it('uses all six options and multi-answer', async () => {
+    const qs = expectOk(await parseCsv(csv([FULL, ['Q', '1', '2', '3', '4', '5', '6', 'F, a, D', 'T', 'E']])));
+    expect(qs[0]).toEqual({ text: 'Q', options: ['1', '2', '3', '4', '5', '6'], correct: [0, 3, 5], topic: 'T', explanation: 'E' });
+  });
+
+  it('strips control characters, normalises to NFC, trims, and flattens line breaks in options', async () => {
+    const text = csv([
+      ['question', 'a', 'b', 'correct', 'topic'],
+      ['\u0000 Ho\u0007ành\u200B  chính\u00A0 \r\nđiện tử\u001F ', ' Dòng 1\nDòng\t2 ', 'Cu\u0303a', 'a', ' \uFEFFChủ   đề '],
+    ]);
+    const qs = expectOk(await parseCsv(text));
+    expect(qs[0]).toEqual({ text: 'Hoành chính\nđiện tử', options: ['Dòng 1 Dòng 2', 'Cũa'], correct: [0], topic: 'Chủ đề' });
+    expect(qs[0]?.options[1]).toBe('Cũa'.normalize('NFC'));
+  });
+
+  it('a row of only whitespace and control characters counts as empty', async () => {
+    const qs = expectOk(await parseCsv(csv([['question', 'a', 'b', 'correct'], ['Q', 'x', 'y', 'a'], [' \u0000 ', '\t', '', ' ']])));
+    expect(qs).toHaveLength(1);
+  });
+
+  it('is all-or-nothing: one bad row rejects the file', async () => {
+    const good = Array.from({ length: 50 }, (_, i) => [`Q${i}`, 'x', 'y', '', '', 'a']);
+    const r = await parseCsv(bank([...good, ['bad', 'x', '', '', '', 'a']]));
+    expect(r).toEqual({ ok: false, errors: [{ row: 51, message: 'Cần ít nhất 2 đáp án, mới có 1' }] });
+  });
+
+  it(`lists at most ${MAX_LISTED_ERRORS} errors, then one summary entry`, async () => {
+    const bad = Array.from({ length: 250 }, () => ['', 'x', 'y', '', '', 'a']);
+    const errors = expectErrors(await parseCsv(bank(bad)));
+    expect(errors).toHaveLength(MAX_LISTED_ERRORS + 1);
+    expect(errors[MAX_LISTED_ERRORS - 1]).toEqual({ row: 200, message: 'Thiếu nội dung câu hỏi' });
+    expect(errors[MAX_LISTED_ERRORS]).toEqual({ row: 0, message: 'Còn 50 lỗi khác không liệt kê (tổng cộng 250 lỗi)' });
+  });
+
+  it(`accepts ${MAX_QUESTION_ROWS} questions and refuses one more with a single error`, async () => {
+    const rows = Array.from({ length: MAX_QUESTION_ROWS }, (_, i) => [`Q${i}`, 'x', 'y', '', '', 'a']);
+    expect(expectOk(await parseCsv(bank(rows)))).toHaveLength(MAX_QUESTION_ROWS);
+    const errors = expectErrors(await parseCsv(bank([...rows, ['Q', 'x', 'y', '', '', 'a']])));
+    expect(errors).toEqual([{ row: 0, message: expect.stringContaining('5.001 câu hỏi, vượt quá giới hạn 5.000') }]);
+  });
+});

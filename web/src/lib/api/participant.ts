@@ -1,0 +1,81 @@
+// Typed calls for the participant routes of API contract v1.
+import { request, type RequestOptions } from './client.ts';
+import type {
+  Answers,
+  AttemptResume,
+  AttemptStart,
+  Leaderboard,
+  PublicContest,
+  RegistrationBody,
+  SubmitResult,
+  Unit,
+  UnitStanding,
+} from './types.ts';
+
+type Opts = Omit<RequestOptions, 'method' | 'body'>;
+
+const enc = encodeURIComponent;
+const tokenHeader = (token: string) => ({ 'x-attempt-token': token });
+
+export function listContests(opts?: Opts) {
+  return request<{ items: PublicContest[] }>('/api/contests', { timeoutMs: 20_000, ...opts });
+}
+
+export function getContest(contestId: string, opts?: Opts) {
+  return request<PublicContest>(`/api/contests/${enc(contestId)}`, { timeoutMs: 20_000, ...opts });
+}
+
+export function listUnits(opts?: Opts) {
+  return request<{ items: Unit[] }>('/api/units', { timeoutMs: 20_000, ...opts });
+}
+
+export function getLeaderboard(contestId: string, limit = 10, opts?: Opts) {
+  return request<Leaderboard>(`/api/contests/${enc(contestId)}/leaderboard?limit=${limit}`, { timeoutMs: 20_000, ...opts });
+}
+
+export function getUnitStandings(contestId: string, opts?: Opts) {
+  return request<{ items: UnitStanding[] }>(`/api/contests/${enc(contestId)}/units`, { timeoutMs: 20_000, ...opts });
+}
+
+/**
+ * Starting consumes an attempt, and the contract has no idempotency key: a blind retry
+ * after a lost answer could burn a second one. So only a 429 (refused before anything
+ * happened) is retried automatically; anything else goes back to the person.
+ */
+export function startAttempt(contestId: string, body: RegistrationBody, opts?: Opts) {
+  return request<AttemptStart>(`/api/contests/${enc(contestId)}/attempts`, {
+    method: 'POST',
+    body,
+    timeoutMs: 30_000,
+    retryOn: (err) => err.status === 429,
+    ...opts,
+  });
+}
+
+export function getAttempt(attemptId: string, token: string, opts?: Opts) {
+  return request<AttemptResume>(`/api/attempts/${enc(attemptId)}`, {
+    timeoutMs: 20_000,
+    ...opts,
+    headers: { ...opts?.headers, ...tokenHeader(token) },
+  });
+}
+
+export function saveAnswers(attemptId: string, token: string, answers: Answers, opts?: Opts) {
+  return request<{ savedAt: string }>(`/api/attempts/${enc(attemptId)}/answers`, {
+    method: 'PUT',
+    body: { answers },
+    timeoutMs: 20_000,
+    ...opts,
+    headers: { ...opts?.headers, ...tokenHeader(token) },
+  });
+}
+
+export function submitAttempt(attemptId: string, token: string, body: { answers: Answers; prediction?: number }, opts?: Opts) {
+  return request<SubmitResult>(`/api/attempts/${enc(attemptId)}/submit`, {
+    method: 'POST',
+    body,
+    timeoutMs: 30_000,
+    ...opts,
+    headers: { ...opts?.headers, ...tokenHeader(token) },
+  });
+}

@@ -1,0 +1,57 @@
+/// <reference types="svelte" />
+// Tiny message catalog: t(key, params) reads the current locale's messages, which are
+// reactive, so templates redraw when the locale changes. English loads on demand.
+import { vi, type MessageKey, type Messages } from './vi.ts';
+import { KEYS, deviceStore } from '../state/storage.ts';
+
+export type Locale = 'vi' | 'en';
+export const LOCALES: readonly Locale[] = ['vi', 'en'];
+export type { MessageKey, Messages };
+
+export type Params = Record<string, string | number>;
+
+export function interpolate(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+class I18n {
+  #locale = $state<Locale>('vi');
+  #messages = $state.raw<Messages>(vi);
+
+  get locale(): Locale {
+    return this.#locale;
+  }
+  /** BCP 47 tag for Intl formatting. */
+  get tag(): string {
+    return this.#locale === 'vi' ? 'vi-VN' : 'en-GB';
+  }
+
+  t(key: MessageKey, params?: Params): string {
+    return interpolate(this.#messages[key] ?? vi[key] ?? key, params);
+  }
+
+  async setLocale(locale: Locale, persist = true): Promise<void> {
+    const messages = locale === 'en' ? (await import('./en.ts')).en : vi;
+    this.#messages = messages;
+    this.#locale = locale;
+    if (typeof document !== 'undefined') document.documentElement.lang = locale;
+    if (persist) {
+      try {
+        deviceStore().setItem(KEYS.locale, locale);
+      } catch {
+        // Not persisted; the choice holds for this visit.
+      }
+    }
+  }
+
+  /** The saved choice, applied before the first render. */
+  async init(): Promise<void> {
+    const saved = deviceStore().getItem(KEYS.locale);
+    if (saved === 'en') await this.setLocale('en', false);
+    else if (typeof document !== 'undefined') document.documentElement.lang = 'vi';
+  }
+}
+
+export const i18n = new I18n();
+export const t = (key: MessageKey, params?: Params): string => i18n.t(key, params);
