@@ -41,12 +41,12 @@ export interface ContestAggregate {
   days: Record<string, DayTally>;
 }
 
-export function emptyAggregate(): ContestAggregate {
-  return { participants: 0, attempts: 0, sumBestCorrect: 0, histogram: {}, units: {}, villages: {}, days: {} };
-}
-
 // Maps are built with null prototypes: village names are free text ("constructor" is a valid key).
 const map = <V>(): Record<string, V> => Object.create(null) as Record<string, V>;
+
+export function emptyAggregate(): ContestAggregate {
+  return { participants: 0, attempts: 0, sumBestCorrect: 0, histogram: map(), units: map(), villages: map(), days: map() };
+}
 
 function bump(counts: Record<string, number>, key: string, by: number): void {
   const value = (counts[key] ?? 0) + by;
@@ -76,7 +76,7 @@ function contribute(delta: ContestAggregate, person: PersonStanding, sign: 1 | -
  * left out, so every key in the result is one ADD for storage.
  */
 export function aggregateDelta(before: PersonStanding | null, after: PersonStanding, attemptAt: Instant): ContestAggregate {
-  const delta: ContestAggregate = { ...emptyAggregate(), histogram: map(), units: map(), villages: map(), days: map() };
+  const delta = emptyAggregate();
   if (before !== null) contribute(delta, before, -1);
   contribute(delta, after, 1);
   delta.attempts = 1;

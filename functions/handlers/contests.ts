@@ -1,2 +1,26 @@
-// Placeholder: replaced by the real contests handler.
-export const handler = async () => ({ statusCode: 501, body: '{"error":{"code":"NOT_IMPLEMENTED","message":"not yet"}}' });
+import { parseQuestionFile } from '../adapters/import/question-file.ts';
+import { httpApi, json, noContent } from '../adapters/http/api.ts';
+import { ImportInvalid } from '../domain/errors.ts';
+import { contestCases, standingsCases } from './composition.ts';
+
+export const handler = httpApi({
+  'POST /api/admin/contests': async ({ body, staff }) => json(201, await contestCases.create(body, staff?.userId)),
+  'GET /api/admin/contests': async () => json(200, { items: await contestCases.list() }),
+  'GET /api/admin/contests/{contestId}': async ({ params }) => json(200, await contestCases.get(params.contestId)),
+  'PATCH /api/admin/contests/{contestId}': async ({ params, body }) => json(200, await contestCases.update(params.contestId, body)),
+  'POST /api/admin/contests/{contestId}/publish': async ({ params }) => json(200, await contestCases.publish(params.contestId)),
+  'POST /api/admin/contests/{contestId}/close': async ({ params }) => json(200, await standingsCases.close(params.contestId)),
+  'POST /api/admin/contests/{contestId}/questions': async ({ params, body }) =>
+    json(201, await contestCases.addQuestion(params.contestId, body)),
+  'GET /api/admin/contests/{contestId}/questions': async ({ params }) =>
+    json(200, { items: await contestCases.questions(params.contestId) }),
+  'POST /api/admin/contests/{contestId}/questions/import': async ({ params, raw, headers }) => {
+    const parsed = await parseQuestionFile(raw, headers['content-type'] ?? '');
+    if (!parsed.ok) throw new ImportInvalid(parsed.errors);
+    return json(200, await contestCases.importQuestions(params.contestId, parsed.questions, []));
+  },
+  'DELETE /api/admin/contests/{contestId}/questions/{questionId}': async ({ params }) => {
+    await contestCases.deleteQuestion(params.contestId, params.questionId);
+    return noContent();
+  },
+});

@@ -2,9 +2,19 @@ import { unitRepository } from '../adapters/dynamodb/units.ts';
 import { httpApi, json } from '../adapters/http/api.ts';
 import { newId } from '../adapters/ids.ts';
 import { unitUseCases } from '../app/units.ts';
+import { attemptCases, standingsCases } from './composition.ts';
 
 const units = unitUseCases({ units: unitRepository, newId });
+// Public reads may be cached for a few seconds by CloudFront and browsers: a burst of people
+// opening the same contest page then costs one origin request per few seconds.
+const cached = (seconds: number) => ({ 'Cache-Control': `public, max-age=${seconds}` });
 
 export const handler = httpApi({
-  'GET /api/units': async () => json(200, { items: await units.list() }, { 'Cache-Control': 'public, max-age=30' }),
+  'GET /api/units': async () => json(200, { items: await units.list() }, cached(30)),
+  'GET /api/contests': async () => json(200, { items: await standingsCases.publicList() }, cached(5)),
+  'GET /api/contests/{contestId}': async ({ params }) =>
+    json(200, await standingsCases.publicView(await attemptCases.publicContest(params.contestId)), cached(5)),
+  'GET /api/contests/{contestId}/leaderboard': async ({ params, query }) =>
+    json(200, await standingsCases.leaderboard(params.contestId, query.limit ?? 10), cached(5)),
+  'GET /api/contests/{contestId}/units': async ({ params }) => json(200, await standingsCases.unitLeaderboard(params.contestId), cached(5)),
 });

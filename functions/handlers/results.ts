@@ -1,2 +1,19 @@
-// Placeholder: replaced by the real results handler.
-export const handler = async () => ({ statusCode: 501, body: '{"error":{"code":"NOT_IMPLEMENTED","message":"not yet"}}' });
+import { resultsCsv, resultsXlsx } from '../adapters/export/results.ts';
+import { file, httpApi, json } from '../adapters/http/api.ts';
+import { contestCases, standingsCases } from './composition.ts';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const handler = httpApi({
+  'GET /api/admin/contests/{contestId}/results': async ({ params, query }) => {
+    const results = await standingsCases.results(params.contestId);
+    const format = query.format ?? 'json';
+    if (format === 'json') return json(200, results);
+    const contest = await contestCases.load(params.contestId);
+    const name = `ket-qua-${contest.id}`;
+    return format === 'csv'
+      ? file(resultsCsv(results.items), 'text/csv; charset=utf-8', `${name}.csv`)
+      : file(await resultsXlsx(results.items, contest.title), XLSX, `${name}.xlsx`);
+  },
+  'GET /api/admin/contests/{contestId}/stats': async ({ params }) => json(200, await standingsCases.stats(params.contestId)),
+});

@@ -19,7 +19,7 @@ export const DEFAULTS = {
   PORT: '3000',
   DATA_DIR: './.data',
   ADMIN_EMAIL: 'admin@example.com',
-  ADMIN_PASSWORD: 'Admin@12345',
+  ADMIN_PASSWORD: 'Admin@123456',
   TABLE_NAME: 'cuoc-thi',
 };
 

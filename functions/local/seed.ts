@@ -3,7 +3,8 @@
 import { unitRepository } from '../adapters/dynamodb/units.ts';
 import { userRepository } from '../adapters/dynamodb/users.ts';
 import type { Unit } from '../app/ports.ts';
-import { demoUnits } from './demo.ts';
+import { contestRepository } from '../adapters/dynamodb/contests.ts';
+import { DEMO_CONTEST_ID, demoContest, demoQuestions, demoUnits, demoVillages } from './demo.ts';
 
 async function createIfMissing(unit: Unit) {
   try {
@@ -26,4 +27,30 @@ export async function seed(options: { admin: { id: string; email: string }; demo
   }
   if (!options.demo) return;
   for (const unit of demoUnits) await createIfMissing(unit);
+  await seedDemoContest();
+}
+
+/** The demo contest opens a day before the first start and runs for 60 days, so it can be tried at once. */
+async function seedDemoContest() {
+  if (await contestRepository.get(DEMO_CONTEST_ID, true)) return;
+  const start = new Date(Date.now() - 24 * 3600_000);
+  const at = new Date().toISOString();
+  await contestRepository.create({
+    ...demoContest,
+    id: DEMO_CONTEST_ID,
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + 60 * 24 * 3600_000).toISOString(),
+    unitIds: demoUnits.map((u) => u.id),
+    villages: demoVillages,
+    status: 'draft',
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  });
+  await contestRepository.addQuestions(
+    DEMO_CONTEST_ID,
+    demoQuestions.map((q, i) => ({ id: `demo${String(i + 1).padStart(3, '0')}`, ...q })),
+  );
+  const draft = (await contestRepository.get(DEMO_CONTEST_ID, true))!;
+  await contestRepository.replace({ ...draft, status: 'published', publishedAt: at, version: draft.version + 1 });
 }

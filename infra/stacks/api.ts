@@ -121,6 +121,8 @@ export class ApiStack extends Stack {
       // The auth Lambda signs staff in server-side; a secret would only sit next to the code that uses it.
       generateSecret: false,
       authFlows: { userPassword: true }, // ALLOW_REFRESH_TOKEN_AUTH is always added
+      // No hosted UI: CDK would otherwise enable the implicit and code OAuth flows.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
     });
 

@@ -185,10 +185,19 @@ export class WebStack extends Stack {
 // wildcard grants we cannot narrow. Each of its findings is matched to a reason here, and an
 // unknown one fails synth instead of being waved through.
 const deploymentRoleFindings: [RegExp, string][] = [
-  [/^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$/, 'CDK BucketDeployment grants these s3 action prefixes to run `aws s3 sync --delete` from the asset into the site bucket.'],
-  [/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/]+\/\*$/, 'Objects of the CDK bootstrap asset bucket, where the zipped web build is staged.'],
+  [
+    /^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$/,
+    'CDK BucketDeployment grants these s3 action prefixes to run `aws s3 sync --delete` from the asset into the site bucket.',
+  ],
+  [
+    /^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/]+\/\*$/,
+    'Objects of the CDK bootstrap asset bucket, where the zipped web build is staged.',
+  ],
   [/^Resource::<Site[A-Za-z0-9]+\.Arn>\/\*$/, 'Every object of the site bucket: each deployment replaces the whole web build.'],
-  [/^Resource::\*$/, 'cloudfront:CreateInvalidation/GetInvalidation as granted by CDK for the post-deployment invalidation.'],
+  [
+    /^Resource::\*$/,
+    'cloudfront:CreateInvalidation/GetInvalidation, which CDK grants on "*", for the post-deployment invalidation.',
+  ],
 ];
 
 function acknowledgeDeploymentHandler(stack: Stack) {

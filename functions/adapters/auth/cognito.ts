@@ -42,34 +42,39 @@ function toSession(result: AuthenticationResultType | undefined): Session {
 const isNamed = (e: unknown, ...names: string[]) => e instanceof Error && names.includes(e.name);
 
 export async function signIn(email: string, password: string, newPassword?: string): Promise<Session> {
+  let out;
   try {
-    const out = await cognito.send(
+    out = await cognito.send(
       new InitiateAuthCommand({
         AuthFlow: 'USER_PASSWORD_AUTH',
         ClientId: clientId,
         AuthParameters: { USERNAME: email, PASSWORD: password },
       }),
     );
-    if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
-      if (!newPassword) {
-        throw new InvalidState('A new password is required on first sign-in', { challenge: 'NEW_PASSWORD_REQUIRED' });
-      }
-      const answered = await cognito.send(
-        new RespondToAuthChallengeCommand({
-          ClientId: clientId,
-          ChallengeName: 'NEW_PASSWORD_REQUIRED',
-          Session: out.Session,
-          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
-        }),
-      );
-      return toSession(answered.AuthenticationResult);
-    }
-    return toSession(out.AuthenticationResult);
   } catch (e) {
-    if (isNamed(e, 'NotAuthorizedException', 'UserNotFoundException', 'PasswordResetRequiredException', 'UserNotConfirmedException')) {
+    // cognito-local answers a wrong password with InvalidPasswordException, Cognito with NotAuthorized.
+    if (isNamed(e, 'NotAuthorizedException', 'UserNotFoundException', 'InvalidPasswordException', 'PasswordResetRequiredException', 'UserNotConfirmedException')) {
       throw new InvalidCredentials();
     }
+    throw e;
+  }
+  if (out.ChallengeName !== 'NEW_PASSWORD_REQUIRED') return toSession(out.AuthenticationResult);
+  if (!newPassword) {
+    throw new InvalidState('A new password is required on first sign-in', { challenge: 'NEW_PASSWORD_REQUIRED' });
+  }
+  try {
+    const answered = await cognito.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: out.Session,
+        ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+      }),
+    );
+    return toSession(answered.AuthenticationResult);
+  } catch (e) {
     if (isNamed(e, 'InvalidPasswordException')) throw new ValidationFailed([{ field: 'newPassword', message: (e as Error).message }]);
+    if (isNamed(e, 'NotAuthorizedException', 'CodeMismatchException', 'ExpiredCodeException')) throw new InvalidCredentials();
     throw e;
   }
 }

@@ -26,10 +26,10 @@ export const Health = z.object({ status: z.literal('ok') });
 // --- auth and staff accounts ---------------------------------------------------------
 export const RoleSchema = z.enum(['admin', 'organizer', 'observer']);
 
-/** Matches the Cognito pool's password policy (infra): 10+ characters, upper, lower, digit, symbol. */
+/** Matches the Cognito pool's password policy (infra/stacks/api.ts): 12+ characters, upper, lower, digit, symbol. */
 export const Password = z
   .string()
-  .min(10)
+  .min(12)
   .max(128)
   .regex(/[a-z]/, 'needs a lowercase letter')
   .regex(/[A-Z]/, 'needs an uppercase letter')
@@ -84,3 +84,233 @@ export const Unit = z
   .meta({ id: 'Unit' });
 export const UnitList = z.object({ items: z.array(Unit) });
 export const UnitIdParams = z.object({ unitId: Id });
+
+// --- contests --------------------------------------------------------------------------
+// Bounds live in the domain (LIMITS); the schemas only check shapes and types, the domain
+// checks the rules (including cross-field ones) and reports them with the same envelope.
+const IsoDateTime = z.iso.datetime({ offset: true });
+export const ShowAnswersSchema = z.enum(['after_submit', 'after_close', 'never']);
+const PredictionInput = z.strictObject({ prompt: text(0, 300) }).nullable();
+
+export const CreateContestBody = z.strictObject({
+  title: text(0, 200),
+  description: z.string().max(5_000).optional(),
+  rules: z.string().max(20_000).optional(),
+  startsAt: IsoDateTime,
+  endsAt: IsoDateTime,
+  questionsPerAttempt: z.int(),
+  timeLimitSec: z.int(),
+  maxAttempts: z.int(),
+  unitIds: z.array(Id).max(100),
+  villages: z.array(text(0, 80)).max(200).optional(),
+  prediction: PredictionInput.optional(),
+  showAnswers: ShowAnswersSchema.optional(),
+});
+export const PatchContestBody = CreateContestBody.partial().refine((b) => Object.keys(b).length > 0, {
+  message: 'Give at least one field',
+});
+
+export const ContestStatusSchema = z.enum(['draft', 'published', 'closed']);
+export const ContestPhaseSchema = z.enum(['draft', 'scheduled', 'open', 'ended', 'closed']);
+
+export const AdminContest = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string().optional(),
+    rules: z.string().optional(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    questionsPerAttempt: z.int(),
+    timeLimitSec: z.int(),
+    maxAttempts: z.int(),
+    unitIds: z.array(z.string()),
+    villages: z.array(z.string()),
+    prediction: z.object({ prompt: z.string() }).nullable(),
+    showAnswers: ShowAnswersSchema,
+    status: ContestStatusSchema,
+    phase: ContestPhaseSchema,
+    questionCount: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    publishedAt: z.string().optional(),
+    closedAt: z.string().optional(),
+  })
+  .meta({ id: 'AdminContest' });
+export const AdminContestList = z.object({ items: z.array(AdminContest) });
+
+export const PublicContest = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string().optional(),
+    rules: z.string().optional(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    status: z.enum(['published', 'closed']),
+    phase: ContestPhaseSchema,
+    questionsPerAttempt: z.int(),
+    timeLimitSec: z.int(),
+    maxAttempts: z.int(),
+    units: z.array(z.object({ id: z.string(), name: z.string() })),
+    villages: z.array(z.string()),
+    prediction: z.object({ prompt: z.string() }).nullable(),
+    showAnswers: ShowAnswersSchema,
+    participants: z.int(),
+    serverNow: z.string(),
+  })
+  .meta({ id: 'PublicContest' });
+export const PublicContestList = z.object({ items: z.array(PublicContest) });
+
+// --- questions -------------------------------------------------------------------------
+export const QuestionBody = z.strictObject({
+  text: z.string().max(1_000),
+  options: z.array(z.string().max(500)).min(2).max(6),
+  correct: z.array(z.int().min(0).max(5)).min(1).max(6),
+  topic: z.string().max(100).optional(),
+  explanation: z.string().max(2_000).optional(),
+});
+export const AdminQuestion = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    options: z.array(z.string()),
+    correct: z.array(z.int()),
+    multiple: z.boolean(),
+    topic: z.string().optional(),
+    explanation: z.string().optional(),
+  })
+  .meta({ id: 'AdminQuestion' });
+export const AdminQuestionList = z.object({ items: z.array(AdminQuestion) });
+export const ImportResult = z.object({ imported: z.int(), total: z.int() });
+export const QuestionParams = z.object({ contestId: Id, questionId: Id });
+
+// --- attempts --------------------------------------------------------------------------
+export const StartAttemptBody = z.strictObject({
+  fullName: z.string().max(200),
+  phone: z.string().max(40),
+  unitId: z.string().max(64),
+  village: z.string().max(200).nullable().optional(),
+  birthYear: z.int().nullable().optional(),
+  consent: z.boolean(),
+});
+const AnswersMap = z.record(z.string().max(64), z.array(z.string().max(8)).max(6));
+export const SaveAnswersBody = z.strictObject({ answers: AnswersMap });
+export const SubmitBody = z.strictObject({
+  answers: AnswersMap.optional(),
+  prediction: z.int().min(0).max(1_000_000_000).nullable().optional(),
+});
+export const AttemptParams = z.object({ attemptId: Id });
+
+const PublicQuestionSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  multiple: z.boolean(),
+  options: z.array(z.object({ id: z.string(), text: z.string() })),
+});
+const ReviewItem = z.object({
+  questionId: z.string(),
+  isCorrect: z.boolean(),
+  chosen: z.array(z.string()),
+  correctOptionIds: z.array(z.string()),
+  explanation: z.string().optional(),
+});
+export const SubmitResult = z
+  .object({
+    attemptId: z.string(),
+    correctCount: z.int(),
+    questionCount: z.int(),
+    durationMs: z.int(),
+    submittedAt: z.string(),
+    late: z.boolean(),
+    best: z.object({ correctCount: z.int(), durationMs: z.int() }),
+    review: z.array(ReviewItem).optional(),
+  })
+  .meta({ id: 'SubmitResult' });
+const AttemptBase = {
+  attemptId: z.string(),
+  contestId: z.string(),
+  attemptNo: z.int(),
+  attemptsLeft: z.int(),
+  startedAt: z.string(),
+  deadline: z.string(),
+  serverNow: z.string(),
+  questions: z.array(PublicQuestionSchema),
+  prediction: z.object({ prompt: z.string() }).optional(),
+};
+export const StartedAttempt = z.object({ ...AttemptBase, attemptToken: z.string() }).meta({ id: 'StartedAttempt' });
+export const AttemptState = z
+  .object({
+    ...AttemptBase,
+    status: z.enum(['open', 'expired', 'submitted']),
+    savedAnswers: z.record(z.string(), z.array(z.string())),
+    result: SubmitResult.optional(),
+  })
+  .meta({ id: 'AttemptState' });
+export const SavedAck = z.object({ savedAt: z.string() });
+
+// --- standings -------------------------------------------------------------------------
+export const LeaderboardQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional() });
+export const Leaderboard = z.object({
+  final: z.boolean(),
+  items: z.array(
+    z.object({
+      rank: z.int(),
+      fullName: z.string(),
+      phoneMasked: z.string(),
+      unitId: z.string(),
+      unitName: z.string(),
+      village: z.string().nullable(),
+      correctCount: z.int(),
+      durationMs: z.int(),
+    }),
+  ),
+});
+const UnitStandingRow = z.object({
+  rank: z.int(),
+  unitId: z.string(),
+  name: z.string(),
+  memberCount: z.int(),
+  participants: z.int(),
+  participationRate: z.number(),
+  averageCorrect: z.number(),
+});
+export const UnitLeaderboard = z.object({ items: z.array(UnitStandingRow) });
+export const ResultsQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional() });
+export const Results = z.object({
+  final: z.boolean(),
+  participants: z.int(),
+  items: z.array(
+    z.object({
+      rank: z.int(),
+      fullName: z.string(),
+      phone: z.string(),
+      unitId: z.string(),
+      unitName: z.string(),
+      village: z.string().nullable(),
+      correctCount: z.int(),
+      prediction: z.number().nullable(),
+      predictionError: z.number().nullable(),
+      durationMs: z.int(),
+      submittedAt: z.string(),
+      attempts: z.int(),
+    }),
+  ),
+});
+export const Stats = z.object({
+  participants: z.int(),
+  attempts: z.int(),
+  byUnit: z.array(
+    z.object({
+      unitId: z.string(),
+      name: z.string(),
+      memberCount: z.int(),
+      participants: z.int(),
+      participationRate: z.number(),
+      averageCorrect: z.number(),
+    }),
+  ),
+  byVillage: z.array(z.object({ village: z.string(), participants: z.int() })),
+  byDay: z.array(z.object({ date: z.string(), participants: z.int(), attempts: z.int() })),
+  scoreHistogram: z.array(z.object({ correctCount: z.int(), people: z.int() })),
+});

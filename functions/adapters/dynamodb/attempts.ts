@@ -1,0 +1,208 @@
+// Attempts and people: starts, autosaves and the scoring commit. Flow: attempts use case ->
+// this store -> DynamoDB (conditional writes; one transaction per scored attempt).
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttemptRecord, AttemptStore, PersonRecord, ScoreCommit } from '../../app/contest-ports.ts';
+import type { ContestAggregate } from '../../domain/aggregate.ts';
+import type { SavedAnswers } from '../../domain/contest.ts';
+import type { DrawnQuestion } from '../../domain/draw.ts';
+import { AttemptsExhausted } from '../../domain/errors.ts';
+import { ddb, tableName } from './client.ts';
+import { indexKeys, keys, shardOf } from './keys.ts';
+import { isConditionFailure, queryAllIndex } from './query.ts';
+
+// Compact encodings keep an attempt item near 1 KB, so each write costs one or two write units.
+const encodeDrawn = (drawn: DrawnQuestion[]) => drawn.map((d) => `${d.questionId}:${d.optionOrder.join('')}`);
+const decodeDrawn = (drawn: string[]): DrawnQuestion[] =>
+  drawn.map((s) => {
+    const i = s.lastIndexOf(':');
+    return { questionId: s.slice(0, i), optionOrder: [...s.slice(i + 1)].map(Number) };
+  });
+const encodeAnswers = (answers: SavedAnswers) =>
+  Object.fromEntries(Object.entries(answers).map(([q, a]) => [q, `${a.optionIds.join('')}|${a.savedAt}`]));
+const decodeAnswers = (stored: Record<string, string> | undefined): SavedAnswers =>
+  Object.fromEntries(
+    Object.entries(stored ?? {}).map(([q, s]) => {
+      const [ids = '', savedAt = ''] = s.split('|');
+      return [q, { optionIds: [...ids], savedAt }];
+    }),
+  );
+
+type AttemptItem = Omit<AttemptRecord, 'drawn' | 'answers'> & { drawn: string[]; ans: Record<string, string> };
+
+const toAttempt = ({ drawn, ans, ...rest }: AttemptItem & Record<string, unknown>): AttemptRecord => {
+  const { PK: _pk, SK: _sk, entity: _e, GSI2PK: _g, GSI2SK: _h, ...attempt } = rest;
+  return { ...(attempt as Omit<AttemptRecord, 'drawn' | 'answers'>), drawn: decodeDrawn(drawn), answers: decodeAnswers(ans) };
+};
+
+export const toPerson = (item: Record<string, unknown>): PersonRecord => {
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, ...person } = item;
+  return { scoredAttempts: 0, version: 0, ...(person as Partial<PersonRecord>) } as PersonRecord;
+};
+
+/** One ADD per counter; flat attribute names because ADD cannot create a nested map. */
+export function aggregateUpdate(delta: ContestAggregate) {
+  const adds: [string, number][] = [
+    ['participants', delta.participants],
+    ['attempts', delta.attempts],
+    ['sumBestCorrect', delta.sumBestCorrect],
+  ];
+  for (const [k, v] of Object.entries(delta.histogram)) adds.push([`h:${k}`, v]);
+  for (const [k, v] of Object.entries(delta.units)) adds.push([`u:${k}:p`, v.participants], [`u:${k}:s`, v.sumBestCorrect]);
+  for (const [k, v] of Object.entries(delta.villages)) adds.push([`v:${k}`, v]);
+  for (const [k, v] of Object.entries(delta.days)) adds.push([`d:${k}:a`, v.attempts], [`d:${k}:p`, v.participants]);
+  const nonZero = adds.filter(([, v]) => v !== 0);
+  return {
+    UpdateExpression: `SET entity = :entity ADD ${nonZero.map((_, i) => `#a${i} :a${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(nonZero.map(([k], i) => [`#a${i}`, k])),
+    ExpressionAttributeValues: { ':entity': 'aggregate', ...Object.fromEntries(nonZero.map(([, v], i) => [`:a${i}`, v])) },
+  };
+}
+
+const TRANSACTION_RETRIES = 8;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const attemptStore: AttemptStore = {
+  async reserveAttempt(contestId, registration, maxAttempts) {
+    try {
+      const out = await ddb.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.person(contestId, registration.phone),
+          // The count is taken with a condition, not read-then-write: parallel starts cannot overshoot.
+          UpdateExpression:
+            'SET attemptsUsed = if_not_exists(attemptsUsed, :zero) + :one, fullName = :name, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity',
+          ConditionExpression: 'attribute_not_exists(attemptsUsed) OR attemptsUsed < :max',
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':max': maxAttempts,
+            ':name': registration.fullName,
+            ':birthYear': registration.birthYear,
+            ':contestId': contestId,
+            ':phone': registration.phone,
+            ':entity': 'person',
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.attemptsUsed);
+    } catch (e) {
+      if (isConditionFailure(e)) throw new AttemptsExhausted(maxAttempts);
+      throw e;
+    }
+  },
+
+  async createAttempt(attempt) {
+    const { drawn, answers, ...rest } = attempt;
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.attempt(attempt.id),
+          entity: 'attempt',
+          ...rest,
+          drawn: encodeDrawn(drawn),
+          ans: encodeAnswers(answers),
+          GSI2PK: indexKeys.openAttempts.pk(attempt.contestId),
+          GSI2SK: indexKeys.openAttempts.sk(attempt.deadline, attempt.id),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  },
+
+  async getAttempt(attemptId) {
+    const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.attempt(attemptId), ConsistentRead: true }));
+    return out.Item ? toAttempt(out.Item as AttemptItem) : undefined;
+  },
+
+  async saveAnswers(attemptId, answers) {
+    const entries = Object.entries(encodeAnswers(answers));
+    if (entries.length === 0) return true;
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.attempt(attemptId),
+          UpdateExpression: `SET ${entries.map((_, i) => `ans.#q${i} = :q${i}`).join(', ')}`,
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(entries.map(([q], i) => [`#q${i}`, q])) },
+          ExpressionAttributeValues: { ':open': 'open', ...Object.fromEntries(entries.map(([, v], i) => [`:q${i}`, v])) },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  },
+
+  async getPerson(contestId, phone) {
+    const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.person(contestId, phone), ConsistentRead: true }));
+    return out.Item ? toPerson(out.Item) : undefined;
+  },
+
+  async commitScore({ attempt, person, expectedPersonVersion, delta }) {
+    const best = person.best!;
+    const shard = shardOf(person.phone);
+    const input = {
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.attempt(attempt.id),
+            UpdateExpression: 'SET #status = :submitted, outcome = :outcome, ans = :ans, prediction = :prediction REMOVE GSI2PK, GSI2SK',
+            ConditionExpression: '#status = :open',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':submitted': 'submitted',
+              ':open': 'open',
+              ':outcome': attempt.outcome,
+              ':ans': encodeAnswers(attempt.answers),
+              ':prediction': attempt.prediction ?? null,
+            },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.person(person.contestId, person.phone),
+            UpdateExpression:
+              'SET best = :best, unitId = :unitId, village = :village, scoredAttempts = :scored, version = :next, GSI1PK = :lbpk, GSI1SK = :lbsk',
+            ConditionExpression: expectedPersonVersion === 0 ? 'attribute_not_exists(version) OR version = :expected' : 'version = :expected',
+            ExpressionAttributeValues: {
+              ':best': best,
+              ':unitId': person.unitId,
+              ':village': person.village ?? null,
+              ':scored': person.scoredAttempts,
+              ':next': expectedPersonVersion + 1,
+              ':expected': expectedPersonVersion,
+              ':lbpk': indexKeys.leaderboard.pk(person.contestId, shard),
+              ':lbsk': `${indexKeys.leaderboard.sk(best.correctCount, best.durationMs, best.submittedAt)}#${person.phone}`,
+            },
+          },
+        },
+        { Update: { TableName: tableName, Key: keys.contestAggregate(person.contestId, shard), ...aggregateUpdate(delta) } },
+      ],
+    };
+    for (let tryNo = 0; ; tryNo++) {
+      try {
+        await ddb.send(new TransactWriteCommand(input));
+        return 'ok';
+      } catch (e) {
+        const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'attempt-closed';
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'person-changed';
+        const conflict = (e as Error).name === 'TransactionConflictException' || reasons.some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || tryNo >= TRANSACTION_RETRIES) throw e;
+        // Another submit holds the same aggregate shard: back off with jitter and try again.
+        await pause(Math.random() * 20 * 2 ** Math.min(tryNo, 5));
+      }
+    }
+  },
+
+  async openAttempts(contestId) {
+    const items = await queryAllIndex<AttemptItem>('openAttempts', indexKeys.openAttempts.pk(contestId));
+    return items.map((item) => toAttempt(item as AttemptItem & Record<string, unknown>));
+  },
+};

@@ -1,0 +1,103 @@
+// Reads behind leaderboards, unit standings, statistics and results. Flow: standings use case ->
+// this store -> sharded aggregate items, the sparse leaderboard index, or the final pages.
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { FinalRow, PersonRecord, StandingsStore } from '../../app/contest-ports.ts';
+import { emptyAggregate, type ContestAggregate } from '../../domain/aggregate.ts';
+import { compareLive } from '../../domain/ranking.ts';
+import { toPerson } from './attempts.ts';
+import { ddb, tableName } from './client.ts';
+import { indexKeys, keys, SHARDS } from './keys.ts';
+import { queryAll, queryAllIndex } from './query.ts';
+
+/** Rows per final-ranking item: 100 rows of ~200 bytes stay far below the 400 KB item limit. */
+export const FINAL_PAGE_ROWS = 100;
+
+function parseAggregate(items: Record<string, unknown>[]): ContestAggregate {
+  const agg = emptyAggregate();
+  const add = (rec: Record<string, number>, key: string, v: number) => {
+    rec[key] = (rec[key] ?? 0) + v;
+  };
+  for (const item of items) {
+    for (const [name, raw] of Object.entries(item)) {
+      if (typeof raw !== 'number' || raw === 0) continue;
+      if (name === 'participants' || name === 'attempts' || name === 'sumBestCorrect') agg[name] += raw;
+      else if (name.startsWith('h:')) add(agg.histogram, name.slice(2), raw);
+      else if (name.startsWith('v:')) add(agg.villages, name.slice(2), raw);
+      else if (name.startsWith('u:')) {
+        const unitId = name.slice(2, -2);
+        const unit = (agg.units[unitId] ??= { participants: 0, sumBestCorrect: 0 });
+        if (name.endsWith(':p')) unit.participants += raw;
+        else unit.sumBestCorrect += raw;
+      } else if (name.startsWith('d:')) {
+        const day = (agg.days[name.slice(2, -2)] ??= { attempts: 0, participants: 0 });
+        if (name.endsWith(':a')) day.attempts += raw;
+        else day.participants += raw;
+      }
+    }
+  }
+  return agg;
+}
+
+const entry = (p: PersonRecord) => ({ ...p.best!, personKey: p.phone });
+
+export const standingsStore: StandingsStore = {
+  async aggregate(contestId) {
+    const { PK, SKPrefix } = keys.aggregatesOf(contestId);
+    return parseAggregate(await queryAll<Record<string, unknown>>(PK, SKPrefix));
+  },
+
+  async liveTop(contestId, limit) {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, shard) =>
+        ddb.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'leaderboard',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': indexKeys.leaderboard.pk(contestId, shard) },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    const people = shards.flatMap((out) => (out.Items ?? []).map(toPerson));
+    return people.sort((a, b) => compareLive(entry(a), entry(b))).slice(0, limit);
+  },
+
+  async allScored(contestId) {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, shard) => queryAllIndex<Record<string, unknown>>('leaderboard', indexKeys.leaderboard.pk(contestId, shard))),
+    );
+    return shards.flat().map(toPerson);
+  },
+
+  async writeFinal(contestId, rows) {
+    const pages: Record<string, unknown>[] = [];
+    for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) {
+      pages.push({ ...keys.finalPage(contestId, page), entity: 'finalPage', rows: rows.slice(i, i + FINAL_PAGE_ROWS) });
+    }
+    for (let i = 0; i < pages.length; i += 25) {
+      let requests = pages.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let tryNo = 0; requests.length > 0; tryNo++) {
+        const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(tryNo, 6)));
+      }
+    }
+  },
+
+  async readFinal(contestId, limit) {
+    const { PK, SKPrefix } = keys.finalPagesOf(contestId);
+    if (limit === undefined) return (await queryAll<{ rows: FinalRow[] }>(PK, SKPrefix)).flatMap((i) => i.rows);
+    // The top N costs ceil(N / 100) page reads, whatever the number of participants.
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': PK, ':sk': SKPrefix },
+        Limit: Math.max(1, Math.ceil(limit / FINAL_PAGE_ROWS)),
+      }),
+    );
+    return (out.Items ?? []).flatMap((i) => (i as { rows: FinalRow[] }).rows).slice(0, limit);
+  },
+};

@@ -1,0 +1,78 @@
+// Results as files an organizer opens in Excel: Vietnamese headers, UTF-8 with BOM for CSV.
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+
+export interface ResultRow {
+  rank: number;
+  fullName: string;
+  phone: string;
+  unitName: string;
+  village: string | null;
+  correctCount: number;
+  prediction: number | null;
+  predictionError: number | null;
+  durationMs: number;
+  submittedAt: string;
+  attempts: number;
+}
+
+export const RESULT_COLUMNS = [
+  { header: 'Hạng', key: 'rank', width: 7 },
+  { header: 'Họ và tên', key: 'fullName', width: 28 },
+  { header: 'Số điện thoại', key: 'phone', width: 14 },
+  { header: 'Đơn vị', key: 'unitName', width: 30 },
+  { header: 'Thôn', key: 'village', width: 18 },
+  { header: 'Số câu đúng', key: 'correctCount', width: 11 },
+  { header: 'Dự đoán', key: 'prediction', width: 10 },
+  { header: 'Chênh lệch dự đoán', key: 'predictionError', width: 12 },
+  { header: 'Thời gian làm bài (giây)', key: 'durationSec', width: 14 },
+  { header: 'Thời điểm nộp bài', key: 'submittedAtVn', width: 20 },
+  { header: 'Số lượt thi', key: 'attempts', width: 10 },
+] as const;
+
+/** Vietnam local time, as organizers read it: "27/11/2026 14:05:09". */
+export function vnDateTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + 7 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+const cells = (r: ResultRow) => ({
+  rank: r.rank,
+  fullName: r.fullName,
+  phone: r.phone,
+  unitName: r.unitName,
+  village: r.village ?? '',
+  correctCount: r.correctCount,
+  prediction: r.prediction ?? '',
+  predictionError: r.predictionError ?? '',
+  durationSec: Math.round(r.durationMs / 100) / 10,
+  submittedAtVn: vnDateTime(r.submittedAt),
+  attempts: r.attempts,
+});
+
+/** A leading =, +, - or @ would make Excel evaluate a participant's name as a formula. */
+const defuse = (v: unknown) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
+export function resultsCsv(rows: ResultRow[]): string {
+  const data = rows.map((r) => {
+    const c = cells(r);
+    return RESULT_COLUMNS.map((col) => defuse(c[col.key]));
+  });
+  return `\uFEFF${Papa.unparse({ fields: RESULT_COLUMNS.map((c) => c.header), data }, { newline: '\r\n' })}\r\n`;
+}
+
+export async function resultsXlsx(rows: ResultRow[], title: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Cuộc thi tìm hiểu CCHC';
+  const sheet = workbook.addWorksheet('Kết quả', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = RESULT_COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width }));
+  sheet.getRow(1).font = { bold: true };
+  for (const r of rows) {
+    const c = cells(r);
+    // Phone numbers stay text so Excel keeps the leading zero.
+    sheet.addRow(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, k === 'phone' ? String(v) : defuse(v)])));
+  }
+  workbook.title = title;
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,126 @@
+// Ports of the contest engine. The DynamoDB adapters implement them; the use cases only see these.
+import type { ContestAggregate } from '../domain/aggregate.ts';
+import type { Contest, SavedAnswers } from '../domain/contest.ts';
+import type { DrawnQuestion } from '../domain/draw.ts';
+import type { Question } from '../domain/question.ts';
+import type { Registration } from '../domain/registration.ts';
+
+export interface ContestRecord extends Contest {
+  villages: string[];
+  prediction: { prompt: string } | null;
+  showAnswers: NonNullable<Contest['showAnswers']>;
+  createdAt: string;
+  updatedAt: string;
+  createdBy?: string;
+  publishedAt?: string;
+  closedAt?: string;
+  /** Set once the final ranking is written; until then a closed contest's reads fall back to live data. */
+  finalizedAt?: string;
+  finalParticipants?: number;
+  version: number;
+}
+
+export interface ContestRepository {
+  list(): Promise<ContestRecord[]>;
+  get(contestId: string, consistent?: boolean): Promise<ContestRecord | undefined>;
+  create(contest: ContestRecord): Promise<void>;
+  /** Writes the contest if its stored version is still `contest.version - 1`; false when someone else changed it. */
+  replace(contest: ContestRecord): Promise<boolean>;
+  questions(contestId: string): Promise<Question[]>;
+  countQuestions(contestId: string): Promise<number>;
+  /** Stores questions while the contest is a draft (INVALID_STATE otherwise). */
+  addQuestions(contestId: string, questions: Question[]): Promise<void>;
+  deleteQuestion(contestId: string, questionId: string): Promise<void>;
+}
+
+export interface SubmitOutcome {
+  attemptId: string;
+  correctCount: number;
+  questionCount: number;
+  durationMs: number;
+  submittedAt: string;
+  late: boolean;
+  best: { correctCount: number; durationMs: number };
+}
+
+export interface AttemptRecord {
+  id: string;
+  contestId: string;
+  phone: string;
+  attemptNo: number;
+  tokenHash: string;
+  registration: Registration;
+  drawn: DrawnQuestion[];
+  startedAt: string;
+  deadline: string;
+  status: 'open' | 'submitted';
+  answers: SavedAnswers;
+  prediction?: number | null;
+  outcome?: SubmitOutcome;
+}
+
+export interface PersonBestRecord {
+  attemptId: string;
+  correctCount: number;
+  durationMs: number;
+  submittedAt: string;
+  prediction: number | null;
+}
+
+export interface PersonRecord {
+  contestId: string;
+  phone: string;
+  fullName: string;
+  attemptsUsed: number;
+  scoredAttempts: number;
+  /** Registration the aggregates currently count this person under (that of their latest scored attempt). */
+  unitId?: string;
+  village?: string | null;
+  best?: PersonBestRecord;
+  version: number;
+}
+
+export interface ScoreCommit {
+  attempt: AttemptRecord & { status: 'submitted'; outcome: SubmitOutcome };
+  person: PersonRecord;
+  /** The version of the person read before scoring; the commit fails if it changed. */
+  expectedPersonVersion: number;
+  delta: ContestAggregate;
+}
+
+export interface AttemptStore {
+  /** Atomically takes one of the person's attempts, or throws AttemptsExhausted. Returns the attempt number. */
+  reserveAttempt(contestId: string, registration: Registration, maxAttempts: number): Promise<number>;
+  createAttempt(attempt: AttemptRecord): Promise<void>;
+  getAttempt(attemptId: string): Promise<AttemptRecord | undefined>;
+  /** Merges saved answers while the attempt is open; false when it is no longer open. */
+  saveAnswers(attemptId: string, answers: SavedAnswers): Promise<boolean>;
+  getPerson(contestId: string, phone: string): Promise<PersonRecord | undefined>;
+  /** Attempt, person and aggregates in one transaction. */
+  commitScore(commit: ScoreCommit): Promise<'ok' | 'person-changed' | 'attempt-closed'>;
+  openAttempts(contestId: string): Promise<AttemptRecord[]>;
+}
+
+export interface FinalRow {
+  rank: number;
+  phone: string;
+  fullName: string;
+  unitId: string;
+  village: string | null;
+  correctCount: number;
+  prediction: number | null;
+  predictionError: number | null;
+  durationMs: number;
+  submittedAt: string;
+  attempts: number;
+}
+
+export interface StandingsStore {
+  aggregate(contestId: string): Promise<ContestAggregate>;
+  /** The live top `limit` by (correct desc, duration asc, submission asc): O(limit) per shard. */
+  liveTop(contestId: string, limit: number): Promise<PersonRecord[]>;
+  /** Every scored person (staff exports and the final ranking only). */
+  allScored(contestId: string): Promise<PersonRecord[]>;
+  writeFinal(contestId: string, rows: FinalRow[]): Promise<void>;
+  readFinal(contestId: string, limit?: number): Promise<FinalRow[]>;
+}

@@ -1,0 +1,166 @@
+// Organizer use cases: contests and their question banks.
+import { applyContestPatch, assertCanPublish, contestIssues, contestPhase, DEFAULT_SHOW_ANSWERS, type ContestInput } from '../domain/contest.ts';
+import { ImportInvalid, InvalidState, NotFound, ValidationFailed, type FieldIssue, type RowIssue } from '../domain/errors.ts';
+import { checkQuestion, type Question, type QuestionInput } from '../domain/question.ts';
+import { cleanText } from '../domain/names.ts';
+import type { ContestRecord, ContestRepository } from './contest-ports.ts';
+import type { UnitRepository } from './ports.ts';
+
+/** Largest bank a contest may hold: every attempt start draws from the whole bank, held in memory. */
+export const MAX_BANK_SIZE = 2_000;
+
+export interface ContestDeps {
+  contests: ContestRepository;
+  units: UnitRepository;
+  newId: (length?: number) => string;
+  now: () => Date;
+}
+
+export type ContestBody = Omit<ContestInput, 'villages'> & { villages?: string[] };
+
+function normalizeInput<T extends Partial<ContestInput>>(input: T): T {
+  const out = { ...input };
+  if (out.title !== undefined) out.title = cleanText(out.title);
+  if (out.villages !== undefined) out.villages = out.villages.map(cleanText);
+  if (out.prediction && out.prediction.prompt.trim() === '') out.prediction = null;
+  if (out.description !== undefined) out.description = out.description.normalize('NFC').trim();
+  if (out.rules !== undefined) out.rules = out.rules.normalize('NFC').trim();
+  if (out.startsAt !== undefined) out.startsAt = new Date(out.startsAt).toISOString();
+  if (out.endsAt !== undefined) out.endsAt = new Date(out.endsAt).toISOString();
+  return out;
+}
+
+export function adminView(contest: ContestRecord, questionCount: number, now: Date) {
+  const { version: _v, createdBy: _c, finalizedAt: _f, finalParticipants: _p, ...rest } = contest;
+  return { ...rest, phase: contestPhase(contest, now.getTime()), questionCount };
+}
+
+export function questionView(q: Question) {
+  return { ...q, multiple: q.correct.length > 1 };
+}
+
+/** Question ids sort in creation order (time, then sequence), so the bank lists as it was typed. */
+const questionId = (nowMs: number, seq: number, random: string) =>
+  `${nowMs.toString(36).padStart(9, '0')}${seq.toString(36).padStart(3, '0')}${random}`;
+
+export function contestUseCases(deps: ContestDeps) {
+  const { contests, units, newId, now } = deps;
+
+  async function load(contestId: string): Promise<ContestRecord> {
+    const contest = await contests.get(contestId, true);
+    if (!contest) throw new NotFound('Contest', contestId);
+    return contest;
+  }
+
+  async function checkUnits(unitIds: string[]): Promise<void> {
+    const known = new Set((await units.list()).map((u) => u.id));
+    const issues: FieldIssue[] = unitIds.flatMap((id, i) => (known.has(id) ? [] : [{ field: `unitIds.${i}`, message: `unknown unit ${id}` }]));
+    if (issues.length) throw new ValidationFailed(issues);
+  }
+
+  async function save(contest: ContestRecord): Promise<ContestRecord> {
+    const next = { ...contest, version: contest.version + 1, updatedAt: now().toISOString() };
+    if (!(await contests.replace(next))) throw new InvalidState('The contest was changed by someone else; reload and try again');
+    return next;
+  }
+
+  async function assertDraft(contestId: string) {
+    const contest = await load(contestId);
+    if (contest.status !== 'draft') throw new InvalidState(`Questions of a ${contest.status} contest cannot change`);
+    return contest;
+  }
+
+  async function addChecked(contestId: string, inputs: QuestionInput[]): Promise<Question[]> {
+    const existing = await contests.countQuestions(contestId);
+    if (existing + inputs.length > MAX_BANK_SIZE) {
+      throw new ValidationFailed([{ field: 'questions', message: `a contest holds at most ${MAX_BANK_SIZE} questions (it has ${existing})` }]);
+    }
+    const t = now().getTime();
+    const questions = inputs.map((q, i) => ({ id: questionId(t, i, newId(4)), ...q }));
+    await contests.addQuestions(contestId, questions);
+    return questions;
+  }
+
+  return {
+    load,
+    async list() {
+      const all = await contests.list();
+      const counts = await Promise.all(all.map((c) => contests.countQuestions(c.id)));
+      return all
+        .map((c, i) => adminView(c, counts[i]!, now()))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+    async get(contestId: string) {
+      const contest = await load(contestId);
+      return adminView(contest, await contests.countQuestions(contestId), now());
+    },
+    async create(body: ContestBody, createdBy?: string) {
+      const input = normalizeInput({ ...body, villages: body.villages ?? [], prediction: body.prediction ?? null });
+      const issues = contestIssues(input);
+      if (issues.length) throw new ValidationFailed(issues);
+      await checkUnits(input.unitIds);
+      const at = now().toISOString();
+      const contest: ContestRecord = {
+        ...input,
+        villages: input.villages ?? [],
+        prediction: input.prediction ?? null,
+        showAnswers: input.showAnswers ?? DEFAULT_SHOW_ANSWERS,
+        id: newId(),
+        status: 'draft',
+        createdAt: at,
+        updatedAt: at,
+        ...(createdBy ? { createdBy } : {}),
+        version: 1,
+      };
+      await contests.create(contest);
+      return adminView(contest, 0, now());
+    },
+    async update(contestId: string, patch: Partial<ContestBody>) {
+      const contest = await load(contestId);
+      const next = applyContestPatch(contest, normalizeInput(patch)) as ContestRecord;
+      if (patch.unitIds) await checkUnits(next.unitIds);
+      const saved = await save(next);
+      return adminView(saved, await contests.countQuestions(contestId), now());
+    },
+    async publish(contestId: string) {
+      const contest = await load(contestId);
+      const count = await contests.countQuestions(contestId);
+      assertCanPublish(contest, count, now().getTime());
+      const saved = await save({ ...contest, status: 'published', publishedAt: now().toISOString() });
+      return adminView(saved, count, now());
+    },
+    async questions(contestId: string) {
+      await load(contestId);
+      return (await contests.questions(contestId)).map(questionView);
+    },
+    async addQuestion(contestId: string, input: QuestionInput) {
+      await assertDraft(contestId);
+      const { question, issues } = checkQuestion(input);
+      if (issues.length) throw new ValidationFailed(issues);
+      const [stored] = await addChecked(contestId, [question]);
+      return questionView(stored!);
+    },
+    /** All or nothing: every row is checked before anything is stored. */
+    async importQuestions(contestId: string, rows: QuestionInput[], rowErrors: RowIssue[]) {
+      await assertDraft(contestId);
+      const issues: RowIssue[] = [...rowErrors];
+      const questions: QuestionInput[] = [];
+      rows.forEach((row, i) => {
+        const { question, issues: rowIssues } = checkQuestion(row);
+        for (const issue of rowIssues) issues.push({ row: i + 1, message: `${issue.field}: ${issue.message}` });
+        questions.push(question);
+      });
+      if (issues.length) throw new ImportInvalid(issues);
+      if (questions.length === 0) throw new ImportInvalid([{ row: 0, message: 'Tệp không có câu hỏi nào' }]);
+      await addChecked(contestId, questions);
+      return { imported: questions.length, total: await contests.countQuestions(contestId) };
+    },
+    async deleteQuestion(contestId: string, questionId: string) {
+      await assertDraft(contestId);
+      await contests.deleteQuestion(contestId, questionId);
+    },
+    save,
+  };
+}
+
+export type ContestUseCases = ReturnType<typeof contestUseCases>;

@@ -1,0 +1,206 @@
+// Standings: public leaderboards, unit rankings, statistics, staff results, and closing a contest.
+import { assertCanClose } from '../domain/contest.ts';
+import { NotFound } from '../domain/errors.ts';
+import { maskPhone } from '../domain/phone.ts';
+import { rankPeople, rankUnits, unitStanding } from '../domain/ranking.ts';
+import type { AttemptUseCases } from './attempts.ts';
+import type { ContestUseCases } from './contests.ts';
+import type { ContestRecord, ContestRepository, FinalRow, PersonRecord, StandingsStore } from './contest-ports.ts';
+import type { UnitRepository } from './ports.ts';
+
+export interface StandingsDeps {
+  contests: ContestRepository;
+  units: UnitRepository;
+  standings: StandingsStore;
+  attempts: AttemptUseCases;
+  contestCases: ContestUseCases;
+  now: () => Date;
+  /** Waits between reads of the leaderboard index while it catches up with the last commits. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const isFinal = (c: ContestRecord) => c.status === 'closed' && c.finalizedAt !== undefined;
+
+function rows(people: PersonRecord[], contest: ContestRecord, participants: number, final: boolean): FinalRow[] {
+  const entries = people.map((p) => ({ ...p.best!, personKey: p.phone, person: p }));
+  const rule = final ? { mode: 'final' as const, participants: contest.prediction ? participants : null } : { mode: 'live' as const };
+  return rankPeople(entries, rule).map((r) => ({
+    rank: r.rank,
+    phone: r.person.phone,
+    fullName: r.person.fullName,
+    unitId: r.person.unitId ?? '',
+    village: r.person.village ?? null,
+    correctCount: r.correctCount,
+    prediction: r.prediction ?? null,
+    predictionError: r.predictionError,
+    durationMs: r.durationMs,
+    submittedAt: r.submittedAt,
+    attempts: r.person.scoredAttempts,
+  }));
+}
+
+export function standingsUseCases(deps: StandingsDeps) {
+  const { contests, units, standings, attempts, contestCases, now } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  const unitNames = async () => new Map((await units.list()).map((u) => [u.id, u]));
+
+  async function staffContest(contestId: string) {
+    const contest = await contests.get(contestId, true);
+    if (!contest) throw new NotFound('Contest', contestId);
+    return contest;
+  }
+
+  async function unitRows(contest: ContestRecord) {
+    const [agg, known] = await Promise.all([standings.aggregate(contest.id), unitNames()]);
+    const ranked = rankUnits(
+      contest.unitIds.map((unitId) => {
+        const unit = known.get(unitId);
+        const tally = agg.units[unitId] ?? { participants: 0, sumBestCorrect: 0 };
+        return { unitId, name: unit?.name ?? unitId, memberCount: unit?.memberCount ?? 0, ...tally };
+      }),
+    );
+    return { agg, ranked };
+  }
+
+  /** Every scored person, once the leaderboard index has caught up with the aggregates (it is eventually consistent). */
+  async function allPeople(contest: ContestRecord, expected: number) {
+    let people = await standings.allScored(contest.id);
+    for (let i = 0; i < 40 && people.length < expected; i++) {
+      await sleep(250);
+      people = await standings.allScored(contest.id);
+    }
+    return people;
+  }
+
+  return {
+    async publicList() {
+      const all = (await contests.list()).filter((c) => c.status !== 'draft');
+      return Promise.all(all.map((c) => this.publicView(c))).then((list) => list.sort((a, b) => b.startsAt.localeCompare(a.startsAt)));
+    },
+
+    async publicView(contest: ContestRecord) {
+      const [agg, known] = await Promise.all([standings.aggregate(contest.id), unitNames()]);
+      const t = now();
+      const phase = contest.status === 'closed' ? 'closed' : t.getTime() < Date.parse(contest.startsAt) ? 'scheduled' : t.getTime() < Date.parse(contest.endsAt) ? 'open' : 'ended';
+      return {
+        id: contest.id,
+        title: contest.title,
+        ...(contest.description ? { description: contest.description } : {}),
+        ...(contest.rules ? { rules: contest.rules } : {}),
+        startsAt: contest.startsAt,
+        endsAt: contest.endsAt,
+        status: contest.status as 'published' | 'closed',
+        phase: phase as 'scheduled' | 'open' | 'ended' | 'closed',
+        questionsPerAttempt: contest.questionsPerAttempt,
+        timeLimitSec: contest.timeLimitSec,
+        maxAttempts: contest.maxAttempts,
+        units: contest.unitIds.map((id) => ({ id, name: known.get(id)?.name ?? id })),
+        villages: contest.villages,
+        prediction: contest.prediction,
+        showAnswers: contest.showAnswers,
+        participants: agg.participants,
+        serverNow: t.toISOString(),
+      };
+    },
+
+    async leaderboard(contestId: string, limit = 10) {
+      const contest = await attempts.publicContest(contestId);
+      const known = await unitNames();
+      const top: FinalRow[] = isFinal(contest)
+        ? await standings.readFinal(contest.id, limit)
+        : rows(await standings.liveTop(contest.id, limit), contest, 0, false);
+      return {
+        final: isFinal(contest),
+        items: top.map((r) => ({
+          rank: r.rank,
+          fullName: r.fullName,
+          phoneMasked: maskPhone(r.phone),
+          unitId: r.unitId,
+          unitName: known.get(r.unitId)?.name ?? r.unitId,
+          village: r.village,
+          correctCount: r.correctCount,
+          durationMs: r.durationMs,
+        })),
+      };
+    },
+
+    async unitLeaderboard(contestId: string) {
+      const contest = await attempts.publicContest(contestId);
+      const { ranked } = await unitRows(contest);
+      return {
+        items: ranked.map((u) => ({
+          rank: u.rank,
+          unitId: u.unitId,
+          name: u.name,
+          memberCount: u.memberCount,
+          participants: u.participants,
+          participationRate: u.participationRate,
+          averageCorrect: u.averageCorrect,
+        })),
+      };
+    },
+
+    async stats(contestId: string) {
+      const contest = await staffContest(contestId);
+      const { agg, ranked } = await unitRows(contest);
+      return {
+        participants: agg.participants,
+        attempts: agg.attempts,
+        byUnit: ranked.map(({ unitId, name, memberCount, participants, sumBestCorrect }) => ({
+          unitId,
+          name,
+          memberCount,
+          participants,
+          ...unitStanding({ memberCount, participants, sumBestCorrect }),
+        })),
+        byVillage: Object.entries(agg.villages)
+          .map(([village, participants]) => ({ village, participants }))
+          .sort((a, b) => b.participants - a.participants || a.village.localeCompare(b.village, 'vi')),
+        byDay: Object.entries(agg.days)
+          .map(([date, d]) => ({ date, participants: d.participants, attempts: d.attempts }))
+          .sort((a, b) => a.date.localeCompare(b.date)),
+        scoreHistogram: Object.entries(agg.histogram)
+          .map(([correct, people]) => ({ correctCount: Number(correct), people }))
+          .sort((a, b) => a.correctCount - b.correctCount),
+      };
+    },
+
+    async results(contestId: string) {
+      const contest = await staffContest(contestId);
+      const known = await unitNames();
+      let list: FinalRow[];
+      let participants: number;
+      if (isFinal(contest)) {
+        list = await standings.readFinal(contest.id);
+        participants = contest.finalParticipants ?? list.length;
+      } else {
+        participants = (await standings.aggregate(contest.id)).participants;
+        list = rows(await allPeople(contest, participants), contest, participants, contest.status === 'closed');
+      }
+      return {
+        final: isFinal(contest),
+        participants,
+        items: list.map((r) => ({ ...r, unitName: known.get(r.unitId)?.name ?? r.unitId })),
+      };
+    },
+
+    /**
+     * Closes the contest, scores abandoned attempts from their saved answers, then writes the final
+     * ranking. Resumable: closing a contest that is closed but not yet finalised finishes the job.
+     */
+    async close(contestId: string) {
+      let contest = await staffContest(contestId);
+      if (!(contest.status === 'closed' && !contest.finalizedAt)) {
+        assertCanClose(contest);
+        contest = await contestCases.save({ ...contest, status: 'closed', closedAt: now().toISOString() });
+      }
+      await attempts.finalizeOpen(contest);
+      const participants = (await standings.aggregate(contest.id)).participants;
+      const people = await allPeople(contest, participants);
+      await standings.writeFinal(contest.id, rows(people, contest, participants, true));
+      const saved = await contestCases.save({ ...contest, finalizedAt: now().toISOString(), finalParticipants: participants });
+      return contestCases.get(saved.id);
+    },
+  };
+}

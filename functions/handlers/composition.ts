@@ -1,0 +1,25 @@
+// Composition root of the contest engine: the use cases wired to their DynamoDB adapters.
+import { randomInt } from 'node:crypto';
+import { attemptStore } from '../adapters/dynamodb/attempts.ts';
+import { contestRepository } from '../adapters/dynamodb/contests.ts';
+import { standingsStore } from '../adapters/dynamodb/standings.ts';
+import { unitRepository } from '../adapters/dynamodb/units.ts';
+import { newId } from '../adapters/ids.ts';
+import { attemptUseCases } from '../app/attempts.ts';
+import { contestUseCases } from '../app/contests.ts';
+import { standingsUseCases } from '../app/standings.ts';
+
+const now = () => new Date();
+/** Draws must not be predictable from a phone: a CSPRNG, not Math.random. */
+const rng = () => randomInt(2 ** 47) / 2 ** 47;
+
+export const contestCases = contestUseCases({ contests: contestRepository, units: unitRepository, newId, now });
+export const attemptCases = attemptUseCases({ contests: contestRepository, attempts: attemptStore, newId, now, rng });
+export const standingsCases = standingsUseCases({
+  contests: contestRepository,
+  units: unitRepository,
+  standings: standingsStore,
+  attempts: attemptCases,
+  contestCases,
+  now,
+});

@@ -1,0 +1,380 @@
+// CDK templates against the single sources of truth (tableDefinition, routes) and our
+// security rules. Bundling is skipped here (bundle.test.ts covers esbuild).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { functionGroups, routeKey, routes } from '#adapters/http/routes.ts';
+import { defineApp } from '../../infra/app.ts';
+import { DEFAULT_THROTTLE } from '../../infra/stacks/api.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+
+const noBundling = { 'aws:cdk:bundling-stacks': [] };
+
+// Synth output (with the 21 MB CLI layer of BucketDeployment) and fixtures, removed at the end.
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const newApp = () => {
+  const app = new App({ context: noBundling });
+  scratch.push(app.outdir);
+  return app;
+};
+
+/** A minimal built web app, so the BucketDeployment path is exercised without a real web build. */
+function fakeWebDist(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  scratch.push(dir);
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
+  writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+  return dir;
+}
+
+let data: Template, api: Template, web: Template;
+let apiResources: Resources, webResources: Resources;
+const allResources = (): Resources => ({ ...data.toJSON().Resources, ...apiResources, ...webResources });
+const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The one resource of a type, as [logicalId, resource]. */
+function single(resources: Resources, type: string) {
+  const found = ofType(resources, type);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+}
+
+beforeAll(() => {
+  const app = newApp();
+  const stacks = defineApp(app, { webDist: fakeWebDist() });
+  // Template.fromStack synthesizes the app, which runs cdk-nag: a finding would throw here.
+  data = Template.fromStack(stacks.data);
+  api = Template.fromStack(stacks.api);
+  web = Template.fromStack(stacks.web);
+  apiResources = api.toJSON().Resources;
+  webResources = web.toJSON().Resources;
+});
+
+describe('data stack', () => {
+  it('builds the table from tableDefinition, string keys, on demand', () => {
+    const { partitionKey, sortKey, indexes, ttlAttribute } = tableDefinition;
+    const [, table] = single(data.toJSON().Resources, 'AWS::DynamoDB::Table');
+    const props = table.Properties;
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(props.KeySchema).toEqual([
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ]);
+    const expectedIndexes = Object.entries(indexes).map(([name, index]) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+    expect(props.GlobalSecondaryIndexes).toEqual(expectedIndexes);
+    const names = [partitionKey, sortKey, ...Object.values(indexes).flatMap((i) => [i.partitionKey, i.sortKey])];
+    expect(props.AttributeDefinitions).toEqual(expect.arrayContaining(names.map((n) => ({ AttributeName: n, AttributeType: 'S' }))));
+    expect(props.AttributeDefinitions).toHaveLength(names.length);
+    expect(props.TimeToLiveSpecification).toEqual({ AttributeName: ttlAttribute, Enabled: true });
+  });
+
+  it('protects the table: PITR, deletion protection, retained, encrypted', () => {
+    data.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+});
+
+describe('api stack: functions', () => {
+  it('creates one arm64 Node 22 function per group, and no other function', () => {
+    const fns = ofType(apiResources, 'AWS::Lambda::Function');
+    expect(fns).toHaveLength(functionGroups.length);
+    for (const [, fn] of fns) {
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining(['TABLE_NAME', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']),
+      );
+    }
+  });
+
+  it('gives close and export their longer timeout', () => {
+    const timeoutOf = (group: string) => {
+      const fn = ofType(apiResources, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`Fn${group}`));
+      return fn?.[1].Properties.Timeout;
+    };
+    expect(timeoutOf('contests')).toBe(60);
+    expect(timeoutOf('results')).toBe(60);
+    expect(timeoutOf('attempts')).toBe(10);
+  });
+});
+
+describe('api stack: routes and auth', () => {
+  it('creates exactly one route per entry of routes.ts, JWT-authorized exactly when it has roles', () => {
+    const created = ofType(apiResources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(created.map((r) => r.RouteKey).sort()).toEqual(routes.map(routeKey).sort());
+    const [authorizerId] = single(apiResources, 'AWS::ApiGatewayV2::Authorizer');
+    for (const route of routes) {
+      const props = created.find((r) => r.RouteKey === routeKey(route))!;
+      if ('roles' in route) {
+        expect(props.AuthorizationType, routeKey(route)).toBe('JWT');
+        expect(props.AuthorizerId).toEqual({ Ref: authorizerId });
+      } else {
+        expect(props.AuthorizationType, routeKey(route)).toBe('NONE');
+        expect(props.AuthorizerId).toBeUndefined();
+      }
+    }
+  });
+
+  it('checks staff tokens against the pool, with the app client as audience', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.stringLikeRegexp('^WebClient') }],
+        Issuer: { 'Fn::Join': ['', [Match.stringLikeRegexp('^https://cognito-idp\\.'), { Ref: Match.stringLikeRegexp('^StaffPool') }]] },
+      },
+    });
+  });
+
+  it('throttles the stage and the routes that ask for it, and logs access', () => {
+    const expected = Object.fromEntries(
+      routes.filter((r) => 'throttle' in r).map((r) => [routeKey(r), { ThrottlingRateLimit: r.throttle, ThrottlingBurstLimit: r.throttle * 2 }]),
+    );
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit, ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit },
+      RouteSettings: expected,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+
+  it('has no CORS: the browser reaches the API same-origin through CloudFront', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('staff pool: admin-created accounts only, email sign-in, strong passwords, three groups', () => {
+    api.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      UsernameAttributes: ['email'],
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: Match.anyValue(),
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+    });
+    const groups = ofType(apiResources, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual(['admin', 'observer', 'organizer']);
+    api.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      GenerateSecret: false,
+      // No hosted-UI OAuth flows (CDK enables implicit + code by default).
+      AllowedOAuthFlows: Match.absent(),
+      AllowedOAuthFlowsUserPoolClient: false,
+    });
+  });
+
+  it('creates the first admin from the AdminEmail parameter, with no password in the template', () => {
+    api.hasParameter('AdminEmail', { Type: 'String' });
+    api.hasResourceProperties('AWS::Cognito::UserPoolUser', {
+      Username: { Ref: 'AdminEmail' },
+      DesiredDeliveryMediums: ['EMAIL'],
+    });
+    api.hasResourceProperties('AWS::Cognito::UserPoolUserToGroupAttachment', {
+      GroupName: { Ref: Match.stringLikeRegexp('^Groupadmin') },
+      Username: { Ref: Match.stringLikeRegexp('^FirstAdmin') },
+    });
+    expect(JSON.stringify(api.toJSON())).not.toMatch(/"TemporaryPassword"|"Password"/);
+  });
+});
+
+describe('least privilege', () => {
+  const statementsOf = (group: string) =>
+    ofType(apiResources, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith(`Fn${group}Role`))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+  const actionsOf = (group: string) => statementsOf(group).flatMap((s) => [s.Action].flat());
+
+  it('never grants dynamodb:*, *, or DynamoDB actions on Resource "*"', () => {
+    for (const [id, policy] of ofType(allResources(), 'AWS::IAM::Policy')) {
+      for (const s of policy.Properties.PolicyDocument.Statement) {
+        const actions = [s.Action].flat() as string[];
+        expect(actions, id).not.toContain('*');
+        expect(actions, id).not.toContain('dynamodb:*');
+        if (actions.some((a) => a.startsWith('dynamodb:'))) expect([s.Resource].flat(), id).not.toContain('*');
+      }
+    }
+  });
+
+  it.each([
+    ['system', 'none'],
+    ['auth', 'none'],
+    ['public', 'read'],
+    ['admin', 'readWrite'],
+    ['contests', 'readWrite'],
+    ['results', 'readWrite'],
+    ['attempts', 'readWrite'],
+  ])('%s gets %s access to the table', (group, mode) => {
+    const dynamo = actionsOf(group).filter((a) => a.startsWith('dynamodb:'));
+    if (mode === 'none') expect(dynamo).toEqual([]);
+    if (mode !== 'none') expect(dynamo).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    if (mode === 'read') expect(dynamo.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+    if (mode === 'readWrite') expect(dynamo).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    expect(dynamo).not.toContain('dynamodb:Scan');
+  });
+
+  it('gives Cognito actions only to auth and admin, on the pool only', () => {
+    for (const group of functionGroups) {
+      const cognito = statementsOf(group).filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+      if (group === 'auth' || group === 'admin') {
+        expect(cognito).toHaveLength(1);
+        expect(cognito[0]!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StaffPool/), 'Arn'] });
+      } else {
+        expect(cognito, group).toEqual([]);
+      }
+    }
+    expect(actionsOf('auth').filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual([
+      'cognito-idp:InitiateAuth',
+      'cognito-idp:RespondToAuthChallenge',
+    ]);
+    expect(actionsOf('admin')).not.toContain('cognito-idp:AdminDeleteUser');
+  });
+
+  it('uses no AWS managed policy on our function roles', () => {
+    for (const [id, role] of ofType(apiResources, 'AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+  });
+});
+
+describe('web stack', () => {
+  it('keeps every bucket private, encrypted and TLS-only', () => {
+    const buckets = ofType(webResources, 'AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThanOrEqual(2);
+    for (const [, bucket] of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+    }
+    for (const [id, policy] of ofType(webResources, 'AWS::S3::BucketPolicy')) {
+      const statements = policy.Properties.PolicyDocument.Statement;
+      expect(statements, id).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      for (const s of statements.filter((s: any) => s.Effect === 'Allow')) expect(s.Principal, id).not.toBe('*');
+    }
+  });
+
+  it('reads the site bucket through origin access control, granted to this distribution only', () => {
+    web.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    web.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^Site') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('proxies /api/* uncached to the HTTP API, and rewrites SPA paths only on the S3 behaviour', () => {
+    const [fnId] = single(webResources, 'AWS::CloudFront::Function');
+    const [, distribution] = single(webResources, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    expect(config.DefaultRootObject).toBe('index.html');
+    // errorResponses would also rewrite the API's 404s into index.html.
+    expect(config.CustomErrorResponses).toBeUndefined();
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } },
+    ]);
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toBeDefined();
+    const apiBehaviour = config.CacheBehaviors.find((b: any) => b.PathPattern === '/api/*');
+    expect(apiBehaviour).toMatchObject({
+      AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+      ViewerProtocolPolicy: 'https-only',
+    });
+    expect(apiBehaviour.FunctionAssociations).toBeUndefined();
+    const apiOrigin = config.Origins.find((o: any) => o.Id === apiBehaviour.TargetOriginId);
+    expect(apiOrigin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    expect(JSON.stringify(apiOrigin.DomainName)).toMatch(/ApiEndpoint/);
+  });
+
+  it('SPA rewrite: extension-less paths get the app shell, files pass through', () => {
+    const [, fn] = single(webResources, 'AWS::CloudFront::Function');
+    const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => { uri: string };
+    const rewrite = (uri: string) => handler({ request: { uri } }).uri;
+    expect(rewrite('/')).toBe('/index.html');
+    expect(rewrite('/contests/abc')).toBe('/index.html');
+    expect(rewrite('/admin/contests/abc/results')).toBe('/index.html');
+    expect(rewrite('/assets/index-abc123.js')).toBe('/assets/index-abc123.js');
+    expect(rewrite('/favicon.ico')).toBe('/favicon.ico');
+  });
+
+  it('sends security headers', () => {
+    web.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: Match.anyValue() }),
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: Match.objectLike({ ReferrerPolicy: 'strict-origin-when-cross-origin' }),
+          ContentSecurityPolicy: Match.objectLike({ ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'self'") }),
+        }),
+      },
+    });
+  });
+
+  it('deploys hashed assets immutable and the shell revalidated, invalidating the CDN', () => {
+    web.hasResourceProperties('Custom::CDKBucketDeployment', {
+      Include: ['assets/*'],
+      Prune: false,
+      SystemMetadata: { 'cache-control': Match.stringLikeRegexp('immutable') },
+    });
+    web.hasResourceProperties('Custom::CDKBucketDeployment', {
+      Exclude: ['assets/*'],
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      DistributionPaths: ['/*'],
+    });
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it.each([
+    ['with a web build', true],
+    ['without a web build', false],
+  ])('has no unacknowledged finding %s, and synth passes validation', (_name, withWeb) => {
+    const app = newApp();
+    // A path that cannot exist stands for "web/dist not built".
+    defineApp(app, { webDist: withWeb ? fakeWebDist() : join(tmpdir(), 'no-web-build-here') });
+    const findings = new AwsSolutionsChecks().validateScope(app).violations.map(
+      (v) => `${v.ruleName} (${v.severity}): ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+    expect(() => app.synth()).not.toThrow();
+  });
+});
