@@ -1,14 +1,20 @@
-// Limits of a question-bank import. Text lengths are counted in Unicode code
-// points after NFC normalisation and trimming.
+// Limits of a question-bank import. The text bounds come from the domain
+// (functions/domain/contest.ts LIMITS, also used by POST .../questions) so an
+// imported question is never one the form would refuse; options are kept
+// stricter (300) because they are buttons on a 360 px phone screen. Lengths
+// count UTF-16 units after cleaning, as the domain does (= characters for
+// Vietnamese text in NFC).
 
-export const MAX_QUESTION_LENGTH = 1000;
-export const MAX_OPTION_LENGTH = 300;
-export const MAX_EXPLANATION_LENGTH = 2000;
-export const MAX_TOPIC_LENGTH = 200;
+import { LIMITS } from '../../domain/contest.ts';
 
-export const MIN_OPTIONS = 2;
+export const MAX_QUESTION_LENGTH = LIMITS.questionText.max;
+export const MAX_OPTION_LENGTH = Math.min(300, LIMITS.optionText.max);
+export const MAX_EXPLANATION_LENGTH = LIMITS.explanation.max;
+export const MAX_TOPIC_LENGTH = LIMITS.topic.max;
+
+export const MIN_OPTIONS = LIMITS.options.min;
 /** Options are columns A..F. */
-export const MAX_OPTIONS = 6;
+export const MAX_OPTIONS = LIMITS.options.max;
 
 /** Non-empty data rows (questions) accepted in one file. */
 export const MAX_QUESTION_ROWS = 5000;

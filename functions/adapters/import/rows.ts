@@ -12,7 +12,8 @@ import {
   MAX_TOPIC_LENGTH,
   MIN_OPTIONS,
 } from './limits.ts';
-import { charCount, cleanCell, foldDiacritics, formatCount } from './text.ts';
+import { checkQuestion } from '../../domain/question.ts';
+import { cleanCell, foldDiacritics, formatCount } from './text.ts';
 import type { GridCell, GridRow, ImportError, ParseQuestionFileResult, ParsedQuestion } from './types.ts';
 
 /** How far down we look for a header that is not on line 1, only to explain the error. */
@@ -77,7 +78,8 @@ function fail(message: string): ParseQuestionFileResult {
 /** The mapped cells of a row, cleaned; undefined when all of them are empty (the row is skipped). */
 type RawValues = Partial<Record<Field, GridCell>>;
 
-const MULTILINE: ReadonlySet<Field> = new Set<Field>(['question', 'explanation']);
+/** Only the explanation keeps line breaks: the domain's question, option and topic texts are one line. */
+const MULTILINE: ReadonlySet<Field> = new Set<Field>(['explanation']);
 
 function extract(cells: readonly GridCell[], columns: ColumnMap): RawValues | undefined {
   const values: RawValues = {};
@@ -109,7 +111,7 @@ function validateRow(values: RawValues): RowResult {
     return UNUSABLE;
   };
   const tooLong = (label: string, s: string, max: number): void => {
-    const n = charCount(s);
+    const n = s.length;
     if (n > max) errors.push(`${label} quá dài: ${formatCount(n)} ký tự (tối đa ${formatCount(max)})`);
   };
 
@@ -135,7 +137,7 @@ function validateRow(values: RawValues): RowResult {
     const letter = OPTION_LETTERS[i];
     if (t === '' || t === UNUSABLE || !letter) return;
     tooLong(`Đáp án ${letter}`, t, MAX_OPTION_LENGTH);
-    const k = t.toLocaleLowerCase('vi');
+    const k = t.toLowerCase();
     const same = seen.get(k);
     if (same) errors.push(`Đáp án ${same} và ${letter} giống nhau`);
     else seen.set(k, letter);
@@ -169,7 +171,27 @@ function validateRow(values: RawValues): RowResult {
   const q: ParsedQuestion = { text: question, options: optionTexts.slice(0, last + 1), correct };
   if (topic !== '') q.topic = topic;
   if (explanation !== '') q.explanation = explanation;
-  return { ok: true, question: q };
+  // The form's rules, last: the checks above are meant to be stricter, this keeps them honest if
+  // the domain tightens, and the result is cleaned exactly like a question typed in the form.
+  const checked = checkQuestion(q);
+  if (checked.issues.length > 0) {
+    return { ok: false, errors: checked.issues.map((i) => `${domainFieldLabel(i.field)}: ${i.message}`) };
+  }
+  return { ok: true, question: checked.question };
+}
+
+function domainFieldLabel(field: string): string {
+  const option = /^options\.(\d)$/.exec(field);
+  const letter = option ? OPTION_LETTERS[Number(option[1])] : undefined;
+  if (letter) return FIELD_LABELS[letter];
+  const map: Record<string, string> = {
+    text: FIELD_LABELS.question,
+    options: 'Đáp án',
+    correct: FIELD_LABELS.correct,
+    topic: FIELD_LABELS.topic,
+    explanation: FIELD_LABELS.explanation,
+  };
+  return map[field] ?? field;
 }
 
 /** Words allowed around the letters: "Đáp án A", "A và C", "answer: B". */

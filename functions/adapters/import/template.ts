@@ -5,6 +5,8 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { FIELD_LABELS, OPTION_LETTERS } from './headers.ts';
 import type { Field } from './headers.ts';
+import { MAX_EXPLANATION_LENGTH, MAX_OPTION_LENGTH, MAX_QUESTION_LENGTH, MAX_QUESTION_ROWS, MAX_TOPIC_LENGTH } from './limits.ts';
+import { formatCount } from './text.ts';
 
 const TEMPLATE_FIELDS: readonly Field[] = ['question', ...OPTION_LETTERS, 'correct', 'topic', 'explanation'];
 
@@ -55,7 +57,7 @@ const GUIDE = [
   'Cột bắt buộc: Câu hỏi, Đáp án A, Đáp án B, Đáp án đúng. Đáp án C đến F không bắt buộc nhưng phải điền liền nhau từ A.',
   'Đáp án đúng: ghi chữ cái (A, B, ...). Câu có nhiều đáp án đúng thì ghi các chữ cái cách nhau bằng dấu phẩy, ví dụ: A, C.',
   'Chủ đề và Giải thích không bắt buộc.',
-  'Độ dài tối đa: câu hỏi 1.000 ký tự, mỗi đáp án 300 ký tự, giải thích 2.000 ký tự. Tối đa 5.000 câu mỗi lần nhập.',
+  `Độ dài tối đa: câu hỏi ${formatCount(MAX_QUESTION_LENGTH)} ký tự, mỗi đáp án ${formatCount(MAX_OPTION_LENGTH)} ký tự, chủ đề ${formatCount(MAX_TOPIC_LENGTH)} ký tự, giải thích ${formatCount(MAX_EXPLANATION_LENGTH)} ký tự. Tối đa ${formatCount(MAX_QUESTION_ROWS)} câu mỗi lần nhập.`,
   'Nếu lưu dạng CSV, hãy chọn kiểu "CSV UTF-8 (Comma delimited)" để giữ dấu tiếng Việt.',
   'Có lỗi ở bất kỳ dòng nào thì không câu nào được nhập; hệ thống liệt kê lỗi theo số thứ tự câu (dòng 1 = dòng ngay dưới tiêu đề).',
 ];

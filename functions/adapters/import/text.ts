@@ -1,10 +1,16 @@
 // Text hygiene shared by the question-file readers: every cell goes through
 // cleanCell() before it is validated or stored.
 
-/** C0/C1 control characters except TAB, LF and CR (handled separately), plus BOM and zero-width space. */
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFEFF\u200B\uFFFE\uFFFF]/g;
-/** A surrogate half without its partner: not encodable as UTF-8, DynamoDB would reject it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/**
+ * One pass over the characters to fix: a surrogate pair (kept), a lone
+ * surrogate (dropped: not encodable as UTF-8), C0/C1 controls other than LF
+ * and CR, BOM, zero-width space, non-characters (dropped), TAB and no-break
+ * spaces (become a space).
+ */
+const FIX = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFEFF\u200B\uFFFE\uFFFF]|[\t\u00A0\u2007\u202F]/g;
+const fix = (m: string): string => (m.length === 2 ? m : m === '\t' || m === '\u00A0' || m === '\u2007' || m === '\u202F' ? ' ' : '');
+/** Runs of whitespace, or single whitespace other than a plain space (LF, CR, other Unicode spaces). */
+const SPACES = /\s{2,}|[^\S ]/g;
 
 /**
  * NFC-normalises, strips control characters, turns tabs and no-break spaces
@@ -13,29 +19,17 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * line breaks included, becomes one space.
  */
 export function cleanCell(raw: string, multiline: boolean): string {
-  let s = raw
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL_CHARS, '')
-    .replace(LONE_SURROGATE, '')
-    .replace(/[\t\u00A0\u2007\u202F]/g, ' ')
-    .normalize('NFC');
+  let s = raw.replace(/\r\n?/g, '\n').replace(FIX, fix).normalize('NFC');
   if (multiline) {
     s = s
       .split('\n')
-      .map((line) => line.replace(/\s+/g, ' ').trim())
+      .map((line) => line.replace(SPACES, ' ').trim())
       .join('\n')
       .replace(/\n{3,}/g, '\n\n');
   } else {
-    s = s.replace(/\s+/g, ' ');
+    s = s.replace(SPACES, ' ');
   }
   return s.trim();
-}
-
-/** Length in Unicode code points (what a person counts as characters, emoji = 1). */
-export function charCount(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
 }
 
 /** Lower-case, no diacritics, `đ` -> `d`: "Đáp án đúng" -> "dap an dung". */

@@ -12,6 +12,9 @@ import { checkZip } from './zip-guard.ts';
 export const XLSX_UNREADABLE_MESSAGE =
   'Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc không phải tệp Excel. Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi tải lên lại';
 
+const ODS_MESSAGE =
+  'Đây là tệp bảng tính OpenDocument (.ods): hãy chọn Lưu thành (Save As) dạng "Excel 2007-365 (.xlsx)" rồi tải lên lại';
+
 export async function xlsxToGrid(body: Buffer): Promise<GridResult> {
   const zip = checkZip(body);
   if (!zip.ok) {
@@ -29,7 +32,11 @@ export async function xlsxToGrid(body: Buffer): Promise<GridResult> {
     return { ok: false, errors: [{ row: 0, message: XLSX_UNREADABLE_MESSAGE }] };
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) return { ok: false, errors: [{ row: 0, message: 'Tệp Excel không có trang tính nào' }] };
+  if (!sheet) {
+    // A zip that is not a workbook: .docx, or an OpenDocument sheet (its first part is a stored `mimetype`).
+    const ods = body.subarray(0, 120).includes('application/vnd.oasis.opendocument.spreadsheet');
+    return { ok: false, errors: [{ row: 0, message: ods ? ODS_MESSAGE : XLSX_UNREADABLE_MESSAGE }] };
+  }
 
   const rows: GridRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {

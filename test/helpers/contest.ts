@@ -1,0 +1,166 @@
+// Shared pieces of the contest-engine integration tests: answer keys, attempt calls with the
+// attempt token, contest set-up in one go, raw downloads, and small checks.
+import { expect } from 'vitest';
+import type { ApiResponse, apiClient } from './api.ts';
+
+export type Api = ReturnType<typeof apiClient>;
+
+export const expectError = (res: { status: number; body: any }, status: number, code: string) => {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body?.error?.code, JSON.stringify(res.body)).toBe(code);
+  expect(typeof res.body.error.message).toBe('string');
+};
+
+export const expectStatus = (res: ApiResponse, status: number) => expect(res.status, `${res.status} ${res.text}`).toBe(status);
+
+/** Keys that would reveal an answer key to a participant. */
+export const KEY_FIELDS = ['correct', 'isCorrect', 'explanation', 'correctOptionIds', 'review'];
+
+/** Paths of every key named in `names`, anywhere in a JSON value. */
+export function findKeys(value: unknown, names: readonly string[] = KEY_FIELDS, path = '$'): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => findKeys(v, names, `${path}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [...(names.includes(k) ? [`${path}.${k}`] : []), ...findKeys(v, names, `${path}.${k}`)]);
+  }
+  return [];
+}
+
+export interface PublicQuestion {
+  id: string;
+  text: string;
+  multiple: boolean;
+  options: { id: string; text: string }[];
+}
+
+/** The bank with its answers (from GET /api/admin/contests/{id}/questions), to answer shuffled options by their text. */
+export class AnswerKey {
+  private readonly byId = new Map<string, { options: string[]; correct: Set<string> }>();
+
+  constructor(items: { id: string; options: string[]; correct: number[] }[]) {
+    for (const q of items) this.byId.set(q.id, { options: q.options, correct: new Set(q.correct.map((i) => q.options[i]!)) });
+  }
+
+  static async load(api: Api, contestId: string, token: string): Promise<AnswerKey> {
+    const res = await api.get(`/api/admin/contests/${contestId}/questions`, token);
+    expectStatus(res, 200);
+    return new AnswerKey(res.body.items);
+  }
+
+  /** Option ids that answer `q` right, or a wrong choice (for a multi-answer question: only one of its correct options). */
+  choose(q: PublicQuestion, right: boolean): string[] {
+    const key = this.byId.get(q.id);
+    if (!key) throw new Error(`question ${q.id} is not in the bank`);
+    const correct = q.options.filter((o) => key.correct.has(o.text)).map((o) => o.id);
+    expect(correct.length, `question ${q.id} shows all of its correct options`).toBe(key.correct.size);
+    if (right) return correct;
+    if (correct.length > 1) return [correct[0]!];
+    return [q.options.find((o) => !key.correct.has(o.text))!.id];
+  }
+
+  /** Answers for every question of an attempt, exactly `rightCount` of them right (the first ones). */
+  answers(questions: PublicQuestion[], rightCount: number): Record<string, string[]> {
+    return Object.fromEntries(questions.map((q, i) => [q.id, this.choose(q, i < rightCount)]));
+  }
+}
+
+/** Calls on one attempt, with its token. */
+export function attemptApi(api: Api, attemptId: string, token: string | undefined) {
+  const headers = token === undefined ? {} : { 'x-attempt-token': token };
+  return {
+    get: () => api.call('GET', `/api/attempts/${attemptId}`, { headers }),
+    save: (answers: Record<string, string[]>) => api.call('PUT', `/api/attempts/${attemptId}/answers`, { headers, body: { answers } }),
+    submit: (body: { answers?: Record<string, string[]>; prediction?: number | null } = {}) =>
+      api.call('POST', `/api/attempts/${attemptId}/submit`, { headers, body }),
+  };
+}
+
+export interface Person {
+  fullName: string;
+  phone: string;
+  unitId: string;
+  village?: string | null;
+  birthYear?: number | null;
+}
+
+export const startAttempt = (api: Api, contestId: string, p: Person, extra: Record<string, unknown> = {}) =>
+  api.post(`/api/contests/${contestId}/attempts`, { consent: true, ...p, ...extra });
+
+/** A question file as CSV text: one row per question, options A..D, the first option correct. */
+export function bankCsv(count: number, prefix = 'Câu'): string {
+  const rows = Array.from({ length: count }, (_, i) => [`${prefix} ${i + 1}: chọn phương án đúng?`, `Đúng ${i + 1}`, `Sai ${i + 1}a`, `Sai ${i + 1}b`, `Sai ${i + 1}c`, 'A']);
+  return ['question,a,b,c,d,correct', ...rows.map((r) => r.join(','))].join('\n');
+}
+
+/** Creates units (when names are given), a contest open for an hour with a generated bank, and publishes it. */
+export async function createOpenContest(
+  api: Api,
+  token: string,
+  options: { unitIds: string[]; bank: number; questionsPerAttempt: number; maxAttempts: number; timeLimitSec?: number; villages?: string[]; prediction?: boolean; title?: string },
+) {
+  const now = Date.now();
+  const created = await api.post(
+    '/api/admin/contests',
+    {
+      title: options.title ?? 'Cuộc thi kiểm thử',
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 3600_000).toISOString(),
+      questionsPerAttempt: options.questionsPerAttempt,
+      timeLimitSec: options.timeLimitSec ?? 600,
+      maxAttempts: options.maxAttempts,
+      unitIds: options.unitIds,
+      villages: options.villages ?? [],
+      prediction: options.prediction ? { prompt: 'Bao nhiêu người sẽ tham gia?' } : null,
+    },
+    token,
+  );
+  expectStatus(created, 201);
+  const id = created.body.id as string;
+  const imported = await api.call('POST', `/api/admin/contests/${id}/questions/import`, {
+    token,
+    raw: bankCsv(options.bank),
+    headers: { 'content-type': 'text/csv' },
+  });
+  expectStatus(imported, 200);
+  expectStatus(await api.post(`/api/admin/contests/${id}/publish`, undefined, token), 200);
+  return { id, key: await AnswerKey.load(api, id, token) };
+}
+
+export async function createUnit(api: Api, token: string, name: string, memberCount: number): Promise<string> {
+  const res = await api.post('/api/admin/units', { name, memberCount }, token);
+  expectStatus(res, 201);
+  return res.body.id as string;
+}
+
+/** The raw bytes of a response (fetch's text() would drop a BOM). */
+export async function fetchBytes(url: string, token: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** Calendar date in Vietnam (UTC+7, no DST). */
+export const vnDate = (iso: string) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
+
+/** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
+    }),
+  );
+  return out;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `read` until `done` holds (the unit aggregates may lag a little); returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < until) {
+    await sleep(200);
+    value = await read();
+  }
+  return value;
+}
