@@ -35,7 +35,8 @@ export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const m = Math.floor(total / 60);
   const s = total % 60;
-  return m > 0 ? t('time.minSec', { m, s }) : t('time.sec', { s });
+  if (m > 0) return s > 0 ? t('time.minSec', { m, s }) : t('time.minutes', { n: m });
+  return t('time.sec', { s });
 }
 
 /** Long waits in days and hours, shorter ones as a clock. */

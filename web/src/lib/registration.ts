@@ -18,18 +18,20 @@ export interface RegistrationValues {
 export type FieldProblem = 'required' | 'invalid';
 export type FieldErrors = Partial<Record<Field, FieldProblem>>;
 
+// The same rule as the server's (functions/domain/phone.ts; a unit test keeps them in step),
+// so the person hears about a typo before spending a request on 3G.
+const MOBILE = /^0[35789]\d{8}$/;
+const SEPARATORS = /[\s.\-\u2010-\u2015\u2212()/]/g;
+const SHAPE = /^(?:(?:\+|00)84|84(?=0?\d{9}$))?0?(\d{9})$/;
+
 /**
  * "+84 912 345 678", "84912345678", "0912.345.678", "0912-345-678", "(+84) 0912 345 678"
- * all become "0912345678"; null when it cannot be a Vietnamese phone number.
+ * all become "0912345678"; null when it cannot be a Vietnamese mobile number.
  */
 export function normalizePhone(input: string): string | null {
-  let s = input.trim().replace(/[\s.\-()/]/g, '');
-  if (s.startsWith('+84')) s = '0' + s.slice(3);
-  else if (s.startsWith('0084')) s = '0' + s.slice(4);
-  else if (s.startsWith('84') && s.length >= 11) s = '0' + s.slice(2);
-  if (s.startsWith('00')) s = s.slice(1);
-  // 10-digit mobile numbers, 11-digit landlines (02x).
-  return /^0[1-9]\d{8}$/.test(s) || /^02\d{9}$/.test(s) ? s : null;
+  const match = SHAPE.exec(input.normalize('NFKC').replace(SEPARATORS, ''));
+  const phone = match ? `0${match[1]}` : null;
+  return phone !== null && MOBILE.test(phone) ? phone : null;
 }
 
 export function validateRegistration(
@@ -37,9 +39,10 @@ export function validateRegistration(
   opts: { hasVillages: boolean; currentYear: number },
 ): { errors: FieldErrors; body?: RegistrationBody } {
   const errors: FieldErrors = {};
-  const fullName = v.fullName.trim().replace(/\s+/g, ' ');
-  if (fullName.length < 2) errors.fullName = 'required';
-  else if (fullName.length > 100) errors.fullName = 'invalid';
+  const fullName = v.fullName.normalize('NFC').trim().replace(/\s+/g, ' ');
+  const length = [...fullName].length;
+  if (length === 0) errors.fullName = 'required';
+  else if (length < 2 || length > 80 || !/\p{L}/u.test(fullName)) errors.fullName = 'invalid';
 
   const phone = normalizePhone(v.phone);
   if (!v.phone.trim()) errors.phone = 'required';

@@ -34,6 +34,9 @@ export function findRank(
 
 export interface ReviewEntry {
   correct: string[];
+  /** What the server counted (after a late submit, only what was saved in time). */
+  chosen?: string[];
+  isCorrect?: boolean;
   explanation?: string;
 }
 
@@ -43,9 +46,9 @@ function idsOf(v: unknown): string[] | undefined {
 }
 
 /**
- * `review` is optional and its shape is not fixed by the contract: accept a list of
- * {questionId|id, correct|correctOptionIds|correctOptions, explanation?}, or a map from
- * question id to option ids or to such an object, or {items: [...]}.
+ * `review` is optional and PRODUCT.md does not fix its shape. The server sends a list of
+ * {questionId, isCorrect, chosen, correctOptionIds, explanation?}; also accepted: `correct`
+ * or `correctOptions` for the key, a map from question id, or {items: [...]}.
  */
 export function readReview(review: unknown): Map<string, ReviewEntry> {
   const out = new Map<string, ReviewEntry>();
@@ -58,6 +61,9 @@ export function readReview(review: unknown): Map<string, ReviewEntry> {
     const correct = idsOf(o.correct ?? o.correctOptionIds ?? o.correctOptions);
     if (!correct) return;
     const entry: ReviewEntry = { correct };
+    const chosen = idsOf(o.chosen);
+    if (chosen) entry.chosen = chosen;
+    if (typeof o.isCorrect === 'boolean') entry.isCorrect = o.isCorrect;
     if (typeof o.explanation === 'string' && o.explanation) entry.explanation = o.explanation;
     out.set(qid, entry);
   };

@@ -42,6 +42,11 @@ class Router {
   #navigations = $state(0);
   #route = $derived(matchPath(this.#path));
 
+  constructor() {
+    // Read the address before the first render, or "/" would flash (and fetch) first.
+    if (typeof location !== 'undefined') this.#sync();
+  }
+
   get route(): Route {
     return this.#route;
   }

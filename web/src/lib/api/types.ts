@@ -22,6 +22,8 @@ export interface PublicContest {
   startsAt: string;
   endsAt: string;
   status: ContestStatus;
+  /** draft, scheduled, open, ended or closed, on the server's clock when the answer was built */
+  phase?: string;
   questionsPerAttempt: number;
   timeLimitSec: number;
   maxAttempts: number;
@@ -73,12 +75,8 @@ export interface AttemptResume extends Omit<AttemptStart, 'attemptToken'> {
   status: string;
   /** assumed, optional */
   savedPrediction?: number | null;
-}
-
-export interface ReviewItem {
-  questionId: string;
-  correct: string[];
-  explanation?: string;
+  /** the submit result, once the attempt is scored */
+  result?: SubmitResult;
 }
 
 export interface SubmitResult {

@@ -77,7 +77,7 @@ export const en: Messages = {
   'reg.submit': 'Start',
   'reg.submitting': 'Starting…',
   'reg.err.fullName.required': 'Please enter your full name.',
-  'reg.err.fullName.invalid': 'The name is too long.',
+  'reg.err.fullName.invalid': 'The name needs 2 to 80 characters.',
   'reg.err.phone.required': 'Please enter your phone number.',
   'reg.err.phone.invalid': 'This phone number is not valid. For example: 0912 345 678.',
   'reg.err.unitId.required': 'Please choose your organization.',

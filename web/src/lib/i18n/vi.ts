@@ -76,7 +76,7 @@ export const vi = {
   'reg.submit': 'Bắt đầu làm bài',
   'reg.submitting': 'Đang vào thi…',
   'reg.err.fullName.required': 'Vui lòng nhập họ và tên.',
-  'reg.err.fullName.invalid': 'Họ và tên quá dài.',
+  'reg.err.fullName.invalid': 'Họ và tên cần từ 2 đến 80 chữ.',
   'reg.err.phone.required': 'Vui lòng nhập số điện thoại.',
   'reg.err.phone.invalid': 'Số điện thoại chưa đúng. Ví dụ: 0912 345 678.',
   'reg.err.unitId.required': 'Vui lòng chọn đơn vị.',

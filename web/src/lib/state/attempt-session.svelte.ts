@@ -50,6 +50,7 @@ interface StoredAttempt {
   done: boolean;
   result?: SubmitResult;
   person?: Person;
+  contestTitle?: string;
 }
 
 /** active: answering; submitting: waiting for the server; submitted: result known;
@@ -85,6 +86,7 @@ export class AttemptSession {
   readonly attemptId: string;
   readonly contestId: string;
   readonly person: Person | undefined;
+  readonly contestTitle: string | undefined;
   readonly #token: string;
   readonly #start: StartInfo;
   readonly #deps: Required<Omit<SessionDeps, 'saveDelayMs'>> & { saveDelayMs: number };
@@ -115,6 +117,7 @@ export class AttemptSession {
     this.attemptId = attemptId;
     this.contestId = stored.contestId;
     this.person = stored.person;
+    this.contestTitle = stored.contestTitle;
     this.#token = stored.token;
     this.#start = stored.start;
     this.#deps = {
@@ -140,7 +143,13 @@ export class AttemptSession {
   }
 
   /** A fresh attempt from the start response; call it as soon as the response arrives. */
-  static begin(contestId: string, start: AttemptStart, person: Person | undefined, deps: SessionDeps): AttemptSession {
+  static begin(
+    contestId: string,
+    start: AttemptStart,
+    person: Person | undefined,
+    deps: SessionDeps,
+    meta: { contestTitle?: string } = {},
+  ): AttemptSession {
     const clock = deps.clock ?? (() => Date.now());
     const { attemptToken, ...info } = start;
     const stored: StoredAttempt = {
@@ -155,6 +164,7 @@ export class AttemptSession {
       index: 0,
       done: false,
       ...(person ? { person } : {}),
+      ...(meta.contestTitle ? { contestTitle: meta.contestTitle } : {}),
     };
     const session = new AttemptSession(start.attemptId, stored, deps);
     session.#persist();
@@ -394,7 +404,7 @@ export class AttemptSession {
     this.#persist();
     const run = async () => {
       for (let attempt = 0; !this.#destroyed; attempt++) {
-        const body: { answers: Answers; prediction?: number } = { answers: $state.snapshot(this.#answers) };
+        const body: { answers: Answers; prediction?: number } = { answers: this.#plainAnswers() };
         const prediction = this.predictionPrompt ? parsePrediction(this.#prediction) : undefined;
         if (prediction !== undefined) body.prediction = prediction;
         try {
@@ -460,6 +470,17 @@ export class AttemptSession {
       if (!this.#dirty.has(id) && Array.isArray(saved)) this.#answers[id] = [...saved];
     }
     if (!this.#prediction && typeof r.savedPrediction === 'number') this.#prediction = String(r.savedPrediction);
+    if (r.result) {
+      // Scored already (on another tab, or by the contest closing): nothing left to send.
+      this.#result = r.result;
+      this.#status = 'submitted';
+      this.#done = true;
+      this.#dirty.clear();
+      this.#dirtyCount = 0;
+      this.#saveState = 'saved';
+      this.#persist();
+      return;
+    }
     this.#persist();
     if (r.status && !OPEN_STATUSES.has(r.status)) return this.submit();
     if (this.#status === 'submitting') return;
@@ -473,6 +494,13 @@ export class AttemptSession {
     this.#wake?.();
   }
 
+  /** A plain copy (answers are string arrays; cheaper than $state.snapshot in the bundle). */
+  #plainAnswers(): Answers {
+    const out: Answers = {};
+    for (const [id, v] of Object.entries(this.#answers)) out[id] = [...v];
+    return out;
+  }
+
   #persist(): void {
     const stored: StoredAttempt = {
       v: 1,
@@ -480,13 +508,14 @@ export class AttemptSession {
       token: this.#token,
       start: this.#start,
       offsetMs: this.#offsetMs,
-      answers: $state.snapshot(this.#answers),
+      answers: this.#plainAnswers(),
       dirty: [...this.#dirty],
       prediction: this.#prediction,
       index: this.#index,
       done: this.#done,
       ...(this.#result ? { result: this.#result } : {}),
       ...(this.person ? { person: this.person } : {}),
+      ...(this.contestTitle ? { contestTitle: this.contestTitle } : {}),
     };
     writeJSON(this.#deps.storage, KEYS.attempt(this.attemptId), stored);
   }

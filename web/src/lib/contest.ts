@@ -1,0 +1,11 @@
+// Where a contest stands, on the server's clock.
+import type { PublicContest } from './api/types.ts';
+
+export type Phase = 'upcoming' | 'open' | 'ended';
+
+export function contestPhase(c: Pick<PublicContest, 'status' | 'startsAt' | 'endsAt'>, serverNow: number): Phase {
+  if (c.status === 'closed') return 'ended';
+  if (serverNow < Date.parse(c.startsAt)) return 'upcoming';
+  if (serverNow >= Date.parse(c.endsAt)) return 'ended';
+  return 'open';
+}
