@@ -230,6 +230,8 @@ export function attemptUseCases(deps: AttemptDeps) {
       const attempt = await authorized(attemptId, token);
       const contest = await publicContest(attempt.contestId);
       let scored = attempt;
+      // The final ranking is written: an attempt that slipped past the close can no longer change it.
+      if (!attempt.outcome && contest.finalizedAt) throw new AttemptClosed('The contest is closed');
       if (!attempt.outcome) {
         const answers = body.answers ?? {};
         checkAnswers(attempt, answers);

@@ -195,6 +195,8 @@ export function standingsUseCases(deps: StandingsDeps) {
         assertCanClose(contest);
         contest = await contestCases.save({ ...contest, status: 'closed', closedAt: now().toISOString() });
       }
+      // The open-attempts index is eventually consistent: give a start that raced the close time to appear.
+      await sleep(1000);
       await attempts.finalizeOpen(contest);
       const participants = (await standings.aggregate(contest.id)).participants;
       const people = await allPeople(contest, participants);
