@@ -12,8 +12,9 @@ import {
   reviewVisible,
 } from '../domain/contest.ts';
 import { drawAttempt, type Rng } from '../domain/draw.ts';
-import { AttemptClosed, Forbidden, NotFound, Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors.ts';
+import { AttemptClosed, Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors.ts';
 import type { Question } from '../domain/question.ts';
+import { normalizePhone } from '../domain/phone.ts';
 import { replacesBest } from '../domain/ranking.ts';
 import { checkRegistration, type RegistrationInput } from '../domain/registration.ts';
 import { positionOf, presentQuestion, scoreAttempt, type Answers } from '../domain/scoring.ts';
@@ -27,6 +28,10 @@ export interface AttemptDeps {
   now: () => Date;
   rng: Rng;
 }
+
+/** The attempt a keyed start creates: derived, so a retry finds it without any index. */
+const keyedAttemptId = (contestId: string, key: string) =>
+  createHash('sha256').update(`${contestId}\n${key}`).digest('hex').slice(0, 20);
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -169,23 +174,51 @@ export function attemptUseCases(deps: AttemptDeps) {
     }
   }
 
+  /** A concurrent copy of a keyed start took the attempt: its attempt item lands within moments. */
+  async function waitForAttempt(attemptId: string): Promise<AttemptRecord> {
+    for (let i = 0; i < 50; i++) {
+      const attempt = await attempts.getAttempt(attemptId);
+      if (attempt) return attempt;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new InvalidState('The first request with this Idempotency-Key did not finish; start again with a new key');
+  }
+
+  async function replay(contest: ContestRecord, existing: AttemptRecord, key: string, phone: string) {
+    if (!tokenMatches(key, existing.tokenHash) || existing.contestId !== contest.id) throw new Forbidden('This key belongs to another attempt');
+    if (normalizePhone(phone) !== existing.phone) throw new InvalidState('This Idempotency-Key was used for another registration');
+    const person = await attempts.getPerson(contest.id, existing.phone);
+    return { ...(await startPayload(contest, existing, person?.attemptsUsed ?? existing.attemptNo)), attemptToken: key };
+  }
+
   return {
     bankOf,
     publicContest,
 
-    async start(contestId: string, input: RegistrationInput) {
+    /**
+     * `idempotencyKey` (optional, client-generated, 22+ random url-safe characters) makes a retried
+     * start safe on a flaky connection: the same key returns the same attempt instead of taking another.
+     * The key doubles as the attempt token, so only its sender can open the attempt.
+     */
+    async start(contestId: string, input: RegistrationInput, idempotencyKey?: string) {
       const contest = await publicContest(contestId);
+      const attemptId = idempotencyKey === undefined ? newId(16) : keyedAttemptId(contest.id, idempotencyKey);
+      if (idempotencyKey !== undefined) {
+        const existing = await attempts.getAttempt(attemptId);
+        if (existing) return replay(contest, existing, idempotencyKey, input.phone);
+      }
       const at = now();
       const registration = checkRegistration(input, contest, at.getTime());
       assertCanStartAttempt(contest, at.getTime(), 0);
       const bank = [...(await bankOf(contest)).values()];
       // Everything that can fail is done before the attempt is taken: a failed start must not consume one.
       const drawn = drawAttempt(bank, contest.questionsPerAttempt, rng);
-      const attemptNo = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts);
-      const token = randomBytes(24).toString('base64url');
+      const attemptNo = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts, idempotencyKey);
+      if (attemptNo === 'duplicate') return replay(contest, await waitForAttempt(attemptId), idempotencyKey!, input.phone);
+      const token = idempotencyKey ?? randomBytes(24).toString('base64url');
       const startedAt = at.toISOString();
       const attempt: AttemptRecord = {
-        id: newId(16),
+        id: attemptId,
         contestId: contest.id,
         phone: registration.phone,
         attemptNo,

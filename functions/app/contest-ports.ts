@@ -89,8 +89,11 @@ export interface ScoreCommit {
 }
 
 export interface AttemptStore {
-  /** Atomically takes one of the person's attempts, or throws AttemptsExhausted. Returns the attempt number. */
-  reserveAttempt(contestId: string, registration: Registration, maxAttempts: number): Promise<number>;
+  /**
+   * Atomically takes one of the person's attempts, or throws AttemptsExhausted. Returns the attempt
+   * number, or 'duplicate' when a start with the same idempotency key already took one.
+   */
+  reserveAttempt(contestId: string, registration: Registration, maxAttempts: number, idempotencyKey?: string): Promise<number | 'duplicate'>;
   createAttempt(attempt: AttemptRecord): Promise<void>;
   getAttempt(attemptId: string): Promise<AttemptRecord | undefined>;
   /** Merges saved answers while the attempt is open; false when it is no longer open. */

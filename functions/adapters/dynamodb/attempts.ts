@@ -35,7 +35,7 @@ const toAttempt = ({ drawn, ans, ...rest }: AttemptItem & Record<string, unknown
 };
 
 export const toPerson = (item: Record<string, unknown>): PersonRecord => {
-  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, ...person } = item;
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, startKeys: _k, ...person } = item;
   return { scoredAttempts: 0, version: 0, ...(person as Partial<PersonRecord>) } as PersonRecord;
 };
 
@@ -62,16 +62,17 @@ const TRANSACTION_RETRIES = 8;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const attemptStore: AttemptStore = {
-  async reserveAttempt(contestId, registration, maxAttempts) {
+  async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey) {
+    const keyed = idempotencyKey !== undefined;
     try {
       const out = await ddb.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.person(contestId, registration.phone),
-          // The count is taken with a condition, not read-then-write: parallel starts cannot overshoot.
-          UpdateExpression:
-            'SET attemptsUsed = if_not_exists(attemptsUsed, :zero) + :one, fullName = :name, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity',
-          ConditionExpression: 'attribute_not_exists(attemptsUsed) OR attemptsUsed < :max',
+          // The count is taken with a condition, not read-then-write: parallel starts cannot overshoot,
+          // and a start key is recorded in the same write so its retries cannot take a second attempt.
+          UpdateExpression: `SET attemptsUsed = if_not_exists(attemptsUsed, :zero) + :one, fullName = :name, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity${keyed ? ' ADD startKeys :keySet' : ''}`,
+          ConditionExpression: `(attribute_not_exists(attemptsUsed) OR attemptsUsed < :max)${keyed ? ' AND NOT contains(startKeys, :key)' : ''}`,
           ExpressionAttributeValues: {
             ':zero': 0,
             ':one': 1,
@@ -81,14 +82,19 @@ export const attemptStore: AttemptStore = {
             ':contestId': contestId,
             ':phone': registration.phone,
             ':entity': 'person',
+            ...(keyed ? { ':keySet': new Set([idempotencyKey]), ':key': idempotencyKey } : {}),
           },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
       return Number(out.Attributes?.attemptsUsed);
     } catch (e) {
-      if (isConditionFailure(e)) throw new AttemptsExhausted(maxAttempts);
-      throw e;
+      if (!isConditionFailure(e)) throw e;
+      if (keyed) {
+        const person = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.person(contestId, registration.phone), ConsistentRead: true }));
+        if ((person.Item?.startKeys as Set<string> | undefined)?.has(idempotencyKey)) return 'duplicate';
+      }
+      throw new AttemptsExhausted(maxAttempts);
     }
   },
 

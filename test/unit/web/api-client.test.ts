@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, backoffDelay, parseRetryAfter, request, type FetchFn } from '../../../web/src/lib/api/client.ts';
-import { saveAnswers, startAttempt, submitAttempt } from '../../../web/src/lib/api/participant.ts';
+import { newIdempotencyKey, saveAnswers, startAttempt, submitAttempt } from '../../../web/src/lib/api/participant.ts';
 
 type Reply = Response | Error;
 
@@ -112,18 +112,26 @@ describe('participant calls', () => {
     expect(s.calls[1]!.url).toBe('/api/attempts/a1/submit');
   });
 
-  it('starting an attempt is not blindly retried after a network failure (it would burn an attempt)', async () => {
-    const s = scripted([new TypeError('Failed to fetch'), json(201, {})]);
+  it('starting an attempt retries a lost answer with the same idempotency key', async () => {
+    const s = scripted([new TypeError('Failed to fetch'), json(201, { attemptId: 'a1' })]);
     await expect(
-      startAttempt('c1', { fullName: 'A', phone: '0912345678', unitId: 'u', consent: true }, { fetch: s.fetch, sleep: s.sleep }),
-    ).rejects.toMatchObject({ code: 'NETWORK' });
-    expect(s.calls).toHaveLength(1);
+      startAttempt('c1', { fullName: 'A', phone: '0912345678', unitId: 'u', consent: true }, 'k'.repeat(24), { fetch: s.fetch, sleep: s.sleep }),
+    ).resolves.toEqual({ attemptId: 'a1' });
+    expect(s.calls).toHaveLength(2);
+    const keys = s.calls.map((c) => (c.init?.headers as Record<string, string>)['idempotency-key']);
+    expect(keys).toEqual(['k'.repeat(24), 'k'.repeat(24)]);
+  });
+
+  it('idempotency keys are random and url-safe', () => {
+    const a = newIdempotencyKey();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(newIdempotencyKey()).not.toBe(a);
   });
 
   it('starting an attempt is retried on 429 (refused before anything happened)', async () => {
     const s = scripted([envelope(429, 'RATE_LIMITED'), json(201, { attemptId: 'a1' })]);
     await expect(
-      startAttempt('c1', { fullName: 'A', phone: '0912345678', unitId: 'u', consent: true }, { fetch: s.fetch, sleep: s.sleep }),
+      startAttempt('c1', { fullName: 'A', phone: '0912345678', unitId: 'u', consent: true }, 'k'.repeat(24), { fetch: s.fetch, sleep: s.sleep }),
     ).resolves.toEqual({ attemptId: 'a1' });
     expect(s.calls).toHaveLength(2);
   });

@@ -37,18 +37,23 @@ export function getUnitStandings(contestId: string, opts?: Opts) {
   return request<{ items: UnitStanding[] }>(`/api/contests/${enc(contestId)}/units`, { timeoutMs: 20_000, ...opts });
 }
 
+/** A random key per registration: the server turns retries of one start into one attempt. */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /**
- * Starting consumes an attempt, and the contract has no idempotency key: a blind retry
- * after a lost answer could burn a second one. So only a 429 (refused before anything
- * happened) is retried automatically; anything else goes back to the person.
+ * Starting consumes an attempt. With an Idempotency-Key the server answers a repeated start
+ * with the same attempt, so lost answers and 5xx/429 are retried like any other request.
  */
-export function startAttempt(contestId: string, body: RegistrationBody, opts?: Opts) {
+export function startAttempt(contestId: string, body: RegistrationBody, idempotencyKey: string, opts?: Opts) {
   return request<AttemptStart>(`/api/contests/${enc(contestId)}/attempts`, {
     method: 'POST',
     body,
     timeoutMs: 30_000,
-    retryOn: (err) => err.status === 429,
     ...opts,
+    headers: { ...opts?.headers, 'idempotency-key': idempotencyKey },
   });
 }
 
