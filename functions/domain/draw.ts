@@ -38,6 +38,28 @@ export function shuffleOptions(optionCount: number, rng: Rng): number[] {
   return drawQuestions(order, optionCount, rng);
 }
 
+/**
+ * Options that point at other options ("Cả A và B đều đúng", "Tất cả các đáp án trên",
+ * "All of the above") only make sense in the order they were written, so a question with
+ * one keeps its bank order. Vietnamese banks use them a lot.
+ */
+// Matched on folded text (no diacritics, lower case): JavaScript's \b only knows ASCII letters.
+const REFERS_TO_OPTIONS = [
+  /\b(ca|tat ca|ca hai|ca ba|ca bon)\b.*\b(dap an|phuong an|y|cau)\b.*\b(tren|deu)\b/,
+  /\b(ca|tat ca)\b.*\b[a-f]\s*(,|va|hoac|&)\s*[a-f]\b/,
+  /\b(dap an|phuong an|y|cau)\s+[a-f]\s*(,|va|hoac|&)\s*[a-f]\b/,
+  /\b(dap an|phuong an|y)\s+(tren|neu tren|ke tren)\b/,
+  /\bkhong( co)?\s+(dap an|phuong an|y)\s+nao\b/,
+  /\b(all|none|both)\s+of\s+(the\s+)?(above|these)\b/,
+  /^\s*[a-f]\s*(,|va|and|&)\s*[a-f]\s*(dung|correct)?\s*\.?\s*$/,
+];
+
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/giu, 'd').toLowerCase();
+
+export function keepsOptionOrder(options: readonly unknown[]): boolean {
+  return options.some((o) => typeof o === 'string' && REFERS_TO_OPTIONS.some((re) => re.test(fold(o))));
+}
+
 /** The draw of one attempt: which questions, and in each the order its options are shown. */
 export function drawAttempt(
   bank: readonly { id: string; options: readonly unknown[] }[],
@@ -46,6 +68,6 @@ export function drawAttempt(
 ): DrawnQuestion[] {
   return drawQuestions(bank, count, rng).map((q) => ({
     questionId: q.id,
-    optionOrder: shuffleOptions(q.options.length, rng),
+    optionOrder: keepsOptionOrder(q.options) ? q.options.map((_, i) => i) : shuffleOptions(q.options.length, rng),
   }));
 }

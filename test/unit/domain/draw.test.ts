@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { drawAttempt, drawQuestions, shuffleOptions } from '../../../functions/domain/draw.ts';
+import { drawAttempt, drawQuestions, keepsOptionOrder, shuffleOptions } from '../../../functions/domain/draw.ts';
 import { NotEnoughQuestions } from '../../../functions/domain/errors.ts';
 import { makeQuestion, seededRng } from '../../factories/domain.ts';
 
@@ -87,5 +87,39 @@ describe('drawAttempt', () => {
       const q = bank.find((x) => x.id === d.questionId)!;
       expect([...d.optionOrder].sort()).toEqual(q.options.map((_, i) => i));
     }
+  });
+});
+
+describe('options that refer to other options keep their order', () => {
+  it.each([
+    ['Cả A và B đều đúng', true],
+    ['Cả A, B và C', true],
+    ['Tất cả các đáp án trên', true],
+    ['Cả ba phương án trên đều đúng', true],
+    ['Đáp án A và C', true],
+    ['Không có đáp án nào đúng', true],
+    ['All of the above', true],
+    ['None of these', true],
+    ['A và B', true],
+    ['Nộp trực tiếp tại Bộ phận một cửa', false],
+    ['Cả hộ gia đình cùng đi nộp hồ sơ', false],
+    ['Dịch vụ công trực tuyến toàn trình', false],
+  ])('%s -> %s', (option, keeps) => {
+    expect(keepsOptionOrder(['Phương án một', 'Phương án hai', option])).toBe(keeps);
+  });
+
+  it('drawAttempt leaves such a question in bank order and still shuffles the others', () => {
+    const bank = [
+      { id: 'q1', options: ['Trực tiếp', 'Qua bưu điện', 'Trực tuyến', 'Tất cả các đáp án trên'] },
+      { id: 'q2', options: ['Một', 'Hai', 'Ba', 'Bốn', 'Năm', 'Sáu'] },
+    ];
+    const orders = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) {
+      const rng = seededRng(seed);
+      const drawn = drawAttempt(bank, 2, rng);
+      expect(drawn.find((d) => d.questionId === 'q1')!.optionOrder).toEqual([0, 1, 2, 3]);
+      orders.add(drawn.find((d) => d.questionId === 'q2')!.optionOrder.join(''));
+    }
+    expect(orders.size).toBeGreaterThan(1);
   });
 });
