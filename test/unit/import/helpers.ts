@@ -2,7 +2,7 @@
 
 import ExcelJS from 'exceljs';
 import type { CellValue } from 'exceljs';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { parseQuestionFile } from '../../../functions/adapters/import/question-file.ts';
 import type { ParseQuestionFileResult } from '../../../functions/adapters/import/question-file.ts';
 
@@ -46,21 +46,24 @@ export interface ZipPart {
   data: Buffer;
   /** Lie about the uncompressed size in the directory. */
   declaredSize?: number;
+  /** Store instead of deflate (method 0), as .ods does for its `mimetype` part. */
+  store?: boolean;
 }
 
-/** A minimal deflate zip (no CRC: our guard and JSZip's default do not check it). */
+/** A minimal zip (no CRC: our guard and JSZip's default do not check it). */
 export function zip(parts: readonly ZipPart[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const p of parts) {
     const name = Buffer.from(p.name, 'utf8');
-    const body = deflateRawSync(p.data);
+    const body = p.store ? p.data : deflateRawSync(p.data);
+    const method = p.store ? 0 : 8;
     const size = p.declaredSize ?? p.data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
@@ -68,7 +71,7 @@ export function zip(parts: readonly ZipPart[]): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
@@ -95,4 +98,26 @@ export function expectOk(r: ParseQuestionFileResult): Extract<ParseQuestionFileR
 export function expectErrors(r: ParseQuestionFileResult): Extract<ParseQuestionFileResult, { ok: false }>['errors'] {
   if (r.ok) throw new Error(`expected errors, got ${r.questions.length} questions`);
   return r.errors;
+}
+
+/** Reads back the parts of a zip written by exceljs or zip() (central directory, deflate or store). */
+export function unzip(buf: Buffer): ZipPart[] {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const parts: ZipPart[] = [];
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(p + 10);
+    const compressed = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const skip = nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
+    const local = buf.readUInt32LE(p + 42);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(start, start + compressed);
+    parts.push({ name, data: method === 0 ? Buffer.from(raw) : inflateRawSync(raw) });
+    p += 46 + skip;
+  }
+  return parts;
 }

@@ -8,6 +8,8 @@ import {
   MAX_TOPIC_LENGTH,
   parseCorrect,
 } from '../../../functions/adapters/import/question-file.ts';
+import { LIMITS } from '../../../functions/domain/contest.ts';
+import { checkQuestion } from '../../../functions/domain/question.ts';
 import { bank, csv, expectErrors, expectOk, parseCsv } from './helpers.ts';
 
 const FULL = ['question', 'a', 'b', 'c', 'd', 'e', 'f', 'correct', 'topic', 'explanation'];
@@ -88,7 +90,7 @@ describe('row validation', () => {
       { row: 6, message: 'Câu hỏi quá dài: 1.001 ký tự (tối đa 1.000)' },
       { row: 7, message: 'Đáp án A quá dài: 301 ký tự (tối đa 300)' },
       { row: 8, message: 'Giải thích quá dài: 2.001 ký tự (tối đa 2.000)' },
-      { row: 9, message: 'Chủ đề quá dài: 201 ký tự (tối đa 200)' },
+      { row: 9, message: 'Chủ đề quá dài: 101 ký tự (tối đa 100)' },
       { row: 10, message: 'Đáp án A và B giống nhau' },
       { row: 11, message: 'Thiếu nội dung câu hỏi' },
       { row: 11, message: 'Đáp án A, B, C, D, E bị bỏ trống trong khi có đáp án F: các đáp án phải điền liền nhau từ A' },
@@ -99,11 +101,30 @@ describe('row validation', () => {
     ]);
   });
 
-  it('accepts text exactly at the limits, counting code points after trimming', async () => {
-    const q = 'ệ'.normalize('NFD').repeat(MAX_QUESTION_LENGTH); // 2 code units each in NFD, 1 after NFC
-    const opt = '😀'.repeat(MAX_OPTION_LENGTH); // 2 UTF-16 units each, 1 code point
+  it('accepts text exactly at the limits, measured after NFC and trimming', async () => {
+    const q = 'ệ'.normalize('NFD').repeat(MAX_QUESTION_LENGTH); // 3 UTF-16 units each in NFD, 1 after NFC
+    const opt = 'ơ'.repeat(MAX_OPTION_LENGTH);
     const qs = expectOk(await parseCsv(bank([[`  ${q}  `, opt, 'y', '', '', 'a']])));
     expect(qs[0]?.text).toHaveLength(MAX_QUESTION_LENGTH);
+  });
+
+  it('never allows more than the form (domain LIMITS) allows', () => {
+    expect(MAX_QUESTION_LENGTH).toBeLessThanOrEqual(LIMITS.questionText.max);
+    expect(MAX_OPTION_LENGTH).toBeLessThanOrEqual(LIMITS.optionText.max);
+    expect(MAX_TOPIC_LENGTH).toBeLessThanOrEqual(LIMITS.topic.max);
+    expect(MAX_EXPLANATION_LENGTH).toBeLessThanOrEqual(LIMITS.explanation.max);
+    expect([MAX_QUESTION_LENGTH, MAX_OPTION_LENGTH, MAX_EXPLANATION_LENGTH]).toEqual([1000, 300, 2000]);
+  });
+
+  it('returns questions exactly as the form would store them (checkQuestion is idempotent on them)', async () => {
+    const text = csv([
+      ['question', 'a', 'b', 'correct', 'topic', 'explanation'],
+      ['Soft\u00ADhyphen and\u200D joiner?', 'x\u2060', 'y', 'a', 'T\u200E', 'line 1\nline 2'],
+    ]);
+    const [q] = expectOk(await parseCsv(text));
+    expect(q).toBeDefined();
+    expect(checkQuestion(q!)).toEqual({ question: q, issues: [] });
+    expect(q).toEqual({ text: 'Softhyphen and joiner?', options: ['x', 'y'], correct: [0], topic: 'T', explanation: 'line 1\nline 2' });
   });
 
   it('uses all six options and multi-answer', async () => {
@@ -111,13 +132,13 @@ describe('row validation', () => {
     expect(qs[0]).toEqual({ text: 'Q', options: ['1', '2', '3', '4', '5', '6'], correct: [0, 3, 5], topic: 'T', explanation: 'E' });
   });
 
-  it('strips control characters, normalises to NFC, trims, and flattens line breaks in options', async () => {
+  it('strips control characters, normalises to NFC, trims, and flattens line breaks (except in explanations)', async () => {
     const text = csv([
       ['question', 'a', 'b', 'correct', 'topic'],
       ['\u0000 Ho\u0007ành\u200B  chính\u00A0 \r\nđiện tử\u001F ', ' Dòng 1\nDòng\t2 ', 'Cu\u0303a', 'a', ' \uFEFFChủ   đề '],
     ]);
     const qs = expectOk(await parseCsv(text));
-    expect(qs[0]).toEqual({ text: 'Hoành chính\nđiện tử', options: ['Dòng 1 Dòng 2', 'Cũa'], correct: [0], topic: 'Chủ đề' });
+    expect(qs[0]).toEqual({ text: 'Hoành chính điện tử', options: ['Dòng 1 Dòng 2', 'Cũa'], correct: [0], topic: 'Chủ đề' });
     expect(qs[0]?.options[1]).toBe('Cũa'.normalize('NFC'));
   });
 
@@ -145,5 +166,5 @@ describe('row validation', () => {
     expect(expectOk(await parseCsv(bank(rows)))).toHaveLength(MAX_QUESTION_ROWS);
     const errors = expectErrors(await parseCsv(bank([...rows, ['Q', 'x', 'y', '', '', 'a']])));
     expect(errors).toEqual([{ row: 0, message: expect.stringContaining('5.001 câu hỏi, vượt quá giới hạn 5.000') }]);
-  });
+  }, 30_000);
 });
