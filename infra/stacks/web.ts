@@ -27,6 +27,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
+import { CONTENT_SECURITY_POLICY } from '../../functions/adapters/http/web-security.ts';
 import { repoRoot } from '../bundling.ts';
 
 export const webDist = join(repoRoot, 'web', 'dist');
@@ -40,19 +41,7 @@ const spaRewrite = `function handler(event) {
   return request;
 }`;
 
-const csp = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Svelte transitions and component styles may set inline style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+const csp = CONTENT_SECURITY_POLICY;
 
 export interface WebStackProps extends StackProps {
   /** execute-api host name of the HTTP API. */
