@@ -127,8 +127,9 @@ export function attemptUseCases(deps: AttemptDeps) {
     const late = submitted === null || isLateSubmit(at.getTime(), attempt.deadline);
     const counted = answersThatCount(attempt.answers, submitted, at.getTime(), attempt.deadline);
     const result = scoreAttempt(await keyed(contest, attempt), counted);
-    // An abandoned attempt ends at its deadline, or when the contest closes if that is earlier.
-    const submittedAt = submitted === null ? toIso(Math.min(at.getTime(), Date.parse(attempt.deadline))) : at.toISOString();
+    // A late or abandoned attempt counts as ended at its deadline (or at the close, if earlier): coming
+    // back late must not rank worse than never coming back, since both are scored from the same saves.
+    const submittedAt = late ? toIso(Math.min(at.getTime(), Date.parse(attempt.deadline))) : at.toISOString();
     const candidate: PersonBestRecord = {
       attemptId: attempt.id,
       correctCount: result.correctCount,

@@ -8,7 +8,7 @@ export interface FieldIssue {
 }
 
 export interface RowIssue {
-  /** 1-based row number as the organizer sees it in the spreadsheet (header = row 1). */
+  /** Data row number: 1 is the first row under the header; 0 means the file as a whole. */
   row: number;
   message: string;
 }

@@ -1,0 +1,465 @@
+// In-memory implementations of every port, mirroring the DynamoDB adapters' conditional checks,
+// plus a fake clock and a composition root wired like functions/handlers/composition.ts.
+// Stored values are copied on the way in and out, as a database would: a use case that mutates
+// what it read must not change what is stored.
+import { attemptUseCases } from '../../functions/app/attempts.ts';
+import type {
+  AttemptRecord,
+  AttemptStore,
+  ContestRecord,
+  ContestRepository,
+  FinalRow,
+  PersonRecord,
+  ScoreCommit,
+  StandingsStore,
+} from '../../functions/app/contest-ports.ts';
+import { contestUseCases } from '../../functions/app/contests.ts';
+import type { StaffDirectory, StaffUser, Unit, UnitRepository, UserRepository } from '../../functions/app/ports.ts';
+import { standingsUseCases } from '../../functions/app/standings.ts';
+import { unitUseCases } from '../../functions/app/units.ts';
+import { userUseCases } from '../../functions/app/users.ts';
+import { shardOf } from '../../functions/adapters/dynamodb/keys.ts';
+import { addAggregates, emptyAggregate, type ContestAggregate } from '../../functions/domain/aggregate.ts';
+import type { SavedAnswers } from '../../functions/domain/contest.ts';
+import type { Rng } from '../../functions/domain/draw.ts';
+import { AttemptsExhausted, InvalidState, NotFound, ValidationFailed } from '../../functions/domain/errors.ts';
+import type { Question } from '../../functions/domain/question.ts';
+import type { Registration } from '../../functions/domain/registration.ts';
+import { compareLive } from '../../functions/domain/ranking.ts';
+import { seededRng } from './domain.ts';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** What a failed DynamoDB condition surfaces as when an adapter does not translate it. */
+export class ConditionFailed extends Error {
+  override name = 'ConditionalCheckFailedException';
+}
+
+// ---- clock and ids ----
+
+/** The server clock of the use cases: frozen until a test moves it. */
+export class Clock {
+  #ms: number;
+  constructor(start: string | number = '2024-06-10T03:00:00.000Z') {
+    this.#ms = typeof start === 'number' ? start : Date.parse(start);
+  }
+  /** Pass as `now` (bound: it can be handed around on its own). */
+  readonly now = (): Date => new Date(this.#ms);
+  get ms(): number {
+    return this.#ms;
+  }
+  iso(): string {
+    return new Date(this.#ms).toISOString();
+  }
+  advance(ms: number): this {
+    this.#ms += ms;
+    return this;
+  }
+  advanceSec(sec: number): this {
+    return this.advance(sec * 1000);
+  }
+  set(instant: string | number): this {
+    this.#ms = typeof instant === 'number' ? instant : Date.parse(instant);
+    return this;
+  }
+}
+
+/** Deterministic ids of the requested length (unique across one generator). */
+export function sequentialIds(): (length?: number) => string {
+  let n = 0;
+  return (length = 14) => (++n).toString(36).padStart(length, '0');
+}
+
+// ---- one-shot interception, to stage races deterministically ----
+
+type Hook = () => void | Promise<void>;
+
+/** Lets a test run something just before the next call of a method (a concurrent request, a failure). */
+class Interceptable<M extends string> {
+  readonly #hooks = new Map<M, Hook[]>();
+  /** Runs `hook` once, right before the next call of `method`; a throwing hook fails that call. */
+  beforeNext(method: M, hook: Hook): void {
+    this.#hooks.set(method, [...(this.#hooks.get(method) ?? []), hook]);
+  }
+  protected async hook(method: M): Promise<void> {
+    const queue = this.#hooks.get(method);
+    const next = queue?.shift();
+    if (next) await next();
+  }
+}
+
+// ---- units, users, staff directory ----
+
+export class FakeUnitRepository extends Interceptable<keyof UnitRepository> implements UnitRepository {
+  readonly items = new Map<string, Unit>();
+
+  constructor(units: Unit[] = []) {
+    super();
+    for (const u of units) this.items.set(u.id, copy(u));
+  }
+  async list() {
+    await this.hook('list');
+    // Sort key order (UNIT#<id>), like the partition query.
+    return [...this.items.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(copy);
+  }
+  async get(unitId: string) {
+    await this.hook('get');
+    const unit = this.items.get(unitId);
+    return unit && copy(unit);
+  }
+  async create(unit: Unit) {
+    await this.hook('create');
+    if (this.items.has(unit.id)) throw new ConditionFailed(`unit ${unit.id} exists`);
+    this.items.set(unit.id, copy(unit));
+  }
+  async update(unitId: string, patch: Partial<Omit<Unit, 'id'>>) {
+    await this.hook('update');
+    const fields = Object.entries(patch).filter(([, v]) => v !== undefined);
+    // The adapter would send `SET ` with nothing after it: DynamoDB rejects that request.
+    if (fields.length === 0) throw new Error('ValidationException: empty update expression');
+    const unit = this.items.get(unitId);
+    if (!unit) throw new NotFound('Unit', unitId);
+    const next = { ...unit, ...Object.fromEntries(fields) } as Unit;
+    this.items.set(unitId, next);
+    return copy(next);
+  }
+}
+
+export class FakeUserRepository implements UserRepository {
+  readonly items = new Map<string, StaffUser>();
+  async list() {
+    return [...this.items.values()].map(copy);
+  }
+  async save(user: StaffUser) {
+    this.items.set(user.id, copy(user)); // a plain Put: overwrites
+  }
+}
+
+/** Cognito as createStaffAccount uses it: unique emails, a password policy, a `sub` per account. */
+export class FakeStaffDirectory implements StaffDirectory {
+  readonly accounts = new Map<string, { sub: string; password: string; role: string; displayName?: string }>();
+  #n = 0;
+  async createAccount(input: { email: string; password: string; role: StaffUser['role']; displayName?: string }) {
+    if (this.accounts.has(input.email.toLowerCase())) {
+      throw new ValidationFailed([{ field: 'email', message: 'An account with this email already exists' }]);
+    }
+    if (input.password.length < 8) throw new ValidationFailed([{ field: 'password', message: 'Password did not conform with policy' }]);
+    const sub = `sub-${++this.#n}`;
+    this.accounts.set(input.email.toLowerCase(), {
+      sub,
+      password: input.password,
+      role: input.role,
+      ...(input.displayName ? { displayName: input.displayName } : {}),
+    });
+    return sub;
+  }
+}
+
+// ---- contests and question banks ----
+
+type ContestMethod = keyof ContestRepository;
+
+export class FakeContestRepository extends Interceptable<ContestMethod> implements ContestRepository {
+  readonly contests = new Map<string, ContestRecord>();
+  readonly banks = new Map<string, Map<string, Question>>();
+
+  /** The stored record, for assertions (a copy). */
+  stored(contestId: string): ContestRecord | undefined {
+    const c = this.contests.get(contestId);
+    return c && copy(c);
+  }
+  /** Simulates another writer: bumps the stored version so the next replace() of a stale copy fails. */
+  touch(contestId: string): void {
+    const c = this.contests.get(contestId);
+    if (c) c.version += 1;
+  }
+  #bank(contestId: string): Map<string, Question> {
+    let bank = this.banks.get(contestId);
+    if (!bank) this.banks.set(contestId, (bank = new Map()));
+    return bank;
+  }
+  #assertDraft(contestId: string): void {
+    if (this.contests.get(contestId)?.status !== 'draft') {
+      throw new InvalidState('Questions can only change while the contest is a draft');
+    }
+  }
+
+  async list() {
+    await this.hook('list');
+    return [...this.contests.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(copy);
+  }
+  async get(contestId: string, _consistent?: boolean) {
+    await this.hook('get');
+    return this.stored(contestId);
+  }
+  async create(contest: ContestRecord) {
+    await this.hook('create');
+    if (this.contests.has(contest.id)) throw new ConditionFailed(`contest ${contest.id} exists`);
+    this.contests.set(contest.id, copy(contest));
+  }
+  async replace(contest: ContestRecord) {
+    await this.hook('replace');
+    // `version = :previous`: also false when the item does not exist.
+    if (this.contests.get(contest.id)?.version !== contest.version - 1) return false;
+    this.contests.set(contest.id, copy(contest));
+    return true;
+  }
+  async questions(contestId: string) {
+    await this.hook('questions');
+    // Sort key order (Q#<id>): ids sort in creation order.
+    return [...this.#bank(contestId).values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(copy);
+  }
+  async countQuestions(contestId: string) {
+    await this.hook('countQuestions');
+    return this.#bank(contestId).size;
+  }
+  async addQuestions(contestId: string, questions: Question[]) {
+    await this.hook('addQuestions');
+    this.#assertDraft(contestId);
+    const bank = this.#bank(contestId);
+    for (const q of questions) bank.set(q.id, copy(q));
+  }
+  async deleteQuestion(contestId: string, questionId: string) {
+    await this.hook('deleteQuestion');
+    // The adapter reads the cancellation reasons in this order: a missing question wins.
+    if (!this.#bank(contestId).has(questionId)) throw new NotFound('Question', questionId);
+    this.#assertDraft(contestId);
+    this.#bank(contestId).delete(questionId);
+  }
+}
+
+// ---- attempts, people, aggregates, leaderboard ----
+
+/** The person item: the record plus what only storage sees (start keys, whether it is on the leaderboard index). */
+type StoredPerson = PersonRecord & { birthYear?: number | null; startKeys?: string[]; scored: boolean };
+
+const personKey = (contestId: string, phone: string) => `${contestId}#${phone}`;
+
+/** Attempt and person items plus the sharded aggregates and the leaderboard index they feed. */
+export class FakeContestData {
+  readonly attempts = new Map<string, AttemptRecord>();
+  readonly people = new Map<string, StoredPerson>();
+  /** contestId -> shard -> counters, summed on read like the adapter's AGG# items. */
+  readonly aggregates = new Map<string, Map<number, ContestAggregate>>();
+  /** contestId -> pages of the final ranking. */
+  readonly finalPages = new Map<string, FinalRow[][]>();
+}
+
+type AttemptMethod = keyof AttemptStore;
+
+export class FakeAttemptStore extends Interceptable<AttemptMethod> implements AttemptStore {
+  constructor(readonly data: FakeContestData = new FakeContestData()) {
+    super();
+  }
+
+  /** The stored attempt, for assertions (a copy): its `drawn` is what the participant was shown. */
+  attempt(attemptId: string): AttemptRecord {
+    const a = this.data.attempts.get(attemptId);
+    if (!a) throw new Error(`no attempt ${attemptId}`);
+    return copy(a);
+  }
+  /** The stored person item, for assertions (a copy). */
+  person(contestId: string, phone: string): PersonRecord | undefined {
+    const p = this.data.people.get(personKey(contestId, phone));
+    if (!p) return undefined;
+    const { scored: _s, startKeys: _k, ...rest } = p;
+    return copy(rest);
+  }
+
+  async reserveAttempt(contestId: string, registration: Registration, maxAttempts: number, idempotencyKey?: string) {
+    await this.hook('reserveAttempt');
+    const key = personKey(contestId, registration.phone);
+    const person = this.data.people.get(key);
+    // `(attribute_not_exists(attemptsUsed) OR attemptsUsed < :max) AND NOT contains(startKeys, :key)`
+    const underMax = !person || person.attemptsUsed < maxAttempts;
+    const keySeen = idempotencyKey !== undefined && (person?.startKeys?.includes(idempotencyKey) ?? false);
+    if (!underMax || keySeen) {
+      // The adapter re-reads the person: a recorded key means a copy of this start took the attempt.
+      if (keySeen) return 'duplicate' as const;
+      throw new AttemptsExhausted(maxAttempts);
+    }
+    const next: StoredPerson = {
+      // toPerson's defaults for an item that only the reservation has written.
+      scoredAttempts: 0,
+      version: 0,
+      scored: false,
+      ...person,
+      contestId,
+      phone: registration.phone,
+      fullName: registration.fullName,
+      birthYear: registration.birthYear,
+      attemptsUsed: (person?.attemptsUsed ?? 0) + 1,
+      ...(idempotencyKey !== undefined ? { startKeys: [...(person?.startKeys ?? []), idempotencyKey] } : {}),
+    };
+    this.data.people.set(key, next);
+    return next.attemptsUsed;
+  }
+
+  async createAttempt(attempt: AttemptRecord) {
+    await this.hook('createAttempt');
+    if (this.data.attempts.has(attempt.id)) throw new ConditionFailed(`attempt ${attempt.id} exists`);
+    this.data.attempts.set(attempt.id, copy(attempt));
+  }
+
+  async getAttempt(attemptId: string) {
+    await this.hook('getAttempt');
+    const a = this.data.attempts.get(attemptId);
+    return a && copy(a);
+  }
+
+  async saveAnswers(attemptId: string, answers: SavedAnswers) {
+    await this.hook('saveAnswers');
+    if (Object.keys(answers).length === 0) return true; // the adapter sends nothing at all
+    const a = this.data.attempts.get(attemptId);
+    if (!a || a.status !== 'open') return false; // `#status = :open`
+    a.answers = { ...a.answers, ...copy(answers) };
+    return true;
+  }
+
+  async getPerson(contestId: string, phone: string) {
+    await this.hook('getPerson');
+    return this.person(contestId, phone);
+  }
+
+  async commitScore({ attempt, person, expectedPersonVersion, delta }: ScoreCommit) {
+    await this.hook('commitScore');
+    const storedAttempt = this.data.attempts.get(attempt.id);
+    if (!storedAttempt || storedAttempt.status !== 'open') return 'attempt-closed' as const;
+    const key = personKey(person.contestId, person.phone);
+    const storedPerson = this.data.people.get(key);
+    const version = storedPerson?.version ?? 0;
+    const versionOk = expectedPersonVersion === 0 ? storedPerson?.version === undefined || version === 0 : version === expectedPersonVersion;
+    if (!versionOk) return 'person-changed' as const;
+
+    // All three writes or none (one transaction); only the attributes the adapter SETs change.
+    this.data.attempts.set(attempt.id, {
+      ...storedAttempt,
+      status: 'submitted',
+      outcome: copy(attempt.outcome),
+      answers: copy(attempt.answers),
+      prediction: attempt.prediction ?? null,
+    });
+    this.data.people.set(key, {
+      attemptsUsed: 0,
+      fullName: person.fullName,
+      ...storedPerson,
+      contestId: person.contestId,
+      phone: person.phone,
+      best: copy(person.best!),
+      unitId: person.unitId,
+      village: person.village ?? null,
+      scoredAttempts: person.scoredAttempts,
+      version: expectedPersonVersion + 1,
+      scored: true, // now on the leaderboard index (GSI1PK set)
+    });
+    const shards = this.data.aggregates.get(person.contestId) ?? new Map<number, ContestAggregate>();
+    const shard = shardOf(person.phone);
+    shards.set(shard, addAggregates(shards.get(shard) ?? emptyAggregate(), delta));
+    this.data.aggregates.set(person.contestId, shards);
+    return 'ok' as const;
+  }
+
+  async openAttempts(contestId: string) {
+    await this.hook('openAttempts');
+    // The openAttempts index: GSI2 keys are removed when the attempt is scored; sorted by deadline, id.
+    return [...this.data.attempts.values()]
+      .filter((a) => a.contestId === contestId && a.status === 'open')
+      .sort((a, b) => (`${a.deadline}#${a.id}` < `${b.deadline}#${b.id}` ? -1 : 1))
+      .map(copy);
+  }
+}
+
+/** Rows per final-ranking item, as in the DynamoDB adapter. */
+export const FINAL_PAGE_ROWS = 100;
+
+type StandingsMethod = keyof StandingsStore;
+
+export class FakeStandingsStore extends Interceptable<StandingsMethod> implements StandingsStore {
+  constructor(readonly data: FakeContestData) {
+    super();
+  }
+
+  #scored(contestId: string): PersonRecord[] {
+    return [...this.data.people.values()]
+      .filter((p) => p.contestId === contestId && p.scored)
+      .map(({ scored: _s, startKeys: _k, ...p }) => copy(p));
+  }
+
+  async aggregate(contestId: string) {
+    await this.hook('aggregate');
+    let agg = emptyAggregate();
+    for (const shard of this.data.aggregates.get(contestId)?.values() ?? []) agg = addAggregates(agg, shard);
+    return agg;
+  }
+
+  async liveTop(contestId: string, limit: number) {
+    await this.hook('liveTop');
+    const entry = (p: PersonRecord) => ({ ...p.best!, personKey: p.phone });
+    return this.#scored(contestId)
+      .sort((a, b) => compareLive(entry(a), entry(b)))
+      .slice(0, limit);
+  }
+
+  async allScored(contestId: string) {
+    await this.hook('allScored');
+    // Shard by shard, in no particular order overall: the use case ranks them.
+    return this.#scored(contestId).sort((a, b) => shardOf(a.phone) - shardOf(b.phone));
+  }
+
+  async writeFinal(contestId: string, rows: FinalRow[]) {
+    await this.hook('writeFinal');
+    // Pages are put one by one (no delete of pages beyond the new last one), like the adapter.
+    const pages = this.data.finalPages.get(contestId) ?? [];
+    for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) {
+      pages[page] = copy(rows.slice(i, i + FINAL_PAGE_ROWS));
+    }
+    this.data.finalPages.set(contestId, pages);
+  }
+
+  async readFinal(contestId: string, limit?: number) {
+    await this.hook('readFinal');
+    const pages = this.data.finalPages.get(contestId) ?? [];
+    if (limit === undefined) return copy(pages.flat());
+    return copy(pages.slice(0, Math.max(1, Math.ceil(limit / FINAL_PAGE_ROWS))).flat().slice(0, limit));
+  }
+}
+
+// ---- the whole engine, wired like functions/handlers/composition.ts ----
+
+export interface FakeSystemOptions {
+  units?: Unit[];
+  clock?: Clock;
+  rng?: Rng;
+  newId?: (length?: number) => string;
+}
+
+export function fakeSystem(options: FakeSystemOptions = {}) {
+  const clock = options.clock ?? new Clock();
+  const rng = options.rng ?? seededRng(42);
+  const newId = options.newId ?? sequentialIds();
+  const units = new FakeUnitRepository(options.units ?? []);
+  const users = new FakeUserRepository();
+  const directory = new FakeStaffDirectory();
+  const contests = new FakeContestRepository();
+  const data = new FakeContestData();
+  const attempts = new FakeAttemptStore(data);
+  const standings = new FakeStandingsStore(data);
+
+  const contestCases = contestUseCases({ contests, units, newId, now: clock.now });
+  const attemptCases = attemptUseCases({ contests, attempts, newId, now: clock.now, rng });
+  const standingsCases = standingsUseCases({
+    contests,
+    units,
+    standings,
+    attempts: attemptCases,
+    contestCases,
+    now: clock.now,
+    sleep: async () => {},
+  });
+  const unitCases = unitUseCases({ units, newId });
+  const userCases = userUseCases({ users, directory, now: clock.now });
+
+  return { clock, units, users, directory, contests, data, attempts, standings, contestCases, attemptCases, standingsCases, unitCases, userCases };
+}
+
+export type FakeSystem = ReturnType<typeof fakeSystem>;
