@@ -1,5 +1,6 @@
 // The local stand-in for API Gateway HTTP API: each request becomes a payload-v2 event, staff
 // routes get their JWT verified like the Cognito authorizer does, and the very Lambda handler runs.
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -89,7 +90,9 @@ export function createGateway(options: GatewayOptions) {
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-    const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
+    // A text body is passed as a string only when it is valid UTF-8: decoding anything else would
+    // silently replace bytes with U+FFFD (a Windows-1258 or UTF-16 CSV, a zip labelled text/csv).
+    const isText = body.length === 0 || (TEXT_TYPES.test(headers['content-type'] ?? 'application/json') && isUtf8(body));
     const now = new Date();
     const requestId = randomUUID();
     const routeKey = `${route.method} ${route.path}`;
