@@ -155,9 +155,6 @@ export const en: Messages = {
   'share.copied': 'Link copied.',
   'share.copyManual': 'Copy this link:',
 
-  'staff.title': 'Staff sign-in',
-  'staff.placeholder': 'The organizer pages are being built.',
-
   'notFound.title': 'Page not found',
   'notFound.body': 'The link may be wrong. Please go to the home page.',
 };

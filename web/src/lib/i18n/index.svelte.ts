@@ -9,6 +9,8 @@ export const LOCALES: readonly Locale[] = ['vi', 'en'];
 export type { MessageKey, Messages };
 
 export type Params = Record<string, string | number>;
+/** Extra messages for one locale, loaded with the code that uses them (the staff console). */
+export type MessagePack = (locale: Locale) => Promise<Record<string, string>>;
 
 export function interpolate(template: string, params?: Params): string {
   if (!params) return template;
@@ -18,6 +20,8 @@ export function interpolate(template: string, params?: Params): string {
 class I18n {
   #locale = $state<Locale>('vi');
   #messages = $state.raw<Messages>(vi);
+  #packs: MessagePack[] = [];
+  #extra = $state.raw<Record<string, string>>({});
 
   get locale(): Locale {
     return this.#locale;
@@ -28,12 +32,21 @@ class I18n {
   }
 
   t(key: MessageKey, params?: Params): string {
-    return interpolate(this.#messages[key] ?? vi[key] ?? key, params);
+    return interpolate(this.#messages[key] ?? this.#extra[key] ?? vi[key] ?? key, params);
+  }
+
+  /** Merges a lazily loaded catalog into this one, now and at every locale change. */
+  async addPack(pack: MessagePack): Promise<void> {
+    this.#packs.push(pack);
+    const locale = this.#locale;
+    const extra = await pack(locale);
+    if (locale === this.#locale) this.#extra = { ...this.#extra, ...extra };
   }
 
   async setLocale(locale: Locale, persist = true): Promise<void> {
-    const messages = locale === 'en' ? (await import('./en.ts')).en : vi;
+    const [messages, ...extra] = await Promise.all([locale === 'en' ? import('./en.ts').then((m) => m.en) : vi, ...this.#packs.map((p) => p(locale))]);
     this.#messages = messages;
+    this.#extra = Object.assign({}, ...extra);
     this.#locale = locale;
     if (typeof document !== 'undefined') document.documentElement.lang = locale;
     if (persist) {

@@ -154,9 +154,6 @@ export const vi = {
   'share.copied': 'Đã sao chép đường liên kết.',
   'share.copyManual': 'Sao chép đường liên kết này:',
 
-  'staff.title': 'Đăng nhập cán bộ',
-  'staff.placeholder': 'Trang dành cho cán bộ tổ chức cuộc thi đang được xây dựng.',
-
   'notFound.title': 'Không tìm thấy trang',
   'notFound.body': 'Đường liên kết có thể đã sai. Mời bạn về trang chủ.',
 } as const;
