@@ -1,0 +1,116 @@
+// Erasure on request and the retention purge. Flow: privacy use case -> this store -> DynamoDB
+// (one conditional transaction per erased person and contest; batch deletes for retention).
+import { BatchWriteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { PersonDataStore, StoredPerson } from '../../app/privacy-ports.ts';
+import { isEmptyDelta } from '../../domain/aggregate.ts';
+import { aggregateUpdate, toPerson } from './attempts.ts';
+import { ddb, tableName } from './client.ts';
+import { indexKeys, keys, SHARDS, shardOf } from './keys.ts';
+import { queryAll, queryAllIndex } from './query.ts';
+import { FINAL_PAGE_ROWS, standingsStore } from './standings.ts';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const toStoredPerson = (item: Record<string, unknown>): StoredPerson => {
+  const { birthYear, attemptIds, startKeys } = item as { birthYear?: number | null; attemptIds?: Set<string>; startKeys?: Set<string> };
+  return { ...toPerson(item), birthYear: birthYear ?? null, attemptIds: [...(attemptIds ?? [])], startKeys: [...(startKeys ?? [])] };
+};
+
+type Key = { PK: string; SK: string };
+
+/** BatchWriteItem deletes, 25 a call, retrying what DynamoDB leaves unprocessed. */
+async function deleteAll(keyList: Key[]): Promise<void> {
+  for (let i = 0; i < keyList.length; i += 25) {
+    let requests = keyList.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+    for (let tryNo = 0; requests.length > 0; tryNo++) {
+      const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+      if (requests.length > 0) await pause(50 * 2 ** Math.min(tryNo, 6));
+    }
+  }
+}
+
+const TRANSACTION_RETRIES = 8;
+
+export const personDataStore: PersonDataStore = {
+  async getPerson(contestId, phone) {
+    const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.person(contestId, phone), ConsistentRead: true }));
+    return out.Item ? toStoredPerson(out.Item) : undefined;
+  },
+
+  async listScored(contestId) {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, shard) => queryAllIndex<Record<string, unknown>>('leaderboard', indexKeys.leaderboard.pk(contestId, shard))),
+    );
+    return shards.flat().map(toStoredPerson);
+  },
+
+  async erase({ contestId, phone, expected, attempts, delta }) {
+    const input = {
+      TransactItems: [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: keys.person(contestId, phone),
+            // Unchanged since it was read: no start took an attempt and no attempt was scored meanwhile.
+            ConditionExpression: `attemptsUsed = :used AND ${expected.version === 0 ? '(attribute_not_exists(version) OR version = :version)' : 'version = :version'}`,
+            ExpressionAttributeValues: { ':used': expected.attemptsUsed, ':version': expected.version },
+          },
+        },
+        ...(isEmptyDelta(delta) ? [] : [{ Update: { TableName: tableName, Key: keys.contestAggregate(contestId, shardOf(phone)), ...aggregateUpdate(delta) } }]),
+        ...attempts.map((a) => ({
+          Delete: {
+            TableName: tableName,
+            Key: keys.attempt(a.id),
+            // An open attempt deleted here can no longer be scored: its commit's `#status = :open` fails.
+            ...(a.status === 'absent'
+              ? { ConditionExpression: 'attribute_not_exists(PK)' }
+              : {
+                  ConditionExpression: '#status = :status',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':status': a.status },
+                }),
+          },
+        })),
+      ],
+    };
+    for (let tryNo = 0; ; tryNo++) {
+      try {
+        await ddb.send(new TransactWriteCommand(input));
+        return 'ok';
+      } catch (e) {
+        const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'changed';
+        const conflict = (e as Error).name === 'TransactionConflictException' || reasons.some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || tryNo >= TRANSACTION_RETRIES) throw e;
+        // A submit holds the same aggregate shard: back off with jitter and try again.
+        await pause(Math.random() * 20 * 2 ** Math.min(tryNo, 5));
+      }
+    }
+  },
+
+  async deleteAttempts(attemptIds) {
+    await deleteAll(attemptIds.map((id) => keys.attempt(id)));
+  },
+
+  async purge(contestId, people) {
+    // Attempts first: were the run to stop in between, the person items still lead to what is left.
+    await deleteAll(people.flatMap((p) => p.attemptIds.map((id) => keys.attempt(id))));
+    await deleteAll(people.map((p) => keys.person(contestId, p.phone)));
+  },
+
+  async participants(contestId) {
+    const { PK, SKPrefix } = keys.aggregatesOf(contestId);
+    const items = await queryAll<{ participants?: number }>(PK, SKPrefix, { ConsistentRead: true });
+    return items.reduce((n, item) => n + (typeof item.participants === 'number' ? item.participants : 0), 0);
+  },
+
+  async replaceFinal(contestId, rows) {
+    const { PK, SKPrefix } = keys.finalPagesOf(contestId);
+    const existing = await queryAll<Key>(PK, SKPrefix, { ConsistentRead: true, ProjectionExpression: 'PK, SK' });
+    await standingsStore.writeFinal(contestId, rows);
+    const pages = Math.max(1, Math.ceil(rows.length / FINAL_PAGE_ROWS));
+    const kept = new Set(Array.from({ length: pages }, (_, page) => keys.finalPage(contestId, page).SK));
+    await deleteAll(existing.filter((k) => !kept.has(k.SK)).map(({ PK: pk, SK }) => ({ PK: pk, SK })));
+  },
+};
