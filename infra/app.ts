@@ -17,6 +17,7 @@ export function defineApp(app: App, { env = defaultEnv(), webDist }: AppOptions 
   const web = new WebStack(app, 'CuocThi-Web', {
     env,
     apiDomain: api.apiDomain,
+    originVerifySecret: api.originVerifySecret.secretValue.unsafeUnwrap(),
     ...(webDist ? { webDist } : {}),
     description: 'Contest platform: S3 + CloudFront',
   });

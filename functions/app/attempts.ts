@@ -30,7 +30,7 @@ export interface AttemptDeps {
 }
 
 /** The attempt a keyed start creates: derived, so a retry finds it without any index. */
-const keyedAttemptId = (contestId: string, key: string) =>
+export const keyedAttemptId = (contestId: string, key: string) =>
   createHash('sha256').update(`${contestId}\n${key}`).digest('hex').slice(0, 20);
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -214,7 +214,7 @@ export function attemptUseCases(deps: AttemptDeps) {
       const bank = [...(await bankOf(contest)).values()];
       // Everything that can fail is done before the attempt is taken: a failed start must not consume one.
       const drawn = drawAttempt(bank, contest.questionsPerAttempt, rng);
-      const attemptNo = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts, idempotencyKey);
+      const attemptNo = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts, idempotencyKey, attemptId);
       if (attemptNo === 'duplicate') return replay(contest, await waitForAttempt(attemptId), idempotencyKey!, input.phone);
       const token = idempotencyKey ?? randomBytes(24).toString('base64url');
       const startedAt = at.toISOString();

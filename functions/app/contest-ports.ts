@@ -17,6 +17,8 @@ export interface ContestRecord extends Contest {
   /** Set once the final ranking is written; until then a closed contest's reads fall back to live data. */
   finalizedAt?: string;
   finalParticipants?: number;
+  /** Set once the retention purge removed the contest's phone numbers (see app/privacy.ts). */
+  purgedAt?: string;
   version: number;
 }
 
@@ -77,6 +79,8 @@ export interface PersonRecord {
   unitId?: string;
   village?: string | null;
   best?: PersonBestRecord;
+  /** Submission of the attempt that first made this person a participant (its day counted them once). */
+  firstScoredAt?: string;
   version: number;
 }
 
@@ -93,7 +97,14 @@ export interface AttemptStore {
    * Atomically takes one of the person's attempts, or throws AttemptsExhausted. Returns the attempt
    * number, or 'duplicate' when a start with the same idempotency key already took one.
    */
-  reserveAttempt(contestId: string, registration: Registration, maxAttempts: number, idempotencyKey?: string): Promise<number | 'duplicate'>;
+  reserveAttempt(
+    contestId: string,
+    registration: Registration,
+    maxAttempts: number,
+    idempotencyKey?: string,
+    /** Recorded on the person in the same write, so erasure and retention find every attempt of a person. */
+    attemptId?: string,
+  ): Promise<number | 'duplicate'>;
   createAttempt(attempt: AttemptRecord): Promise<void>;
   getAttempt(attemptId: string): Promise<AttemptRecord | undefined>;
   /** Merges saved answers while the attempt is open; false when it is no longer open. */

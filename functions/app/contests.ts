@@ -1,5 +1,5 @@
 // Organizer use cases: contests and their question banks.
-import { applyContestPatch, assertCanPublish, contestIssues, contestPhase, DEFAULT_SHOW_ANSWERS, type ContestInput } from '../domain/contest.ts';
+import { applyContestPatch, assertCanPublish, contestIssues, contestPhase, DEFAULT_RETENTION_DAYS, DEFAULT_SHOW_ANSWERS, personalDataDueAt, type ContestInput } from '../domain/contest.ts';
 import { ImportInvalid, InvalidState, NotFound, ValidationFailed, type FieldIssue, type RowIssue } from '../domain/errors.ts';
 import { checkQuestion, type Question, type QuestionInput } from '../domain/question.ts';
 import { cleanText } from '../domain/names.ts';
@@ -22,7 +22,7 @@ function normalizeInput<T extends Partial<ContestInput>>(input: T): T {
   const out = { ...input };
   if (out.title !== undefined) out.title = cleanText(out.title);
   if (out.villages !== undefined) out.villages = out.villages.map(cleanText);
-  if (out.prediction && out.prediction.prompt.trim() === '') out.prediction = null;
+  if (out.prediction) out.prediction = out.prediction.prompt.trim() === '' ? null : { prompt: cleanText(out.prediction.prompt) };
   if (out.description !== undefined) out.description = out.description.normalize('NFC').trim();
   if (out.rules !== undefined) out.rules = out.rules.normalize('NFC').trim();
   if (out.startsAt !== undefined) out.startsAt = new Date(out.startsAt).toISOString();
@@ -32,7 +32,14 @@ function normalizeInput<T extends Partial<ContestInput>>(input: T): T {
 
 export function adminView(contest: ContestRecord, questionCount: number, now: Date) {
   const { version: _v, createdBy: _c, finalizedAt: _f, finalParticipants: _p, ...rest } = contest;
-  return { ...rest, phase: contestPhase(contest, now.getTime()), questionCount };
+  const dueAt = personalDataDueAt(contest);
+  return {
+    ...rest,
+    retentionDays: contest.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    ...(dueAt ? { personalDataDueAt: dueAt } : {}),
+    phase: contestPhase(contest, now.getTime()),
+    questionCount,
+  };
 }
 
 export function questionView(q: Question) {
@@ -42,6 +49,19 @@ export function questionView(q: Question) {
 /** Question ids sort in creation order (time, then sequence), so the bank lists as it was typed. */
 const questionId = (nowMs: number, seq: number, random: string) =>
   `${nowMs.toString(36).padStart(9, '0')}${seq.toString(36).padStart(3, '0')}${random}`;
+
+function checkImportRows(rows: QuestionInput[], rowErrors: RowIssue[]): QuestionInput[] {
+  const issues: RowIssue[] = [...rowErrors];
+  const questions: QuestionInput[] = [];
+  rows.forEach((row, i) => {
+    const { question, issues: rowIssues } = checkQuestion(row);
+    for (const issue of rowIssues) issues.push({ row: i + 1, message: `${issue.field}: ${issue.message}` });
+    questions.push(question);
+  });
+  if (issues.length) throw new ImportInvalid(issues);
+  if (questions.length === 0) throw new ImportInvalid([{ row: 0, message: 'Tệp không có câu hỏi nào' }]);
+  return questions;
+}
 
 export function contestUseCases(deps: ContestDeps) {
   const { contests, units, newId, now } = deps;
@@ -70,11 +90,18 @@ export function contestUseCases(deps: ContestDeps) {
     return contest;
   }
 
-  async function addChecked(contestId: string, inputs: QuestionInput[]): Promise<Question[]> {
+  /** The bank's size now; a file that would overflow it is an IMPORT_INVALID like any other bad file. */
+  async function bankRoom(contestId: string, adding: number, fromFile: boolean): Promise<number> {
     const existing = await contests.countQuestions(contestId);
-    if (existing + inputs.length > MAX_BANK_SIZE) {
-      throw new ValidationFailed([{ field: 'questions', message: `a contest holds at most ${MAX_BANK_SIZE} questions (it has ${existing})` }]);
+    if (existing + adding > MAX_BANK_SIZE) {
+      const message = `a contest holds at most ${MAX_BANK_SIZE} questions (it has ${existing})`;
+      throw fromFile ? new ImportInvalid([{ row: 0, message }]) : new ValidationFailed([{ field: 'questions', message }]);
     }
+    return existing;
+  }
+
+  async function addChecked(contestId: string, inputs: QuestionInput[], fromFile = false): Promise<Question[]> {
+    await bankRoom(contestId, inputs.length, fromFile);
     const t = now().getTime();
     const questions = inputs.map((q, i) => ({ id: questionId(t, i, newId(4)), ...q }));
     await contests.addQuestions(contestId, questions);
@@ -105,6 +132,7 @@ export function contestUseCases(deps: ContestDeps) {
         villages: input.villages ?? [],
         prediction: input.prediction ?? null,
         showAnswers: input.showAnswers ?? DEFAULT_SHOW_ANSWERS,
+        retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
         id: newId(),
         status: 'draft',
         createdAt: at,
@@ -117,6 +145,9 @@ export function contestUseCases(deps: ContestDeps) {
     },
     async update(contestId: string, patch: Partial<ContestBody>) {
       const contest = await load(contestId);
+      if (contest.purgedAt && patch.retentionDays !== undefined && patch.retentionDays !== contest.retentionDays) {
+        throw new InvalidState('The phone numbers of this contest were already removed; its retention can no longer change', { fields: ['retentionDays'] });
+      }
       const next = applyContestPatch(contest, normalizeInput(patch)) as ContestRecord;
       if (patch.unitIds) await checkUnits(next.unitIds);
       const saved = await save(next);
@@ -143,17 +174,26 @@ export function contestUseCases(deps: ContestDeps) {
     /** All or nothing: every row is checked before anything is stored. */
     async importQuestions(contestId: string, rows: QuestionInput[], rowErrors: RowIssue[]) {
       await assertDraft(contestId);
-      const issues: RowIssue[] = [...rowErrors];
-      const questions: QuestionInput[] = [];
-      rows.forEach((row, i) => {
-        const { question, issues: rowIssues } = checkQuestion(row);
-        for (const issue of rowIssues) issues.push({ row: i + 1, message: `${issue.field}: ${issue.message}` });
-        questions.push(question);
-      });
-      if (issues.length) throw new ImportInvalid(issues);
-      if (questions.length === 0) throw new ImportInvalid([{ row: 0, message: 'Tệp không có câu hỏi nào' }]);
-      await addChecked(contestId, questions);
+      const questions = checkImportRows(rows, rowErrors);
+      await addChecked(contestId, questions, true);
       return { imported: questions.length, total: await contests.countQuestions(contestId) };
+    },
+    /** The same checks as importQuestions, nothing stored: what the bank would receive and its size after. */
+    async previewImport(contestId: string, rows: QuestionInput[], rowErrors: RowIssue[]) {
+      await assertDraft(contestId);
+      const questions = checkImportRows(rows, rowErrors);
+      const existing = await bankRoom(contestId, questions.length, true);
+      return { questions: questions.map((q) => ({ ...q, multiple: q.correct.length > 1 })), total: existing + questions.length };
+    },
+    /** Replaces a question of a draft in place (same id, so the bank keeps its order). */
+    async updateQuestion(contestId: string, questionId: string, input: QuestionInput) {
+      await assertDraft(contestId);
+      const { question, issues } = checkQuestion(input);
+      if (issues.length) throw new ValidationFailed(issues);
+      if (!(await contests.questions(contestId)).some((q) => q.id === questionId)) throw new NotFound('Question', questionId);
+      const stored = { id: questionId, ...question };
+      await contests.addQuestions(contestId, [stored]);
+      return questionView(stored);
     },
     async deleteQuestion(contestId: string, questionId: string) {
       await assertDraft(contestId);

@@ -17,6 +17,8 @@ export interface StandingsDeps {
   now: () => Date;
   /** Waits between reads of the leaderboard index while it catches up with the last commits. */
   sleep?: (ms: number) => Promise<void>;
+  /** Leading zero bits of the proof of work a start needs (0: none), advertised on the public contest. */
+  startProofBits?: number;
 }
 
 const isFinal = (c: ContestRecord) => c.status === 'closed' && c.finalizedAt !== undefined;
@@ -101,6 +103,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         showAnswers: contest.showAnswers,
         participants: agg.participants,
         serverNow: t.toISOString(),
+        startProofBits: deps.startProofBits ?? 0,
       };
     },
 

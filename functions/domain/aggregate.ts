@@ -84,6 +84,38 @@ export function aggregateDelta(before: PersonStanding | null, after: PersonStand
   return delta;
 }
 
+/**
+ * The exact opposite of everything one person's scored attempts added: adding it to the counters
+ * removes the person as if they had never taken part (erasure on request). `standing` is their
+ * current standing (null when none of their attempts was scored), `scoredAttempts` how many were
+ * scored, `attemptTimes` the submission instant of each scored attempt found (one day count each)
+ * and `firstScoredAt` the submission of the attempt that made them a participant (its day counted
+ * them as a new participant). Zero entries are left out, as in aggregateDelta.
+ */
+export function removalDelta(
+  standing: PersonStanding | null,
+  scoredAttempts: number,
+  attemptTimes: readonly Instant[],
+  firstScoredAt: Instant | null,
+): ContestAggregate {
+  const delta = emptyAggregate();
+  if (standing !== null) contribute(delta, standing, -1);
+  delta.attempts = -scoredAttempts;
+  for (const at of attemptTimes) bumpTally(delta.days, vnDate(at), { attempts: -1, participants: 0 });
+  if (standing !== null && firstScoredAt !== null) bumpTally(delta.days, vnDate(firstScoredAt), { attempts: 0, participants: -1 });
+  return delta;
+}
+
+/** Whether a delta changes nothing (storage then skips the write: an empty ADD is invalid). */
+export function isEmptyDelta(delta: ContestAggregate): boolean {
+  return (
+    delta.participants === 0 &&
+    delta.attempts === 0 &&
+    delta.sumBestCorrect === 0 &&
+    [delta.histogram, delta.units, delta.villages, delta.days].every((m) => Object.keys(m).length === 0)
+  );
+}
+
 /** Adds a delta (or another shard's counters) to counters; returns new counters. */
 export function addAggregates(a: ContestAggregate, b: ContestAggregate): ContestAggregate {
   const sum: ContestAggregate = {

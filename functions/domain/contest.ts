@@ -24,6 +24,8 @@ export interface ContestInput {
   villages?: string[];
   prediction?: { prompt: string } | null;
   showAnswers?: ShowAnswers;
+  /** Days after the close that participants' phone numbers are kept (DEFAULT_RETENTION_DAYS when absent). */
+  retentionDays?: number;
 }
 
 export interface Contest extends ContestInput {
@@ -55,7 +57,21 @@ export const LIMITS = {
   unitName: { min: 2, max: 120 },
   memberCount: { min: 0, max: 1_000_000 },
   birthYear: { min: 1900 },
+  /** Days phone numbers are kept after the close: 1 day to 10 years. */
+  retentionDays: { min: 1, max: 3_650 },
 } as const;
+
+/** A year: long enough to settle prize disputes and hand out the awards, short enough to matter. */
+export const DEFAULT_RETENTION_DAYS = 365;
+
+/**
+ * When a closed contest's phone numbers are due for removal (closedAt + retentionDays), or
+ * undefined while it is not closed.
+ */
+export function personalDataDueAt(contest: { closedAt?: string; retentionDays?: number }): string | undefined {
+  if (!contest.closedAt) return undefined;
+  return toIso(toMs(contest.closedAt) + (contest.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000);
+}
 
 export const DEFAULT_SHOW_ANSWERS: ShowAnswers = 'after_close';
 
@@ -64,11 +80,13 @@ export const GRACE_MS = 30_000;
 
 const ALL_FIELDS: readonly (keyof ContestInput)[] = [
   'title', 'description', 'rules', 'startsAt', 'endsAt', 'questionsPerAttempt', 'timeLimitSec',
-  'maxAttempts', 'unitIds', 'villages', 'prediction', 'showAnswers',
+  'maxAttempts', 'unitIds', 'villages', 'prediction', 'showAnswers', 'retentionDays',
 ];
 // Once people have taken part, only wording and a longer window may change: anything
 // else would make earlier attempts incomparable with later ones.
 const PUBLISHED_FIELDS: readonly (keyof ContestInput)[] = ['description', 'rules', 'endsAt'];
+// Data protection, not contest rules: it may change in every status (a closed contest too).
+const ALWAYS_EDITABLE: readonly (keyof ContestInput)[] = ['retentionDays'];
 
 /** Fields a PATCH may change in this status (published: `endsAt` only to a later time). */
 export function editableFields(status: ContestStatus): readonly (keyof ContestInput)[] {
@@ -135,6 +153,9 @@ export function contestIssues(input: ContestInput): FieldIssue[] {
   between(issues, 'questionsPerAttempt', input.questionsPerAttempt, LIMITS.questionsPerAttempt.min, LIMITS.questionsPerAttempt.max);
   between(issues, 'timeLimitSec', input.timeLimitSec, LIMITS.timeLimitSec.min, LIMITS.timeLimitSec.max);
   between(issues, 'maxAttempts', input.maxAttempts, LIMITS.maxAttempts.min, LIMITS.maxAttempts.max);
+  if (input.retentionDays !== undefined) {
+    between(issues, 'retentionDays', input.retentionDays, LIMITS.retentionDays.min, LIMITS.retentionDays.max);
+  }
 
   const starts = Date.parse(input.startsAt);
   const ends = Date.parse(input.endsAt);
@@ -173,7 +194,7 @@ export function applyContestPatch(contest: Contest, patch: Partial<ContestInput>
   const changed = (Object.keys(patch) as (keyof ContestInput)[]).filter(
     (field) => patch[field] !== undefined && !same(patch[field], contest[field]),
   );
-  const locked = changed.filter((field) => !editable.includes(field));
+  const locked = changed.filter((field) => !editable.includes(field) && !ALWAYS_EDITABLE.includes(field));
   if (locked.length > 0) {
     throw new InvalidState(`A ${contest.status} contest cannot change ${locked.join(', ')}`, { fields: locked });
   }

@@ -1,5 +1,8 @@
 import { httpApi, json } from '../adapters/http/api.ts';
+import { assertStartProof, START_PROOF_HEADER } from '../adapters/http/start-proof.ts';
 import { ValidationFailed } from '../domain/errors.ts';
+import { normalizePhone } from '../domain/phone.ts';
+import { clientKey, startLimit, startProofBits } from './abuse.ts';
 import { attemptCases } from './composition.ts';
 
 function idempotencyKey(value: string | undefined): string | undefined {
@@ -11,8 +14,18 @@ function idempotencyKey(value: string | undefined): string | undefined {
 }
 
 export const handler = httpApi({
-  'POST /api/contests/{contestId}/attempts': async ({ params, body, headers }) =>
-    json(201, await attemptCases.start(params.contestId, body, idempotencyKey(headers['idempotency-key']))),
+  'POST /api/contests/{contestId}/attempts': async ({ params, body, headers, event }) => {
+    const key = idempotencyKey(headers['idempotency-key']);
+    // Cheapest refusals first: the proof costs a hash, the rate limit one write, the start several.
+    assertStartProof(headers[START_PROOF_HEADER], {
+      contestId: params.contestId,
+      phone: normalizePhone(body.phone) ?? body.phone,
+      bits: startProofBits,
+      nowMs: Date.now(),
+    });
+    await startLimit.take(clientKey(event, headers));
+    return json(201, await attemptCases.start(params.contestId, body, key));
+  },
   'GET /api/attempts/{attemptId}': async ({ params, headers }) =>
     json(200, await attemptCases.resume(params.attemptId, headers['x-attempt-token'])),
   'PUT /api/attempts/{attemptId}/answers': async ({ params, headers, body }) =>

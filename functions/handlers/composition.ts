@@ -1,13 +1,17 @@
 // Composition root of the contest engine: the use cases wired to their DynamoDB adapters.
 import { randomInt } from 'node:crypto';
 import { attemptStore } from '../adapters/dynamodb/attempts.ts';
+import { auditLog } from '../adapters/dynamodb/audit.ts';
+import { personDataStore } from '../adapters/dynamodb/privacy.ts';
 import { contestRepository } from '../adapters/dynamodb/contests.ts';
 import { standingsStore } from '../adapters/dynamodb/standings.ts';
 import { unitRepository } from '../adapters/dynamodb/units.ts';
 import { newId } from '../adapters/ids.ts';
 import { attemptUseCases } from '../app/attempts.ts';
 import { contestUseCases } from '../app/contests.ts';
+import { auditUseCases, privacyUseCases } from '../app/privacy.ts';
 import { standingsUseCases } from '../app/standings.ts';
+import { startProofBits } from './abuse.ts';
 
 const now = () => new Date();
 /** Draws must not be predictable from a phone: a CSPRNG, not Math.random. */
@@ -21,5 +25,17 @@ export const standingsCases = standingsUseCases({
   standings: standingsStore,
   attempts: attemptCases,
   contestCases,
+  now,
+  startProofBits,
+});
+
+/** Staff access to personal data, and a person's export, erasure and retention (app/privacy.ts). */
+export const auditCases = auditUseCases({ audit: auditLog, newId, now });
+export const privacyCases = privacyUseCases({
+  contests: contestRepository,
+  attempts: attemptStore,
+  standings: standingsStore,
+  people: personDataStore,
+  audit: auditCases,
   now,
 });

@@ -1,13 +1,15 @@
 import { resultsCsv, resultsXlsx } from '../adapters/export/results.ts';
 import { file, httpApi, json } from '../adapters/http/api.ts';
-import { contestCases, standingsCases } from './composition.ts';
+import { auditCases, contestCases, standingsCases } from './composition.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const handler = httpApi({
-  'GET /api/admin/contests/{contestId}/results': async ({ params, query }) => {
+  'GET /api/admin/contests/{contestId}/results': async ({ params, query, staff }) => {
     const results = await standingsCases.results(params.contestId);
     const format = query.format ?? 'json';
+    // Names and phone numbers leave here: audited first, and no audit entry means no response.
+    await auditCases.record(staff, { action: 'results.export', contestId: params.contestId, format, details: { rows: results.items.length } });
     if (format === 'json') return json(200, results);
     const contest = await contestCases.load(params.contestId);
     const name = `ket-qua-${contest.id}`;

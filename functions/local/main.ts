@@ -8,6 +8,7 @@ import type { FunctionGroup } from '../adapters/http/routes.ts';
 import { ensureAdmin, startCognitoLocal } from './cognito-local.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createGateway } from './gateway.ts';
+import { startRetentionTimer } from './schedule.ts';
 import { freePort, killLeftovers, stopAll, writePidFile } from './processes.ts';
 import { createStatic } from './static.ts';
 import { ensureTable } from './table.ts';
@@ -119,6 +120,8 @@ async function main() {
   );
   // One machine-readable line for scripts and tests.
   console.log(`READY ${JSON.stringify({ port, dynamoEndpoint, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.clientId, ms: Date.now() - started })}`);
+  // Retention: the daily EventBridge rule on AWS; here the same handler gets the same event at start and hourly.
+  startRetentionTimer(async () => (await import('../handlers/privacy.ts')).handler as never);
 }
 
 main().catch(async (error) => {

@@ -10,7 +10,8 @@ import type { FunctionGroup } from '#adapters/http/routes.ts';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { handlerEntry, lambdaBundling, repoRoot } from '../bundling.ts';
 
-export type TableAccess = 'none' | 'read' | 'readWrite';
+/** `rateLimit`: read and update the rate-limit counters (`PK` beginning `RATE#`) and nothing else. */
+export type TableAccess = 'none' | 'read' | 'readWrite' | 'rateLimit';
 
 // Item-level actions only: every access pattern is a key lookup or a Query (see keys.ts),
 // so no Scan, and nothing on the table's configuration.
@@ -65,6 +66,16 @@ export class ApiFunction extends NodejsFunction {
   bindTable(table: ITable, mode: TableAccess): this {
     this.addEnvironment('TABLE_NAME', table.tableName);
     if (mode === 'none') return this;
+    if (mode === 'rateLimit') {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+        }),
+      );
+      return this;
+    }
     const indexArns = Object.keys(tableDefinition.indexes).map((name) => `${table.tableArn}/index/${name}`);
     this.addToRolePolicy(new PolicyStatement({ actions: READ_ACTIONS, resources: [table.tableArn, ...indexArns] }));
     if (mode === 'readWrite') {

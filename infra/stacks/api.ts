@@ -16,14 +16,19 @@ import {
   UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { functionGroups, routeKey, routes, type FunctionGroup, type Role } from '#adapters/http/routes.ts';
 import { ApiFunction, type TableAccess } from '../constructs/api-function.ts';
 
 interface GroupConfig {
   table: TableAccess;
+  /** Gets ORIGIN_VERIFY_SECRET, to believe the viewer address CloudFront adds (per-address rate limits). */
+  originSecret?: boolean;
   cognito?: string[];
   timeoutSec?: number;
   memorySize?: number;
@@ -33,7 +38,8 @@ interface GroupConfig {
 const groupConfig: Record<FunctionGroup, GroupConfig> = {
   system: { table: 'none' },
   // Cognito does not evaluate IAM for these two public-client calls; granting them documents the intent and costs nothing.
-  auth: { table: 'none', cognito: ['InitiateAuth', 'RespondToAuthChallenge'] },
+  // Its table access is the rate-limit counters only (failed sign-ins per address).
+  auth: { table: 'rateLimit', originSecret: true, cognito: ['InitiateAuth', 'RespondToAuthChallenge'] },
   admin: {
     table: 'readWrite',
     cognito: [
@@ -50,10 +56,19 @@ const groupConfig: Record<FunctionGroup, GroupConfig> = {
   // Closing a contest finalises every open attempt, and exports build whole spreadsheets: more time, and more memory for more CPU.
   contests: { table: 'readWrite', timeoutSec: 60, memorySize: 1024 },
   results: { table: 'readWrite', timeoutSec: 60, memorySize: 1024 },
-  attempts: { table: 'readWrite' },
+  attempts: { table: 'readWrite', originSecret: true },
+  // Erasure rewrites final rankings; the daily retention purge deletes whole contests' people (resumable if cut short).
+  privacy: { table: 'readWrite', timeoutSec: 300, memorySize: 1024 },
 };
 
 const ROLES: readonly Role[] = ['admin', 'organizer', 'observer'];
+
+/**
+ * Abuse controls of every function (functions/handlers/abuse.ts): attempt starts per client address
+ * per minute, failed sign-ins per address per minute, and the proof of work a start needs
+ * (12 bits: about 4,096 SHA-256 hashes, a median of 0.15–0.24 s in a 4x-throttled browser; README, Abuse controls).
+ */
+export const ABUSE_ENV = { START_RATE_PER_MINUTE: '300', LOGIN_FAILURES_PER_MINUTE: '20', START_POW_BITS: '12' };
 
 /** Whole-API ceiling; per-route limits in routes.ts sit below it. */
 export const DEFAULT_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
@@ -67,6 +82,8 @@ export class ApiStack extends Stack {
   /** Host name of the execute-api endpoint, for the CloudFront origin. */
   readonly apiDomain: string;
   readonly functions: Record<FunctionGroup, ApiFunction>;
+  /** Sent by CloudFront on every origin request (X-Origin-Verify): the API believes the viewer address only with it. */
+  readonly originVerifySecret: Secret;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -148,6 +165,18 @@ export class ApiStack extends Stack {
       username: firstAdmin.ref,
     });
 
+    this.originVerifySecret = new Secret(this, 'OriginVerifySecret', {
+      description: 'Value CloudFront sends as X-Origin-Verify to the API; proves a request came through the distribution',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.originVerifySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Resolved at deploy time into the CloudFront origin header and the functions environment, so a rotation Lambda could not reach them; rotate by putting a new value and deploying both stacks (README, "Abuse controls").',
+    });
+    // A CloudFormation dynamic reference: the value never appears in the template.
+    const originSecretValue = this.originVerifySecret.secretValue.unsafeUnwrap();
+
     this.functions = Object.fromEntries(
       functionGroups.map((group) => {
         const config = groupConfig[group];
@@ -155,7 +184,12 @@ export class ApiStack extends Stack {
           group,
           ...(config.timeoutSec ? { timeout: Duration.seconds(config.timeoutSec) } : {}),
           ...(config.memorySize ? { memorySize: config.memorySize } : {}),
-          environment: { USER_POOL_ID: userPool.userPoolId, USER_POOL_CLIENT_ID: client.userPoolClientId },
+          environment: {
+            USER_POOL_ID: userPool.userPoolId,
+            USER_POOL_CLIENT_ID: client.userPoolClientId,
+            ...ABUSE_ENV,
+            ...(config.originSecret ? { ORIGIN_VERIFY_SECRET: originSecretValue } : {}),
+          },
         }).bindTable(props.table, config.table);
         if (config.cognito) {
           fn.addToRolePolicy(
@@ -233,6 +267,14 @@ export class ApiStack extends Stack {
     cfnStage.routeSettings = routeSettings;
 
     this.apiDomain = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+
+    // Retention: once a day (02:30 in Vietnam, UTC+7) the privacy function gets EventBridge's scheduled
+    // event and removes the phone numbers of contests whose closedAt + retentionDays has passed.
+    new Rule(this, 'RetentionSchedule', {
+      description: 'Daily retention purge of participants phone numbers (privacy function)',
+      schedule: Schedule.cron({ minute: '30', hour: '19' }),
+      targets: [new LambdaFunction(this.functions.privacy, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+    });
 
     new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });

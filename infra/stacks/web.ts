@@ -41,6 +41,17 @@ const spaRewrite = `function handler(event) {
   return request;
 }`;
 
+// The viewer's address for the API's per-address rate limits. The origin is API Gateway's
+// execute-api host, which must receive its own Host header, and managed origin request policies
+// that add CloudFront-Viewer-Address forward the viewer's Host too (API Gateway answers 403), while a
+// custom policy cannot forward Authorization. So the address travels in a header set here, at
+// viewer request, replacing whatever the viewer sent; AllViewerExceptHostHeader forwards it.
+export const viewerAddress = `function handler(event) {
+  var request = event.request;
+  request.headers['x-viewer-address'] = { value: event.viewer.ip };
+  return request;
+}`;
+
 const csp = CONTENT_SECURITY_POLICY;
 
 export interface WebStackProps extends StackProps {
@@ -48,6 +59,8 @@ export interface WebStackProps extends StackProps {
   apiDomain: string;
   /** Built web app to upload. @default web/dist */
   webDist?: string;
+  /** Sent to the API as X-Origin-Verify, proving a request came through this distribution (a dynamic reference). */
+  originVerifySecret?: string;
 }
 
 export class WebStack extends Stack {
@@ -90,6 +103,12 @@ export class WebStack extends Stack {
       comment: 'Serve index.html for extension-less paths (client-side routes)',
     });
 
+    const viewerAddressFunction = new CfFunction(this, 'ViewerAddress', {
+      code: FunctionCode.fromInline(viewerAddress),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'X-Viewer-Address for the API rate limits, replacing any value the viewer sent',
+    });
+
     this.distribution = new Distribution(this, 'Cdn', {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -107,7 +126,10 @@ export class WebStack extends Stack {
       },
       additionalBehaviors: {
         '/api/*': {
-          origin: new HttpOrigin(props.apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: new HttpOrigin(props.apiDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            ...(props.originVerifySecret ? { customHeaders: { 'X-Origin-Verify': props.originVerifySecret } } : {}),
+          }),
           // A redirect would turn a POST into a GET; API clients must use HTTPS outright.
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
@@ -115,6 +137,7 @@ export class WebStack extends Stack {
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: securityHeaders,
+          functionAssociations: [{ function: viewerAddressFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
         },
       },
     });

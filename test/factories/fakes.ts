@@ -14,6 +14,8 @@ import type {
   StandingsStore,
 } from '../../functions/app/contest-ports.ts';
 import { contestUseCases } from '../../functions/app/contests.ts';
+import { auditUseCases, privacyUseCases } from '../../functions/app/privacy.ts';
+import type { AuditEntry, AuditLog, ErasureCommit, PersonDataStore, StoredPerson as PrivacyPerson } from '../../functions/app/privacy-ports.ts';
 import type { StaffDirectory, StaffUser, Unit, UnitRepository, UserRepository } from '../../functions/app/ports.ts';
 import { standingsUseCases } from '../../functions/app/standings.ts';
 import { unitUseCases } from '../../functions/app/units.ts';
@@ -231,7 +233,7 @@ export class FakeContestRepository extends Interceptable<ContestMethod> implemen
 // ---- attempts, people, aggregates, leaderboard ----
 
 /** The person item: the record plus what only storage sees (start keys, whether it is on the leaderboard index). */
-type StoredPerson = PersonRecord & { birthYear?: number | null; startKeys?: string[]; scored: boolean };
+type StoredPerson = PersonRecord & { birthYear?: number | null; startKeys?: string[]; attemptIds?: string[]; scored: boolean };
 
 const personKey = (contestId: string, phone: string) => `${contestId}#${phone}`;
 
@@ -262,11 +264,11 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
   person(contestId: string, phone: string): PersonRecord | undefined {
     const p = this.data.people.get(personKey(contestId, phone));
     if (!p) return undefined;
-    const { scored: _s, startKeys: _k, ...rest } = p;
+    const { scored: _s, startKeys: _k, attemptIds: _ids, ...rest } = p;
     return copy(rest);
   }
 
-  async reserveAttempt(contestId: string, registration: Registration, maxAttempts: number, idempotencyKey?: string) {
+  async reserveAttempt(contestId: string, registration: Registration, maxAttempts: number, idempotencyKey?: string, attemptId?: string) {
     await this.hook('reserveAttempt');
     const key = personKey(contestId, registration.phone);
     const person = this.data.people.get(key);
@@ -290,6 +292,8 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
       birthYear: registration.birthYear,
       attemptsUsed: (person?.attemptsUsed ?? 0) + 1,
       ...(idempotencyKey !== undefined ? { startKeys: [...(person?.startKeys ?? []), idempotencyKey] } : {}),
+      // `ADD attemptIds :idSet` in the same UpdateItem.
+      ...(attemptId !== undefined ? { attemptIds: [...new Set([...(person?.attemptIds ?? []), attemptId])] } : {}),
     };
     this.data.people.set(key, next);
     return next.attemptsUsed;
@@ -351,6 +355,8 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
       scoredAttempts: person.scoredAttempts,
       version: expectedPersonVersion + 1,
       scored: true, // now on the leaderboard index (GSI1PK set)
+      // `firstScoredAt = if_not_exists(firstScoredAt, :scoredAt)`
+      firstScoredAt: storedPerson?.firstScoredAt ?? attempt.outcome.submittedAt,
     });
     const shards = this.data.aggregates.get(person.contestId) ?? new Map<number, ContestAggregate>();
     const shard = shardOf(person.phone);
@@ -382,7 +388,7 @@ export class FakeStandingsStore extends Interceptable<StandingsMethod> implement
   #scored(contestId: string): PersonRecord[] {
     return [...this.data.people.values()]
       .filter((p) => p.contestId === contestId && p.scored)
-      .map(({ scored: _s, startKeys: _k, ...p }) => copy(p));
+      .map(({ scored: _s, startKeys: _k, attemptIds: _ids, ...p }) => copy(p));
   }
 
   async aggregate(contestId: string) {
@@ -424,6 +430,100 @@ export class FakeStandingsStore extends Interceptable<StandingsMethod> implement
   }
 }
 
+// ---- personal data: audit log, erasure, retention ----
+
+/** The audit log: listed newest first by sort key (`<at>#<id>`); `beforeNext('append', throwing hook)` makes a write fail. */
+export class FakeAuditLog extends Interceptable<keyof AuditLog> implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+
+  async append(entry: AuditEntry) {
+    await this.hook('append');
+    this.entries.push(copy(entry));
+  }
+
+  async list(limit: number, before: string) {
+    await this.hook('list');
+    const sorted = this.entries
+      .map((e) => ({ sk: `${e.at}#${e.id}`, e }))
+      .filter(({ sk }) => sk < before)
+      .sort((a, b) => (a.sk < b.sk ? 1 : -1))
+      .slice(0, limit);
+    const items = sorted.map(({ e }) => copy(e));
+    return sorted.length === limit ? { items, next: sorted.at(-1)!.sk } : { items };
+  }
+}
+
+/** The privacy adapter over the same items as the attempt and standings fakes. */
+export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> implements PersonDataStore {
+  constructor(readonly data: FakeContestData) {
+    super();
+  }
+
+  #stored(p: StoredPerson): PrivacyPerson {
+    const { scored: _s, startKeys, attemptIds, ...rest } = p;
+    return copy({ ...rest, birthYear: rest.birthYear ?? null, attemptIds: attemptIds ?? [], startKeys: startKeys ?? [] });
+  }
+
+  async getPerson(contestId: string, phone: string) {
+    await this.hook('getPerson');
+    const p = this.data.people.get(personKey(contestId, phone));
+    return p && this.#stored(p);
+  }
+
+  async listScored(contestId: string) {
+    await this.hook('listScored');
+    return [...this.data.people.values()].filter((p) => p.contestId === contestId && p.scored).map((p) => this.#stored(p));
+  }
+
+  async erase({ contestId, phone, expected, attempts, delta }: ErasureCommit) {
+    await this.hook('erase');
+    const key = personKey(contestId, phone);
+    const person = this.data.people.get(key);
+    // The transaction's conditions, all checked before anything is written.
+    const personOk =
+      person !== undefined &&
+      person.attemptsUsed === expected.attemptsUsed &&
+      (expected.version === 0 ? person.version === undefined || person.version === 0 : person.version === expected.version);
+    const attemptsOk = attempts.every((a) => {
+      const stored = this.data.attempts.get(a.id);
+      return a.status === 'absent' ? stored === undefined : stored?.status === a.status;
+    });
+    if (!personOk || !attemptsOk) return 'changed' as const;
+    this.data.people.delete(key);
+    for (const a of attempts) this.data.attempts.delete(a.id);
+    const shards = this.data.aggregates.get(contestId) ?? new Map<number, ContestAggregate>();
+    const shard = shardOf(phone);
+    shards.set(shard, addAggregates(shards.get(shard) ?? emptyAggregate(), delta));
+    this.data.aggregates.set(contestId, shards);
+    return 'ok' as const;
+  }
+
+  async deleteAttempts(attemptIds: string[]) {
+    await this.hook('deleteAttempts');
+    for (const id of attemptIds) this.data.attempts.delete(id);
+  }
+
+  async purge(contestId: string, people: { phone: string; attemptIds: string[] }[]) {
+    await this.hook('purge');
+    for (const p of people) for (const id of p.attemptIds) this.data.attempts.delete(id);
+    for (const p of people) this.data.people.delete(personKey(contestId, p.phone));
+  }
+
+  async participants(contestId: string) {
+    await this.hook('participants');
+    let agg = emptyAggregate();
+    for (const shard of this.data.aggregates.get(contestId)?.values() ?? []) agg = addAggregates(agg, shard);
+    return agg.participants;
+  }
+
+  async replaceFinal(contestId: string, rows: FinalRow[]) {
+    await this.hook('replaceFinal');
+    const pages: FinalRow[][] = [];
+    for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) pages[page] = copy(rows.slice(i, i + FINAL_PAGE_ROWS));
+    this.data.finalPages.set(contestId, pages);
+  }
+}
+
 // ---- the whole engine, wired like functions/handlers/composition.ts ----
 
 export interface FakeSystemOptions {
@@ -445,6 +545,8 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
   const attempts = new FakeAttemptStore(data);
   const standings = new FakeStandingsStore(data);
 
+  const audit = new FakeAuditLog();
+  const personData = new FakePersonDataStore(data);
   const contestCases = contestUseCases({ contests, units, newId, now: clock.now });
   const attemptCases = attemptUseCases({ contests, attempts, newId, now: clock.now, rng });
   const standingsCases = standingsUseCases({
@@ -458,8 +560,28 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
   });
   const unitCases = unitUseCases({ units, newId });
   const userCases = userUseCases({ users, directory, now: clock.now });
+  const auditCases = auditUseCases({ audit, newId, now: clock.now });
+  const privacyCases = privacyUseCases({ contests, attempts, standings, people: personData, audit: auditCases, now: clock.now, sleep: async () => {} });
 
-  return { clock, units, users, directory, contests, data, attempts, standings, contestCases, attemptCases, standingsCases, unitCases, userCases };
+  return {
+    clock,
+    units,
+    users,
+    directory,
+    contests,
+    data,
+    attempts,
+    standings,
+    audit,
+    personData,
+    contestCases,
+    attemptCases,
+    standingsCases,
+    unitCases,
+    userCases,
+    auditCases,
+    privacyCases,
+  };
 }
 
 export type FakeSystem = ReturnType<typeof fakeSystem>;

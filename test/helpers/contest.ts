@@ -65,7 +65,7 @@ export class AnswerKey {
 
 /** Calls on one attempt, with its token. */
 export function attemptApi(api: Api, attemptId: string, token: string | undefined) {
-  const headers = token === undefined ? {} : { 'x-attempt-token': token };
+  const headers: Record<string, string> = token === undefined ? {} : { 'x-attempt-token': token };
   return {
     get: () => api.call('GET', `/api/attempts/${attemptId}`, { headers }),
     save: (answers: Record<string, string[]>) => api.call('PUT', `/api/attempts/${attemptId}/answers`, { headers, body: { answers } }),

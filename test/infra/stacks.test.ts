@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { functionGroups, routeKey, routes } from '#adapters/http/routes.ts';
 import { defineApp } from '../../infra/app.ts';
-import { DEFAULT_THROTTLE } from '../../infra/stacks/api.ts';
+import { ABUSE_ENV, DEFAULT_THROTTLE } from '../../infra/stacks/api.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 
@@ -108,6 +108,18 @@ describe('api stack: functions', () => {
         expect.arrayContaining(['TABLE_NAME', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']),
       );
     }
+  });
+
+  it('configures the abuse controls everywhere, and gives the origin secret only to the rate-limited functions', () => {
+    for (const [id, fn] of ofType(apiResources, 'AWS::Lambda::Function')) {
+      const env = fn.Properties.Environment.Variables;
+      expect(env, id).toMatchObject(ABUSE_ENV);
+      const secret = env.ORIGIN_VERIFY_SECRET;
+      if (/^Fn(auth|attempts)/.test(id)) expect(JSON.stringify(secret), id).toMatch(/\{\{resolve:secretsmanager:/);
+      else expect(secret, id).toBeUndefined();
+    }
+    expect(Number(ABUSE_ENV.START_RATE_PER_MINUTE)).toBeGreaterThanOrEqual(100);
+    api.resourceCountIs('AWS::SecretsManager::Secret', 1);
   });
 
   it('gives close and export their longer timeout', () => {
@@ -226,7 +238,7 @@ describe('least privilege', () => {
 
   it.each([
     ['system', 'none'],
-    ['auth', 'none'],
+    ['auth', 'rateLimit'],
     ['public', 'read'],
     ['admin', 'readWrite'],
     ['contests', 'readWrite'],
@@ -235,6 +247,13 @@ describe('least privilege', () => {
   ])('%s gets %s access to the table', (group, mode) => {
     const dynamo = actionsOf(group).filter((a) => a.startsWith('dynamodb:'));
     if (mode === 'none') expect(dynamo).toEqual([]);
+    if (mode === 'rateLimit') {
+      // The sign-in counters only: items whose partition key begins with RATE#.
+      expect(dynamo.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      const s = statementsOf(group).find((st) => [st.Action].flat().includes('dynamodb:UpdateItem')) as { Condition?: unknown };
+      expect(s.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } });
+      return;
+    }
     if (mode !== 'none') expect(dynamo).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     if (mode === 'read') expect(dynamo.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     if (mode === 'readWrite') expect(dynamo).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
@@ -300,8 +319,16 @@ describe('web stack', () => {
     });
   });
 
+  /** The CloudFront Function whose code matches, as [logicalId, resource]. */
+  const cfFunction = (pattern: RegExp) => {
+    const found = ofType(webResources, 'AWS::CloudFront::Function').filter(([, f]) => pattern.test(f.Properties.FunctionCode));
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
   it('proxies /api/* uncached to the HTTP API, and rewrites SPA paths only on the S3 behaviour', () => {
-    const [fnId] = single(webResources, 'AWS::CloudFront::Function');
+    const [fnId] = cfFunction(/index\.html/);
+    const [addressFnId] = cfFunction(/x-viewer-address/);
     const [, distribution] = single(webResources, 'AWS::CloudFront::Distribution');
     const config = distribution.Properties.DistributionConfig;
     expect(config.DefaultRootObject).toBe('index.html');
@@ -318,14 +345,28 @@ describe('web stack', () => {
       OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
       ViewerProtocolPolicy: 'https-only',
     });
-    expect(apiBehaviour.FunctionAssociations).toBeUndefined();
+    expect(apiBehaviour.FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [addressFnId, 'FunctionARN'] } },
+    ]);
     const apiOrigin = config.Origins.find((o: any) => o.Id === apiBehaviour.TargetOriginId);
     expect(apiOrigin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
     expect(JSON.stringify(apiOrigin.DomainName)).toMatch(/ApiEndpoint/);
+    // The origin secret: a Secrets Manager dynamic reference, never a literal value in the template.
+    expect(apiOrigin.OriginCustomHeaders).toHaveLength(1);
+    expect(apiOrigin.OriginCustomHeaders[0].HeaderName).toBe('X-Origin-Verify');
+    expect(JSON.stringify(apiOrigin.OriginCustomHeaders[0].HeaderValue)).toMatch(/\{\{resolve:secretsmanager:/);
+  });
+
+  it('viewer address: the edge writes the viewer IP, replacing what the viewer sent', () => {
+    const [, fn] = cfFunction(/x-viewer-address/);
+    const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => { headers: Record<string, { value: string }> };
+    const out = handler({ viewer: { ip: '2001:db8::7' }, request: { uri: '/api/x', headers: { 'x-viewer-address': { value: '1.2.3.4' }, accept: { value: '*/*' } } } });
+    expect(out.headers['x-viewer-address']).toEqual({ value: '2001:db8::7' });
+    expect(out.headers.accept).toEqual({ value: '*/*' });
   });
 
   it('SPA rewrite: extension-less paths get the app shell, files pass through', () => {
-    const [, fn] = single(webResources, 'AWS::CloudFront::Function');
+    const [, fn] = cfFunction(/index\.html/);
     const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => { uri: string };
     const rewrite = (uri: string) => handler({ request: { uri } }).uri;
     expect(rewrite('/')).toBe('/index.html');

@@ -124,6 +124,28 @@ describe('deployed bundles answer real events', () => {
     expect(JSON.parse(created.res.body)).toMatchObject({ name: 'Chi hội Nông dân thôn Long Tro', memberCount: 45 });
   });
 
+  it('privacy: the scheduled retention event and an audited route share one bundle', async () => {
+    // EventBridge's own shape (infra/stacks/api.ts has no custom input); nothing is due in the demo data.
+    const scheduled = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: new Date().toISOString().slice(0, 19) + 'Z',
+      region: 'ap-southeast-1',
+      resources: ['arn:aws:events:ap-southeast-1:123456789012:rule/RetentionSchedule'],
+      detail: {},
+    };
+    const run = await invoke('privacy', scheduled);
+    expect(run.res).toMatchObject({ contests: [] });
+    const ev = event('GET', '/api/admin/audit', '/api/admin/audit');
+    (ev.requestContext as Record<string, unknown>).authorizer = { jwt: { claims: { sub: 'u', email: 'a@example.org', 'cognito:groups': '[admin]' }, scopes: null } };
+    const { res } = await invoke('privacy', ev);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(JSON.parse(res.body)).toHaveProperty('items');
+  });
+
   it('contests: malformed JSON is a 400 BAD_JSON, not a 5xx', async () => {
     const ev = {
       ...event('POST', '/api/admin/contests', '/api/admin/contests', { body: '{"title":' }),

@@ -35,7 +35,7 @@ const toAttempt = ({ drawn, ans, ...rest }: AttemptItem & Record<string, unknown
 };
 
 export const toPerson = (item: Record<string, unknown>): PersonRecord => {
-  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, startKeys: _k, ...person } = item;
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, startKeys: _k, attemptIds: _ids, ...person } = item;
   return { scoredAttempts: 0, version: 0, ...(person as Partial<PersonRecord>) } as PersonRecord;
 };
 
@@ -62,8 +62,10 @@ const TRANSACTION_RETRIES = 8;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const attemptStore: AttemptStore = {
-  async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey) {
+  async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey, attemptId) {
     const keyed = idempotencyKey !== undefined;
+    // The attempt id is recorded with the reservation: erasure and retention find every attempt of a person from it.
+    const sets = [...(keyed ? ['startKeys :keySet'] : []), ...(attemptId !== undefined ? ['attemptIds :idSet'] : [])];
     try {
       const out = await ddb.send(
         new UpdateCommand({
@@ -71,7 +73,7 @@ export const attemptStore: AttemptStore = {
           Key: keys.person(contestId, registration.phone),
           // The count is taken with a condition, not read-then-write: parallel starts cannot overshoot,
           // and a start key is recorded in the same write so its retries cannot take a second attempt.
-          UpdateExpression: `SET attemptsUsed = if_not_exists(attemptsUsed, :zero) + :one, fullName = :name, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity${keyed ? ' ADD startKeys :keySet' : ''}`,
+          UpdateExpression: `SET attemptsUsed = if_not_exists(attemptsUsed, :zero) + :one, fullName = :name, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity${sets.length ? ` ADD ${sets.join(', ')}` : ''}`,
           ConditionExpression: `(attribute_not_exists(attemptsUsed) OR attemptsUsed < :max)${keyed ? ' AND NOT contains(startKeys, :key)' : ''}`,
           ExpressionAttributeValues: {
             ':zero': 0,
@@ -83,6 +85,7 @@ export const attemptStore: AttemptStore = {
             ':phone': registration.phone,
             ':entity': 'person',
             ...(keyed ? { ':keySet': new Set([idempotencyKey]), ':key': idempotencyKey } : {}),
+            ...(attemptId !== undefined ? { ':idSet': new Set([attemptId]) } : {}),
           },
           ReturnValues: 'UPDATED_NEW',
         }),
@@ -174,7 +177,7 @@ export const attemptStore: AttemptStore = {
             TableName: tableName,
             Key: keys.person(person.contestId, person.phone),
             UpdateExpression:
-              'SET best = :best, unitId = :unitId, village = :village, scoredAttempts = :scored, version = :next, GSI1PK = :lbpk, GSI1SK = :lbsk',
+              'SET best = :best, unitId = :unitId, village = :village, scoredAttempts = :scored, version = :next, GSI1PK = :lbpk, GSI1SK = :lbsk, firstScoredAt = if_not_exists(firstScoredAt, :scoredAt)',
             ConditionExpression: expectedPersonVersion === 0 ? 'attribute_not_exists(version) OR version = :expected' : 'version = :expected',
             ExpressionAttributeValues: {
               ':best': best,
@@ -185,6 +188,8 @@ export const attemptStore: AttemptStore = {
               ':expected': expectedPersonVersion,
               ':lbpk': indexKeys.leaderboard.pk(person.contestId, shard),
               ':lbsk': `${indexKeys.leaderboard.sk(best.correctCount, best.durationMs, best.submittedAt)}#${person.phone}`,
+              // The day this person first counted as a participant: erasure subtracts them from that day.
+              ':scoredAt': attempt.outcome.submittedAt,
             },
           },
         },

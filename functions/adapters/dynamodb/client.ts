@@ -1,7 +1,7 @@
 import { Agent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { optionalEnv, requireEnv } from '../config.ts';
 
@@ -24,3 +24,20 @@ export const ddb = DynamoDBDocumentClient.from(
   }),
   { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
 );
+
+// DynamoDB Local answers TransactWriteItems before its SQLite COMMIT has run (the commit is queued
+// on the database thread, not awaited), so a kill -9 right after could lose a write that got a
+// 2xx. The database thread runs its jobs in order, so a read that waits for its own job returns
+// only after that commit: in local mode every transaction is followed by one before it counts.
+if (endpoint) {
+  ddb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (context.commandName === 'TransactWriteItemsCommand') {
+        await ddb.send(new GetCommand({ TableName: tableName, Key: { PK: '#', SK: 'commit-barrier' }, ConsistentRead: true }));
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'localTransactionCommitBarrier' },
+  );
+}

@@ -46,6 +46,14 @@ export const keys = {
   finalPage: (contestId: string, page: number) => ({ PK: `CONTEST#${contestId}`, SK: `FINAL#${pad(page, 6)}` }),
   finalPagesOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'FINAL#' }),
 
+  /**
+   * Audit log of staff access to personal data: one partition per UTC year (staff actions are rare,
+   * far below a partition's write limit), sort key = time + id, so newest-first pages are one
+   * descending Query that walks back a year at a time.
+   */
+  audit: (at: string, id: string) => ({ PK: `AUDIT#${at.slice(0, 4)}`, SK: `${at}#${id}` }),
+  auditYear: (year: number) => ({ PK: `AUDIT#${String(year).padStart(4, '0')}` }),
+
   /** Fixed-window rate-limit counter (expires through TTL). */
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
 };

@@ -105,6 +105,8 @@ export const CreateContestBody = z.strictObject({
   villages: z.array(text(0, 80)).max(200).optional(),
   prediction: PredictionInput.optional(),
   showAnswers: ShowAnswersSchema.optional(),
+  /** Days after the close that phone numbers are kept (domain LIMITS.retentionDays; default 365); editable in every status. */
+  retentionDays: z.int().optional(),
 });
 export const PatchContestBody = CreateContestBody.partial().refine((b) => Object.keys(b).length > 0, {
   message: 'Give at least one field',
@@ -135,6 +137,11 @@ export const AdminContest = z
     updatedAt: z.string(),
     publishedAt: z.string().optional(),
     closedAt: z.string().optional(),
+    retentionDays: z.int().optional(),
+    /** closedAt + retentionDays: when the phone numbers of a closed contest are removed. */
+    personalDataDueAt: z.string().optional(),
+    /** Set once the retention purge has removed the phone numbers. */
+    purgedAt: z.string().optional(),
   })
   .meta({ id: 'AdminContest' });
 export const AdminContestList = z.object({ items: z.array(AdminContest) });
@@ -158,6 +165,11 @@ export const PublicContest = z
     showAnswers: ShowAnswersSchema,
     participants: z.int(),
     serverNow: z.string(),
+    startProofBits: z
+      .int()
+      .min(0)
+      .max(24)
+      .describe('Leading zero bits of sha256("contestId:phone:ts:nonce") that POST .../attempts needs in X-Start-Proof: <ts>:<nonce>; 0 = no proof'),
   })
   .meta({ id: 'PublicContest' });
 export const PublicContestList = z.object({ items: z.array(PublicContest) });
@@ -183,6 +195,13 @@ export const AdminQuestion = z
   .meta({ id: 'AdminQuestion' });
 export const AdminQuestionList = z.object({ items: z.array(AdminQuestion) });
 export const ImportResult = z.object({ imported: z.int(), total: z.int() });
+/** A dry run of the import: the questions as they would be stored (no ids yet) and the bank size after. */
+export const ImportPreview = z.object({
+  questions: z.array(AdminQuestion.omit({ id: true })),
+  total: z.int(),
+});
+export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
+export const TemplateQuery = z.object({ format: z.enum(['csv', 'xlsx']).optional() });
 export const QuestionParams = z.object({ contestId: Id, questionId: Id });
 
 // --- attempts --------------------------------------------------------------------------
@@ -313,4 +332,91 @@ export const Stats = z.object({
   byVillage: z.array(z.object({ village: z.string(), participants: z.int() })),
   byDay: z.array(z.object({ date: z.string(), participants: z.int(), attempts: z.int() })),
   scoreHistogram: z.array(z.object({ correctCount: z.int(), people: z.int() })),
+});
+
+// --- personal data (issue 7): audit log, export and erasure on request ---------------------
+/** Any way of typing a Vietnamese mobile number; normalised by the use case (400 when it is not one). */
+export const PersonParams = z.object({ phone: z.string().min(1).max(40) });
+
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  /** Cursor: the `next` of the previous page, or an ISO instant (entries strictly before it). */
+  before: z
+    .string()
+    .max(80)
+    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z(#[A-Za-z0-9_-]+)?$/, 'an ISO instant (UTC, ending in Z) or a cursor from `next`')
+    .optional(),
+});
+export const AuditEntry = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.object({ userId: z.string(), email: z.string() }),
+    action: z.enum(['results.export', 'person.export', 'person.erase', 'retention.purge']),
+    contestId: z.string().optional(),
+    /** The person concerned, masked: the log must not become a copy of the data it guards. */
+    subject: z.string().optional(),
+    format: z.string().optional(),
+    details: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  })
+  .meta({ id: 'AuditEntry' });
+export const AuditList = z.object({ items: z.array(AuditEntry), next: z.string().optional() });
+
+const ExportedAttempt = z.object({
+  id: z.string(),
+  attemptNo: z.int(),
+  status: z.enum(['open', 'submitted']),
+  startedAt: z.string(),
+  deadline: z.string(),
+  registration: z.object({
+    fullName: z.string(),
+    phone: z.string(),
+    unitId: z.string(),
+    village: z.string().nullable(),
+    birthYear: z.int().nullable(),
+  }),
+  questionIds: z.array(z.string()),
+  answers: z.record(z.string(), z.object({ optionIds: z.array(z.string()), savedAt: z.string() })),
+  prediction: z.number().nullable().optional(),
+  outcome: z
+    .object({ correctCount: z.int(), questionCount: z.int(), durationMs: z.int(), submittedAt: z.string(), late: z.boolean() })
+    .optional(),
+});
+export const PersonExport = z.object({
+  phone: z.string(),
+  exportedAt: z.string(),
+  contests: z.array(
+    z.object({
+      contestId: z.string(),
+      title: z.string(),
+      status: ContestStatusSchema,
+      person: z.object({
+        fullName: z.string(),
+        birthYear: z.int().nullable().optional(),
+        unitId: z.string().optional(),
+        village: z.string().nullable().optional(),
+        attemptsUsed: z.int(),
+        scoredAttempts: z.int(),
+        best: z
+          .object({ attemptId: z.string(), correctCount: z.int(), durationMs: z.int(), submittedAt: z.string(), prediction: z.number().nullable() })
+          .optional(),
+      }).optional(),
+      attempts: z.array(ExportedAttempt),
+      /** The person's row of the final ranking, once the contest is closed. */
+      finalRank: z.object({ rank: z.int(), correctCount: z.int(), prediction: z.number().nullable(), predictionError: z.number().nullable(), durationMs: z.int() }).optional(),
+    }),
+  ),
+});
+export const ErasureResult = z.object({
+  phone: z.string(),
+  erasedAt: z.string(),
+  contests: z.array(
+    z.object({
+      contestId: z.string(),
+      attemptsDeleted: z.int(),
+      /** Was counted in the statistics (had a scored attempt) and has been subtracted from them. */
+      wasParticipant: z.boolean(),
+      finalRankingRewritten: z.boolean(),
+    }),
+  ),
 });

@@ -9,6 +9,29 @@ const schema = (s: ZodType, io: 'input' | 'output') =>
 
 const strip = ({ $schema: _drop, ...rest }: Record<string, unknown>) => rest;
 
+/**
+ * zod puts the schemas named with `.meta({ id })` in a local `$defs` and points at them with
+ * `#/$defs/...`, which means nothing once the schema is inside the document: move them to
+ * components.schemas and point there.
+ */
+function hoist(js: Record<string, unknown>, named: Record<string, unknown>): Record<string, unknown> {
+  const rewrite = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(rewrite)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v).map(([k, x]) => [k, k === '$ref' && typeof x === 'string' && x.startsWith('#/$defs/') ? `#/components/schemas/${x.slice(8)}` : rewrite(x)]),
+          )
+        : v;
+  const { $defs, ...rest } = js as { $defs?: Record<string, unknown> };
+  for (const [id, def] of Object.entries($defs ?? {})) {
+    const body = rewrite(def);
+    if (id in named && JSON.stringify(named[id]) !== JSON.stringify(body)) throw new Error(`Two different schemas are named ${id}`);
+    named[id] = body;
+  }
+  return rewrite(rest) as Record<string, unknown>;
+}
+
 const ERROR_STATUS: Record<string, string> = {
   '400': 'Invalid request (VALIDATION_FAILED, BAD_JSON)',
   '401': 'Missing or invalid credentials (UNAUTHORIZED, INVALID_CREDENTIALS)',
@@ -34,11 +57,14 @@ function parameters(op: Operation) {
 
 export function buildOpenApi(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const named: Record<string, unknown> = {};
+  const described = (s: ZodType, io: 'input' | 'output') => hoist(strip(schema(s, io)), named);
+  described(ErrorEnvelope, 'output');
   for (const route of routes as readonly RouteDef[]) {
     const op = operations[`${route.method} ${route.path}` as keyof typeof operations] as Operation;
     const success: Record<string, unknown> = { description: op.summary };
     if (op.status !== 204) {
-      const content: Record<string, unknown> = { 'application/json': { schema: op.response ? strip(schema(op.response, 'output')) : {} } };
+      const content: Record<string, unknown> = { 'application/json': { schema: op.response ? described(op.response, 'output') : {} } };
       for (const type of op.produces ?? []) content[type] = { schema: { type: 'string', contentEncoding: 'binary' } };
       success.content = content;
     }
@@ -62,7 +88,7 @@ export function buildOpenApi(): Record<string, unknown> {
       security: route.roles ? [{ staffToken: [] }] : route.path.startsWith('/api/attempts/') ? [{ attemptToken: [] }] : [],
       ...(route.roles ? { 'x-roles': route.roles } : {}),
     };
-    if (op.body) operation.requestBody = { required: true, content: { 'application/json': { schema: strip(schema(op.body, 'input')) } } };
+    if (op.body) operation.requestBody = { required: true, content: { 'application/json': { schema: described(op.body, 'input') } } };
     if (op.file) {
       operation.requestBody = {
         required: true,
@@ -82,7 +108,7 @@ export function buildOpenApi(): Record<string, unknown> {
     servers: [{ url: '/' }],
     paths,
     components: {
-      schemas: { Error: strip(schema(ErrorEnvelope, 'output')) },
+      schemas: named,
       securitySchemes: {
         staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /api/auth/login' },
         attemptToken: { type: 'apiKey', in: 'header', name: 'X-Attempt-Token', description: 'Token returned when the attempt started' },

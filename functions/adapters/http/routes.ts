@@ -2,7 +2,7 @@
 // HTTP API routes (and their authorizer) from this list, the local gateway matches
 // requests against it, and each handler dispatches on its routeKey.
 export type Role = 'admin' | 'organizer' | 'observer';
-export type FunctionGroup = 'system' | 'auth' | 'admin' | 'public' | 'contests' | 'results' | 'attempts';
+export type FunctionGroup = 'system' | 'auth' | 'admin' | 'public' | 'contests' | 'results' | 'attempts' | 'privacy';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -16,6 +16,8 @@ export interface RouteDef {
 
 const STAFF: readonly Role[] = ['admin', 'organizer'];
 const ADMIN: readonly Role[] = ['admin'];
+/** Reads with no personal data: the Fatherland Front's observers see them too. */
+const STAFF_READ: readonly Role[] = ['admin', 'organizer', 'observer'];
 
 export const routes = [
   { method: 'GET', path: '/api/health', group: 'system' },
@@ -34,18 +36,26 @@ export const routes = [
   { method: 'GET', path: '/api/contests/{contestId}/units', group: 'public' },
 
   { method: 'POST', path: '/api/admin/contests', group: 'contests', roles: STAFF },
-  { method: 'GET', path: '/api/admin/contests', group: 'contests', roles: STAFF },
-  { method: 'GET', path: '/api/admin/contests/{contestId}', group: 'contests', roles: STAFF },
+  { method: 'GET', path: '/api/admin/contests', group: 'contests', roles: STAFF_READ },
+  { method: 'GET', path: '/api/admin/contests/{contestId}', group: 'contests', roles: STAFF_READ },
   { method: 'PATCH', path: '/api/admin/contests/{contestId}', group: 'contests', roles: STAFF },
   { method: 'POST', path: '/api/admin/contests/{contestId}/publish', group: 'contests', roles: STAFF },
   { method: 'POST', path: '/api/admin/contests/{contestId}/close', group: 'contests', roles: STAFF },
   { method: 'POST', path: '/api/admin/contests/{contestId}/questions', group: 'contests', roles: STAFF },
   { method: 'GET', path: '/api/admin/contests/{contestId}/questions', group: 'contests', roles: STAFF },
   { method: 'POST', path: '/api/admin/contests/{contestId}/questions/import', group: 'contests', roles: STAFF },
+  { method: 'PUT', path: '/api/admin/contests/{contestId}/questions/{questionId}', group: 'contests', roles: STAFF },
   { method: 'DELETE', path: '/api/admin/contests/{contestId}/questions/{questionId}', group: 'contests', roles: STAFF },
+  { method: 'GET', path: '/api/admin/question-template', group: 'contests', roles: STAFF },
 
   { method: 'GET', path: '/api/admin/contests/{contestId}/results', group: 'results', roles: STAFF },
-  { method: 'GET', path: '/api/admin/contests/{contestId}/stats', group: 'results', roles: ['admin', 'organizer', 'observer'] },
+  { method: 'GET', path: '/api/admin/contests/{contestId}/stats', group: 'results', roles: STAFF_READ },
+
+  // Personal data (Decree 13/2023): the audit log, a person's export and erasure on request. The same
+  // function runs the daily retention purge (a scheduled event, infra/stacks/api.ts).
+  { method: 'GET', path: '/api/admin/audit', group: 'privacy', roles: ADMIN },
+  { method: 'GET', path: '/api/admin/people/{phone}', group: 'privacy', roles: ADMIN },
+  { method: 'DELETE', path: '/api/admin/people/{phone}', group: 'privacy', roles: ADMIN },
 
   { method: 'POST', path: '/api/contests/{contestId}/attempts', group: 'attempts', throttle: 200 },
   { method: 'GET', path: '/api/attempts/{attemptId}', group: 'attempts' },

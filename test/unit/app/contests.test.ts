@@ -325,8 +325,8 @@ describe('contestUseCases.importQuestions', () => {
     await sys.contestCases.importQuestions(id, bankRows(MAX_BANK_SIZE - 1), []);
 
     const over = await rejection(() => sys.contestCases.importQuestions(id, bankRows(2), []));
-    expect(over).toBeInstanceOf(ValidationFailed);
-    expect((over as ValidationFailed).details[0]!.field).toBe('questions');
+    expect(over).toBeInstanceOf(ImportInvalid);
+    expect((over as ImportInvalid).details[0]!.row).toBe(0);
     expect(await sys.contests.countQuestions(id)).toBe(MAX_BANK_SIZE - 1);
 
     await sys.contestCases.addQuestion(id, bankRows(1)[0]!);
@@ -338,7 +338,7 @@ describe('contestUseCases.importQuestions', () => {
   it('a file larger than the cap stores nothing', async () => {
     const sys = system();
     const { id } = await sys.contestCases.create(contestBody());
-    await expect(sys.contestCases.importQuestions(id, bankRows(MAX_BANK_SIZE + 1), [])).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(sys.contestCases.importQuestions(id, bankRows(MAX_BANK_SIZE + 1), [])).rejects.toBeInstanceOf(ImportInvalid);
     expect(await sys.contests.countQuestions(id)).toBe(0);
   });
 });
@@ -365,7 +365,7 @@ describe('contestUseCases.previewImport (dry run)', () => {
     bad[1] = { ...bad[1]!, correct: [] };
     await expect(sys.contestCases.previewImport(id, bad, [])).rejects.toBeInstanceOf(ImportInvalid);
     await sys.contestCases.importQuestions(id, bankRows(MAX_BANK_SIZE - 1), []);
-    await expect(sys.contestCases.previewImport(id, bankRows(2), [])).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(sys.contestCases.previewImport(id, bankRows(2), [])).rejects.toBeInstanceOf(ImportInvalid);
     await sys.contestCases.publish(id);
     await expect(sys.contestCases.previewImport(id, bankRows(1), [])).rejects.toBeInstanceOf(InvalidState);
   });

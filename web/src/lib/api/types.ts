@@ -37,6 +37,8 @@ export interface PublicContest {
   participants?: number;
   /** assumed: server time when the answer was built */
   serverNow?: string;
+  /** Leading zero bits of the proof of work a start needs (X-Start-Proof); 0 or absent: none. */
+  startProofBits?: number;
 }
 
 export interface AttemptOption {
