@@ -6,22 +6,13 @@ import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const JS_BUDGET = 40 * 1024;
 
 interface TestContest {
@@ -146,7 +137,7 @@ beforeAll(async () => {
   server = await startServer({ seedDemo: true });
   api = apiClient(server.baseUrl);
   adminToken = await api.login(ADMIN.email, ADMIN.password);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS });
+  browser = await launchBrowser();
   main = await createContest({ questions: 6, timeLimitSec: 900, multipleAt: [4] });
 });
 

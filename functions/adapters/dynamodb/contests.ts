@@ -10,6 +10,17 @@ import { isConditionFailure, queryAll } from './query.ts';
 type Item<T> = T & { PK: string; SK: string; entity: string };
 const strip = <T>({ PK: _pk, SK: _sk, entity: _e, ...rest }: Item<T>) => rest as unknown as T;
 
+/** The transaction item that keeps a bank from changing once its contest is published. */
+const draftCheck = (contestId: string) => ({
+  ConditionCheck: {
+    TableName: tableName,
+    Key: keys.contest(contestId),
+    ConditionExpression: '#status = :draft',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':draft': 'draft' },
+  },
+});
+
 /** DynamoDB caps a transaction at 100 items; one is the draft check. */
 const QUESTIONS_PER_TRANSACTION = 99;
 
@@ -78,15 +89,7 @@ export const contestRepository: ContestRepository = {
         await ddb.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                ConditionCheck: {
-                  TableName: tableName,
-                  Key: keys.contest(contestId),
-                  ConditionExpression: '#status = :draft',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':draft': 'draft' },
-                },
-              },
+              draftCheck(contestId),
               ...chunk.map((q) => ({
                 Put: { TableName: tableName, Item: { ...keys.question(contestId, q.id), entity: 'question', ...q } },
               })),
@@ -104,15 +107,7 @@ export const contestRepository: ContestRepository = {
       await ddb.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: tableName,
-                Key: keys.contest(contestId),
-                ConditionExpression: '#status = :draft',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':draft': 'draft' },
-              },
-            },
+            draftCheck(contestId),
             {
               Delete: {
                 TableName: tableName,
