@@ -277,13 +277,12 @@ export function attemptUseCases(deps: AttemptDeps) {
 
     /** Scores every attempt of the contest still open, from what was saved by its deadline. */
     async finalizeOpen(contest: ContestRecord): Promise<number> {
-      const open = await attempts.openAttempts(contest.id);
+      const queue = await attempts.openAttemptIds(contest.id);
       let done = 0;
-      const queue = [...open];
       await Promise.all(
         Array.from({ length: Math.min(8, queue.length) }, async () => {
-          for (let a = queue.shift(); a; a = queue.shift()) {
-            const fresh = await attempts.getAttempt(a.id);
+          for (let id = queue.shift(); id; id = queue.shift()) {
+            const fresh = await attempts.getAttempt(id);
             if (fresh?.status === 'open') {
               await score(contest, fresh, null, null);
               done++;

@@ -112,7 +112,8 @@ export interface AttemptStore {
   getPerson(contestId: string, phone: string): Promise<PersonRecord | undefined>;
   /** Attempt, person and aggregates in one transaction. */
   commitScore(commit: ScoreCommit): Promise<'ok' | 'person-changed' | 'attempt-closed'>;
-  openAttempts(contestId: string): Promise<AttemptRecord[]>;
+  /** Ids of the contest's attempts still open (the index holds keys only). */
+  openAttemptIds(contestId: string): Promise<string[]>;
 }
 
 export interface FinalRow {

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CachedMethods,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   Function as CfFunction,
   FunctionCode,
@@ -109,6 +113,44 @@ export class WebStack extends Stack {
       comment: 'X-Viewer-Address for the API rate limits, replacing any value the viewer sent',
     });
 
+    const apiOrigin = new HttpOrigin(props.apiDomain, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      ...(props.originVerifySecret ? { customHeaders: { 'X-Origin-Verify': props.originVerifySecret } } : {}),
+    });
+    const apiBehaviour = {
+      origin: apiOrigin,
+      // A redirect would turn a POST into a GET; API clients must use HTTPS outright.
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      // Host must stay the execute-api host. Headers this forwards are not part of any cache key.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: securityHeaders,
+      functionAssociations: [{ function: viewerAddressFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
+    };
+
+    // The public reads send `Cache-Control: public, max-age=5` (30 for units): honour it at the
+    // edge, so a burst of people opening one contest costs one origin request per few seconds.
+    // Responses without caching headers (and the API's `no-store` ones) are not cached.
+    const publicReads = new CachePolicy(this, 'PublicReads', {
+      comment: 'Public API reads: origin Cache-Control up to 30 s, keyed on path and ?limit only',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(30),
+      cookieBehavior: CacheCookieBehavior.none(),
+      headerBehavior: CacheHeaderBehavior.none(),
+      queryStringBehavior: CacheQueryStringBehavior.allowList('limit'),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const cachedApiBehaviour = {
+      ...apiBehaviour,
+      // Still ALLOW_ALL: POST /api/contests/{id}/attempts (attempt starts) shares the prefix.
+      // Only GET/HEAD are cached; POSTs are always forwarded. None of these routes is staff-only
+      // (those are under /api/admin), so no Authorization header is needed here.
+      cachedMethods: CachedMethods.CACHE_GET_HEAD,
+      cachePolicy: publicReads,
+    };
+
     this.distribution = new Distribution(this, 'Cdn', {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -124,20 +166,14 @@ export class WebStack extends Stack {
         responseHeadersPolicy: securityHeaders,
         functionAssociations: [{ function: spaFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
+      // Evaluated in order: the cached public reads come before the catch-all /api/*.
       additionalBehaviors: {
+        '/api/contests*': cachedApiBehaviour,
+        '/api/units': cachedApiBehaviour,
         '/api/*': {
-          origin: new HttpOrigin(props.apiDomain, {
-            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-            ...(props.originVerifySecret ? { customHeaders: { 'X-Origin-Verify': props.originVerifySecret } } : {}),
-          }),
-          // A redirect would turn a POST into a GET; API clients must use HTTPS outright.
-          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: AllowedMethods.ALLOW_ALL,
-          // With caching disabled this managed policy also forwards Authorization; Host must stay the execute-api host.
+          ...apiBehaviour,
+          // With caching disabled this managed origin request policy also forwards Authorization.
           cachePolicy: CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: securityHeaders,
-          functionAssociations: [{ function: viewerAddressFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
         },
       },
     });

@@ -365,13 +365,13 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
     return 'ok' as const;
   }
 
-  async openAttempts(contestId: string) {
-    await this.hook('openAttempts');
+  async openAttemptIds(contestId: string) {
+    await this.hook('openAttemptIds');
     // The openAttempts index: GSI2 keys are removed when the attempt is scored; sorted by deadline, id.
     return [...this.data.attempts.values()]
       .filter((a) => a.contestId === contestId && a.status === 'open')
       .sort((a, b) => (`${a.deadline}#${a.id}` < `${b.deadline}#${b.id}` ? -1 : 1))
-      .map(copy);
+      .map((a) => a.id);
   }
 }
 

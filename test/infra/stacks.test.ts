@@ -73,7 +73,7 @@ describe('data stack', () => {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: index.projection },
     }));
     expect(props.GlobalSecondaryIndexes).toEqual(expectedIndexes);
     const names = [partitionKey, sortKey, ...Object.values(indexes).flatMap((i) => [i.partitionKey, i.sortKey])];
@@ -355,6 +355,40 @@ describe('web stack', () => {
     expect(apiOrigin.OriginCustomHeaders).toHaveLength(1);
     expect(apiOrigin.OriginCustomHeaders[0].HeaderName).toBe('X-Origin-Verify');
     expect(JSON.stringify(apiOrigin.OriginCustomHeaders[0].HeaderValue)).toMatch(/\{\{resolve:secretsmanager:/);
+  });
+
+  it('caches the public reads at the edge per origin Cache-Control, still forwarding every method', () => {
+    const [, distribution] = single(webResources, 'AWS::CloudFront::Distribution');
+    const behaviours: any[] = distribution.Properties.DistributionConfig.CacheBehaviors;
+    const patterns = behaviours.map((b) => b.PathPattern);
+    const catchAll = behaviours.find((b) => b.PathPattern === '/api/*');
+    const [policyId, policy] = single(webResources, 'AWS::CloudFront::CachePolicy');
+    const config = policy.Properties.CachePolicyConfig;
+    expect(config).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 30 });
+    expect(config.ParametersInCacheKeyAndForwardedToOrigin).toEqual({
+      CookiesConfig: { CookieBehavior: 'none' },
+      HeadersConfig: { HeaderBehavior: 'none' },
+      QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['limit'] },
+      EnableAcceptEncodingGzip: true,
+      EnableAcceptEncodingBrotli: true,
+    });
+    for (const pattern of ['/api/contests*', '/api/units']) {
+      const behaviour = behaviours.find((b) => b.PathPattern === pattern);
+      // CloudFront takes the first matching pattern: these must precede the uncached /api/*.
+      expect(patterns.indexOf(pattern), pattern).toBeLessThan(patterns.indexOf('/api/*'));
+      // ALLOW_ALL: POST /api/contests/{id}/attempts (attempt starts) falls under /api/contests*.
+      expect(behaviour.AllowedMethods.sort(), pattern).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+      expect(behaviour.CachedMethods.sort(), pattern).toEqual(['GET', 'HEAD']);
+      expect(behaviour.CachePolicyId, pattern).toEqual({ Ref: policyId });
+      // Same origin, origin request policy, viewer-address function and security headers as /api/*.
+      for (const key of ['TargetOriginId', 'OriginRequestPolicyId', 'FunctionAssociations', 'ResponseHeadersPolicyId', 'ViewerProtocolPolicy', 'Compress']) {
+        expect(behaviour[key], `${pattern} ${key}`).toEqual(catchAll[key]);
+      }
+    }
+    // Every route under the cached prefixes is public: no staff token would be dropped or cached.
+    const underCached = routes.filter((r) => r.path.startsWith('/api/contests') || r.path === '/api/units');
+    expect(underCached.map(routeKey)).toContain('POST /api/contests/{contestId}/attempts');
+    for (const route of underCached) expect('roles' in route, routeKey(route)).toBe(false);
   });
 
   it('viewer address: the edge writes the viewer IP, replacing what the viewer sent', () => {

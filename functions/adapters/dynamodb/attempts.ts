@@ -212,8 +212,8 @@ export const attemptStore: AttemptStore = {
     }
   },
 
-  async openAttempts(contestId) {
-    const items = await queryAllIndex<AttemptItem>('openAttempts', indexKeys.openAttempts.pk(contestId));
-    return items.map((item) => toAttempt(item as AttemptItem & Record<string, unknown>));
+  async openAttemptIds(contestId) {
+    const items = await queryAllIndex<{ PK: string }>('openAttempts', indexKeys.openAttempts.pk(contestId));
+    return items.map((item) => item.PK.slice('ATTEMPT#'.length));
   },
 };

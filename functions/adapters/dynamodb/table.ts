@@ -6,9 +6,12 @@ export const tableDefinition = {
   ttlAttribute: 'expiresAt',
   indexes: {
     /** Sparse: only scored people carry GSI1*. Partition = contest shard, sort = encoded rank tuple. */
-    leaderboard: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-    /** Sparse: only attempts still open carry GSI2*. Partition = contest, sort = deadline. */
-    openAttempts: { partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    leaderboard: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
+    /**
+     * Sparse: only attempts still open carry GSI2*. Partition = contest, sort = deadline. Keys only:
+     * closing reads each attempt anyway, and an index holding whole attempts would be written on every autosave.
+     */
+    openAttempts: { partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
   },
 } as const;
 
@@ -36,7 +39,7 @@ export function createTableInput(tableName: string) {
         { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: index.projection },
     })),
   };
 }

@@ -1,6 +1,7 @@
 // Request and response schemas of API contract v1. The handlers validate with these and
 // GET /api/openapi.json is generated from them, so the description cannot drift from the code.
-import { z } from 'zod';
+// Namespace import: `import { z }` keeps all of zod (its locales too) in every Lambda bundle.
+import * as z from 'zod';
 
 /** Trimmed, NFC-normalised text with control characters removed. */
 export const text = (min: number, max: number) =>

@@ -1,5 +1,6 @@
 // OpenAPI 3.1 generated from the route table and the zod schemas that validate requests.
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import { ErrorEnvelope } from './contract.ts';
 import { operations, type Operation } from './operations.ts';
 import { routes, type RouteDef } from './routes.ts';

@@ -1,6 +1,7 @@
 // What each route of the contract takes and returns, keyed by its route key. The shared
 // middy stack validates requests with these schemas; the OpenAPI document is generated from them.
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import * as c from './contract.ts';
 import type { RouteKey } from './routes.ts';
 

@@ -126,7 +126,9 @@ export class AttemptSession {
       clock: deps.clock ?? (() => Date.now()),
       timers: deps.timers ?? defaultTimers,
       random: deps.random ?? Math.random,
-      saveDelayMs: deps.saveDelayMs ?? 800,
+      // Answers are on the device at once; the server gets them in batches (one write per batch, not per
+      // tap), and at once when the page is hidden, the network returns or the attempt is submitted.
+      saveDelayMs: deps.saveDelayMs ?? 10_000,
     };
     this.#offsetMs = stored.offsetMs;
     this.#answers = stored.answers;
