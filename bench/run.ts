@@ -1,0 +1,754 @@
+// `npm run bench`: speed, cost and scale of the platform, measured on this machine (issue 6).
+//
+//   npm run bench                      2,000 participants at concurrency 64, read paths at 1k and 100k
+//   npm run bench -- --quick           CI smoke: 200 participants at 16, read paths at 1k and 5k
+//   npm run bench -- --n 5000 --concurrency 128 --out /tmp/results.json
+//
+// Starts the real local mode (functions/local/main.ts, what `npm start` runs) on a fresh data
+// directory, prints a table and writes every figure as JSON (and the table as Markdown beside it).
+// Targets are goals, reported PASS/MISS; the exit code is 0 when the run completed with zero
+// errors, whatever the timings.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { functionGroups } from '../functions/adapters/http/routes.ts';
+import { keys, SHARDS } from '../functions/adapters/dynamodb/keys.ts';
+import { ADMIN, startServer, type LocalServer } from '../test/helpers/server.ts';
+import { measureBundles } from './lib/bundles.ts';
+import { loadInProcess, measureCapacity, measureReadRoute } from './lib/capacity.ts';
+import { flowChunk, flowResult, prepareSubmits, Recorder, ROUTES, submitChunk, submitResult, type ContestInfo } from './lib/flow.ts';
+import { floorChunk, floorResult, rate, rawClient, warmFloor, type FloorChunk } from './lib/floor.ts';
+import { httpClient, type HttpClient } from './lib/http.ts';
+import { itemSize } from './lib/item-size.ts';
+import { ORIGIN_SECRET } from './lib/people.ts';
+import { RssSampler } from './lib/memory.ts';
+import { costPer10k, PRICES } from './lib/prices.ts';
+import { expectedTotals, seedPeople, type SeedSpec } from './lib/seed.ts';
+import { median, round, summarize } from './lib/stats.ts';
+
+// --- options ---------------------------------------------------------------------------------
+function parseArgs(argv: string[]) {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
+    return v;
+  };
+  const known = new Set(['--n', '--concurrency', '--quick', '--out', '--help']);
+  for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a} (try --help)`);
+  if (argv.includes('--help')) {
+    console.log('usage: npm run bench -- [--quick] [--n 2000] [--concurrency 64] [--out bench/results.json]');
+    process.exit(0);
+  }
+  const quick = argv.includes('--quick');
+  const n = Number(get('n') ?? (quick ? 200 : 2000));
+  const concurrency = Number(get('concurrency') ?? (quick ? 16 : 64));
+  if (!Number.isInteger(n) || n < 1) throw new Error('--n must be a positive integer');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency must be a positive integer');
+  return {
+    quick,
+    n,
+    concurrency,
+    out: resolve(get('out') ?? 'bench/results.json'),
+    /** Participants of the read-path contest, small then large. */
+    sizes: quick ? ([1_000, 5_000] as const) : ([1_000, 100_000] as const),
+    /** Participants driven in-process for the consumed-capacity figures. */
+    capacityParticipants: quick ? 60 : 300,
+    floorOps: quick ? 2_000 : Math.max(2_000, 2 * n),
+    /** Rounds of (flow, floor, submit) interleaved in time. */
+    rounds: quick ? 3 : 5,
+    readCalls: 50,
+    coldStartRuns: 3,
+  };
+}
+
+const opts = (() => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exit(2);
+  }
+})();
+const TABLE = 'cuoc-thi';
+const DEMO = 'cchc-2024';
+/** Memory of the attempts function: infra/constructs/api-function.ts default; infra/stacks/api.ts sets no override for it. */
+const ATTEMPTS_MEMORY_MB = 512;
+/** TransactWriteItems items of one submit (attempt, person, aggregate shard), counted as 3 writes. */
+const WRITES_PER_SUBMIT = 3;
+/** Untimed calls before each read route is timed (JIT, connection, caches). */
+const WARM_READS = 10;
+/** Seeding transactions of 100 people in flight at once. */
+const SEED_IN_FLIGHT = 4;
+
+interface Round {
+  round: number;
+  loadAverage: number;
+  participants: number;
+  participantsPerSec: number;
+  submitsPerSec: number;
+  putsPerSec: number;
+  getsPerSec: number;
+  transactions3PerSec: number;
+}
+
+const started = Date.now();
+const log = (msg: string) => console.error(`[bench +${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+
+// --- the run -----------------------------------------------------------------------------------
+async function main() {
+  log(`options: ${JSON.stringify({ ...opts, out: undefined })}`);
+  // The origin secret lets the stack believe X-Viewer-Address, so the per-address start limit
+  // (one counter write per start) runs as on AWS, for participants spread over many addresses.
+  const server = await startServer({ seedDemo: true, env: { ORIGIN_VERIFY_SECRET: ORIGIN_SECRET } });
+  log(`local mode ready in ${server.ready.ms} ms on ${server.baseUrl} (data ${server.dataDir})`);
+  // If the stack dies mid-run (DynamoDB Local killed, out of memory...), every later figure would be
+  // garbage: stop at once and show what the stack said last.
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(chunk.toString());
+    if (tail.length > 200) tail.shift();
+  };
+  server.process.stdout?.on('data', keep);
+  server.process.stderr?.on('data', keep);
+  let stopping = false;
+  server.process.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`bench: the local stack exited during the run (code ${code}, signal ${signal}); its last output:\n${tail.join('').slice(-4000)}`);
+    process.exit(1);
+  });
+  const sampler = new RssSampler(server.process.pid!, 250);
+  sampler.start();
+  const http = httpClient(server.baseUrl, opts.concurrency);
+  const scratch = mkdtempSync(join(os.tmpdir(), 'cuoc-thi-bench-'));
+  try {
+    return await phases(server, http, sampler, scratch);
+  } finally {
+    stopping = true;
+    sampler.stop();
+    http.close();
+    await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function phases(server: LocalServer, http: HttpClient, sampler: RssSampler, scratch: string) {
+  const errors: string[] = [];
+  const token = await http.login(ADMIN.email, ADMIN.password);
+  const demo = await http.get(`/api/contests/${DEMO}`);
+  if (demo.status !== 200) throw new Error(`demo contest: ${demo.status}`);
+  const contest: ContestInfo = {
+    id: DEMO,
+    units: demo.body.units.map((u: { id: string }) => u.id),
+    villages: demo.body.villages,
+    questionsPerAttempt: demo.body.questionsPerAttempt,
+  };
+
+  // 1-2. The participant flow, the submit path alone and the floor, in interleaved rounds: the
+  // machine is shared and its load drifts, so each round measures the three within the same minute
+  // and the ratios are taken round by round.
+  sampler.enter('load');
+  const warmRec = new Recorder();
+  const warm = await flowChunk(http, warmRec, contest, Math.max(20, Math.round(opts.n / 20)), opts.concurrency, 7, 90_000_000);
+  log(`warm-up: ${warm.completed} participants, ${warmRec.errorCount} errors (not counted)`);
+  const raw = rawClient(server.ready.dynamoEndpoint, opts.concurrency);
+  await warmFloor(raw, TABLE, opts.concurrency);
+  const flowRec = new Recorder();
+  const submitRec = new Recorder();
+  const prepRec = new Recorder();
+  const flowChunks: Awaited<ReturnType<typeof flowChunk>>[] = [];
+  const submitChunks: Awaited<ReturnType<typeof submitChunk>>[] = [];
+  const floorChunks: FloorChunk[] = [];
+  const rounds: Round[] = [];
+  let prepared = 0;
+  for (let r = 0, offset = 0; r < opts.rounds; r++) {
+    const n = Math.round((opts.n * (r + 1)) / opts.rounds) - offset;
+    const loadAverage = round(os.loadavg()[0]!, 2);
+    const ready = await prepareSubmits(http, prepRec, contest, n, opts.concurrency, 7, offset);
+    prepared += ready.length;
+    const f = await flowChunk(http, flowRec, contest, n, opts.concurrency, 9, offset);
+    const fl = await floorChunk(raw, TABLE, r + 1, Math.round(opts.floorOps / opts.rounds), opts.concurrency);
+    const sb = await submitChunk(http, submitRec, ready, opts.concurrency);
+    flowChunks.push(f);
+    floorChunks.push(fl);
+    submitChunks.push(sb);
+    const round1 = {
+      round: r + 1,
+      loadAverage,
+      participants: n,
+      participantsPerSec: rate(f.completed, f.wallMs),
+      submitsPerSec: rate(sb.ok, sb.wallMs),
+      putsPerSec: rate(fl.putMs.length, fl.putWallMs),
+      getsPerSec: rate(fl.getMs.length, fl.getWallMs),
+      transactions3PerSec: rate(fl.txMs.length, fl.txWallMs),
+    };
+    rounds.push(round1);
+    offset += n;
+    log(
+      `round ${r + 1}/${opts.rounds} (load ${loadAverage}): flow ${round1.participantsPerSec} participants/s, submit ${round1.submitsPerSec}/s, ` +
+        `PutItem ${round1.putsPerSec}/s, GetItem ${round1.getsPerSec}/s`,
+    );
+  }
+  const flow = flowResult(flowRec, flowChunks, opts.n, opts.concurrency);
+  const submit = submitResult(submitRec, prepRec, submitChunks, prepared, opts.concurrency);
+  const floor = floorResult(floorChunks, opts.concurrency);
+  log(`flow: ${flow.participantsPerSec} participants/s, ${flow.requestsPerSec} requests/s, ${flow.errors} errors; submit alone ${submit.submitsPerSec}/s`);
+  if (flow.errors) errors.push(`participant flow: ${flow.errors} errors`);
+  if (submit.errors) errors.push(`submit phase: ${submit.errors} errors`);
+  if (floor.errors) errors.push(`floor: ${floor.errors} errors`);
+
+  // 3. Consumed capacity, in-process.
+  sampler.enter('capacity');
+  const env = {
+    TABLE_NAME: TABLE,
+    DYNAMODB_ENDPOINT: server.ready.dynamoEndpoint,
+    USER_POOL_ID: server.ready.userPoolId,
+    USER_POOL_CLIENT_ID: server.ready.clientId,
+    COGNITO_ENDPOINT: server.ready.cognitoEndpoint,
+    AWS_REGION: 'ap-southeast-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    ORIGIN_VERIFY_SECRET: ORIGIN_SECRET,
+  };
+  const ip = await loadInProcess(env);
+  log(`capacity: ${opts.capacityParticipants} participants through the handlers, one at a time...`);
+  const capacity = await measureCapacity(ip, DEMO, contest.units, contest.villages, opts.capacityParticipants, 1, 5);
+  log(`capacity: ${capacity.perParticipant.wcu} WCU, ${capacity.perParticipant.rcu} RCU per participant`);
+  log(`capacity: the same at concurrency ${opts.concurrency} (transaction conflicts and retries)...`);
+  const contended = await measureCapacity(ip, DEMO, contest.units, contest.villages, Math.max(opts.capacityParticipants, opts.concurrency * 2), opts.concurrency, 5, 10_000_000);
+  log(`capacity: a second attempt by ${Math.round(opts.capacityParticipants / 3)} of the same people, one at a time...`);
+  const repeat = await measureCapacity(ip, DEMO, contest.units, contest.villages, Math.round(opts.capacityParticipants / 3), 1, 5);
+  for (const [what, c] of [['capacity', capacity], ['capacity at concurrency', contended], ['capacity of second attempts', repeat]] as const) {
+    if (c.errors) errors.push(`${what}: ${c.errors} errors ${JSON.stringify(c.errorCodes)}`);
+  }
+  const lambdaMs = capacity.perParticipant.lambdaBilledMs;
+  const cost = costPer10k({
+    rcuPerParticipant: capacity.perParticipant.rcu,
+    wcuPerParticipant: capacity.perParticipant.wcu,
+    invocationsPerParticipant: capacity.perParticipant.lambdaInvocations,
+    lambda: [{ billedMsPerParticipant: lambdaMs, memoryMb: ATTEMPTS_MEMORY_MB }],
+  });
+
+  // The web app autosaves ~0.8 s after each answer, so a real attempt makes about one save per
+  // question, not the flow's two: the same measured per-call units, projected to that cadence.
+  const per = (route: string) => capacity.routes[route]!;
+  const saves = contest.questionsPerAttempt;
+  const cadence = {
+    autosaves: saves,
+    rcu: round(per(ROUTES.start).rcuPerCall + saves * per(ROUTES.save).rcuPerCall + per(ROUTES.submit).rcuPerCall, 3),
+    wcu: round(per(ROUTES.start).wcuPerCall + saves * per(ROUTES.save).wcuPerCall + per(ROUTES.submit).wcuPerCall, 3),
+    invocations: saves + 2,
+    billedMs: round(Math.ceil(per(ROUTES.start).duration.mean) + saves * Math.ceil(per(ROUTES.save).duration.mean) + Math.ceil(per(ROUTES.submit).duration.mean), 1),
+  };
+  const costAtWebCadence = costPer10k({
+    rcuPerParticipant: cadence.rcu,
+    wcuPerParticipant: cadence.wcu,
+    invocationsPerParticipant: cadence.invocations,
+    lambda: [{ billedMsPerParticipant: cadence.billedMs, memoryMb: ATTEMPTS_MEMORY_MB }],
+  });
+
+  // 5. Bundles and cold starts (before the big seeding, while the machine is quieter).
+  sampler.enter('bundles');
+  log(`bundles: building ${functionGroups.length} functions, ${opts.coldStartRuns}+${opts.coldStartRuns} cold starts each...`);
+  const bundles = await measureBundles({
+    groups: functionGroups,
+    outdir: join(scratch, 'bundles'),
+    runs: opts.coldStartRuns,
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'cuoc-thi' },
+    contestId: DEMO,
+    admin: ADMIN,
+  });
+  for (const b of bundles) if (b.error) errors.push(`bundle ${b.group}: ${b.error}`);
+
+  // 4. Read paths as the table grows, and 6. memory with the large table stored.
+  sampler.enter('reads-small');
+  const grown = await growingReads(http, token, raw, sampler, ip, errors);
+
+  // Sizes of the items a participant leaves, as stored now.
+  const items = await storedItemSizes(raw, grown.contestId);
+  const memory = sampler.all();
+  return { contest, warm: { participants: warm.completed, errors: warmRec.errorCount }, rounds, flow, submit, floor, capacity, contended, repeat, cost, cadence, costAtWebCadence, bundles, grown, items, memory, errors };
+}
+
+async function createContest(http: HttpClient, auth: Record<string, string>, title: string, units: string[], villages: string[], now: number): Promise<string> {
+  const created = await http.call('POST', '/api/admin/contests', {
+    headers: auth,
+    body: {
+      title,
+      startsAt: new Date(now - 14 * 86_400_000).toISOString(),
+      endsAt: new Date(now + 30 * 86_400_000).toISOString(),
+      questionsPerAttempt: 10,
+      timeLimitSec: 600,
+      maxAttempts: 3,
+      unitIds: units,
+      villages,
+      prediction: { prompt: 'Bao nhiêu người sẽ tham gia?' },
+    },
+  });
+  if (created.status !== 201) throw new Error(`create contest: ${created.status} ${JSON.stringify(created.body)}`);
+  const contestId = created.body.id as string;
+  const csv = ['question,a,b,c,d,correct', ...Array.from({ length: 15 }, (_, i) => `Câu ${i + 1}: chọn phương án đúng?,Đúng ${i + 1},Sai ${i + 1}a,Sai ${i + 1}b,Sai ${i + 1}c,A`)].join('\n');
+  const imported = await http.call('POST', `/api/admin/contests/${contestId}/questions/import`, { headers: { ...auth, 'content-type': 'text/csv' }, raw: csv });
+  if (imported.status !== 200) throw new Error(`import questions: ${imported.status} ${JSON.stringify(imported.body)}`);
+  const published = await http.call('POST', `/api/admin/contests/${contestId}/publish`, { headers: auth });
+  if (published.status !== 200) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
+  return contestId;
+}
+
+async function growingReads(http: HttpClient, token: string, raw: ReturnType<typeof rawClient>, sampler: RssSampler, ip: Awaited<ReturnType<typeof loadInProcess>>, errors: string[]) {
+  const units = (await http.get('/api/units')).body.items.map((u: { id: string }) => u.id) as string[];
+  const villages = ['Thôn Đắk Chum 1', 'Thôn Đắk Chum 2', 'Thôn Tu Mơ Rông', 'Thôn Đắk Viên', 'Thôn Long Tro', 'Thôn Kon Hia', 'Thôn Văn Loan'];
+  const now = Date.now();
+  const auth = { authorization: `Bearer ${token}` };
+  const contestId = await createContest(http, auth, 'Cuộc thi tìm hiểu CCHC toàn tỉnh (bench)', units, villages, now);
+  const spec: SeedSpec = { contestId, units, villages, questionsPerAttempt: 10, from: now - 14 * 86_400_000, to: now - 60_000 };
+  const [small, large] = opts.sizes;
+  log(`reads: seeding ${small} participants into ${contestId}...`);
+  const seedSmall = await seedPeople(raw, TABLE, spec, 0, small, SEED_IN_FLIGHT);
+  const readsSmall = await timeReads(http, token, [contestId], spec, small, errors);
+  log(`reads at ${small}: leaderboard p50 ${readsSmall[0]!.leaderboard.p50} ms, units ${readsSmall[0]!.units.p50} ms, stats ${readsSmall[0]!.stats.p50} ms`);
+
+  sampler.enter('seed-large');
+  log(`reads: seeding up to ${large} participants (TransactWriteItems of 100 Puts, ${SEED_IN_FLIGHT} in flight)...`);
+  const seedLarge = await seedPeople(raw, TABLE, spec, small, large, SEED_IN_FLIGHT, (written, rate) => log(`reads: ${small + written} people stored (${rate} items/s)`));
+  log(`reads: ${seedLarge.written} people in ${(seedLarge.ms / 1000).toFixed(0)} s (${seedLarge.itemsPerSec} items/s)`);
+  sampler.enter('stored-large');
+  const readsLarge = await timeReads(http, token, [contestId], spec, large, errors);
+  log(`reads at ${large}: leaderboard p50 ${readsLarge[0]!.leaderboard.p50} ms, units ${readsLarge[0]!.units.p50} ms, stats ${readsLarge[0]!.stats.p50} ms`);
+
+  // Control for the shared machine's drifting load: a second contest of `small` people in the same
+  // (now large) table, timed call for call alternately with the large contest.
+  const controlId = await createContest(http, auth, 'Cuộc thi đối chứng (bench)', units, villages, now);
+  const controlSpec: SeedSpec = { ...spec, contestId: controlId };
+  await seedPeople(raw, TABLE, controlSpec, 0, small, SEED_IN_FLIGHT);
+  const [controlSmall, controlLarge] = await timeReads(http, token, [controlId, contestId], controlSpec, small, errors, [small, large]);
+  log(`reads interleaved ${small} vs ${large}: leaderboard ${controlSmall!.leaderboard.p50} vs ${controlLarge!.leaderboard.p50} ms`);
+
+  // Capacity of one uncached public read, at the large size (what CloudFront caching saves).
+  const readCapacity: Record<string, Awaited<ReturnType<typeof measureReadRoute>>> = {};
+  for (const [name, path, staff] of [
+    ['leaderboard', `/api/contests/${contestId}/leaderboard?limit=50`, false],
+    ['units', `/api/contests/${contestId}/units`, false],
+    ['contest', `/api/contests/${contestId}`, false],
+    ['stats', `/api/admin/contests/${contestId}/stats`, true],
+  ] as const) {
+    try {
+      readCapacity[name] = await measureReadRoute(ip, 'GET', path, 10, staff);
+      if (readCapacity[name]!.status !== 200) errors.push(`in-process ${path}: ${readCapacity[name]!.status}`);
+    } catch (e) {
+      errors.push(`in-process ${path}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  // The staff export reads every person: O(N) by design; timed once, not a target.
+  sampler.enter('export-large');
+  const exportLarge = await timeOnce(http, `/api/admin/contests/${contestId}/results?format=json`, auth);
+  log(`results export at ${large}: ${exportLarge.ms} ms, ${(exportLarge.bytes / 1e6).toFixed(1)} MB`);
+  return {
+    contestId,
+    controlContestId: controlId,
+    sizes: opts.sizes,
+    seedSmall,
+    seedLarge,
+    readsSmall: readsSmall[0]!,
+    readsLarge: readsLarge[0]!,
+    interleaved: { small: controlSmall!, large: controlLarge! },
+    readCapacity,
+    exportLarge,
+  };
+}
+
+async function timeOnce(http: HttpClient, path: string, headers: Record<string, string>) {
+  const res = await http.get(path, headers);
+  return { status: res.status, ms: Math.round(res.ms), bytes: res.bytes };
+}
+
+type ReadName = 'leaderboard' | 'units' | 'stats';
+
+/**
+ * p50 etc. of each read route for each contest; with several contests the calls alternate
+ * contest by contest, so they see the same machine load. `counts` = people in each contest.
+ */
+async function timeReads(http: HttpClient, token: string, contestIds: string[], spec: SeedSpec, count: number, errors: string[], counts = contestIds.map(() => count)) {
+  const auth = { authorization: `Bearer ${token}` };
+  const routes: [ReadName, (id: string) => string, Record<string, string>][] = [
+    ['leaderboard', (id) => `/api/contests/${id}/leaderboard?limit=50`, {}],
+    ['units', (id) => `/api/contests/${id}/units`, {}],
+    ['stats', (id) => `/api/admin/contests/${id}/stats`, auth],
+  ];
+  const samples = contestIds.map(() => ({ leaderboard: [] as number[], units: [] as number[], stats: [] as number[] }));
+  for (const [name, path, headers] of routes) {
+    for (let i = 0; i < WARM_READS + opts.readCalls; i++) {
+      for (let c = 0; c < contestIds.length; c++) {
+        const res = await http.get(path(contestIds[c]!), headers);
+        if (res.status !== 200) {
+          errors.push(`${path(contestIds[c]!)}: ${res.status}`);
+          continue;
+        }
+        if (i >= WARM_READS) samples[c]![name].push(res.ms);
+        if (i === 0) checkRead(name, res.body, counts[c]!, c === 0 ? spec : undefined, errors);
+      }
+    }
+  }
+  return samples.map((s) => ({ leaderboard: summarize(s.leaderboard), units: summarize(s.units), stats: summarize(s.stats) }));
+}
+
+/** The seeded table must read back as the submits would have left it. */
+function checkRead(name: ReadName, body: any, count: number, spec: SeedSpec | undefined, errors: string[]): void {
+  if (name === 'leaderboard' && body.items.length !== Math.min(50, count)) errors.push(`leaderboard at ${count}: ${body.items.length} rows`);
+  if (name === 'units') {
+    const sum = body.items.reduce((s: number, u: { participants: number }) => s + u.participants, 0);
+    if (sum !== count) errors.push(`units at ${count}: participants add up to ${sum}`);
+  }
+  if (name === 'stats') {
+    if (body.participants !== count) errors.push(`stats at ${count}: participants ${body.participants}`);
+    if (spec) {
+      const expected = expectedTotals(spec, count);
+      for (const u of body.byUnit as { unitId: string; participants: number }[]) {
+        if ((expected.byUnit[u.unitId] ?? 0) !== u.participants) errors.push(`stats at ${count}: unit ${u.unitId} has ${u.participants}`);
+      }
+    }
+  }
+}
+
+async function storedItemSizes(raw: ReturnType<typeof rawClient>, largeContestId: string) {
+  const get = async (key: { PK: string; SK: string }) => {
+    const out = await raw.send(new GetItemCommand({ TableName: TABLE, Key: { PK: { S: key.PK }, SK: { S: key.SK } }, ConsistentRead: true }));
+    return out.Item ? itemSize(out.Item) : 0;
+  };
+  const aggregates = async (contestId: string) => Promise.all(Array.from({ length: SHARDS }, (_, s) => get(keys.contestAggregate(contestId, s))));
+  return {
+    demoAggregateShardBytes: await aggregates(DEMO),
+    largeContestAggregateShardBytes: await aggregates(largeContestId),
+  };
+}
+
+// --- report ----------------------------------------------------------------------------------
+type Results = Awaited<ReturnType<typeof phases>>;
+
+interface Target {
+  figure: string;
+  value: string;
+  target: string;
+  status: 'PASS' | 'MISS';
+  note?: string;
+}
+
+function evaluate(r: Results) {
+  const flowWrites = r.capacity.perParticipant.writeRequests;
+  // Locally the flow also makes the local-only commit-barrier reads: they count for local throughput.
+  const flowReads = r.capacity.perParticipant.readRequests + r.capacity.perParticipant.localOnlyReads;
+  const submitReads = r.capacity.routes[ROUTES.submit]!.readRequestsPerCall + r.capacity.routes[ROUTES.submit]!.localOnlyReadsPerCall;
+  // Each ratio is computed per round (flow, floor and submits measured within the same minute), then the median is kept.
+  const perRound = r.rounds.map((x) => ({
+    round: x.round,
+    submitOverhead: round(x.submitsPerSec / (x.putsPerSec / WRITES_PER_SUBMIT), 3),
+    submitOverheadCountingReads: round(x.submitsPerSec * (WRITES_PER_SUBMIT / x.putsPerSec + submitReads / x.getsPerSec), 3),
+    submitVsRawTransaction: round(x.submitsPerSec / x.transactions3PerSec, 3),
+    flowOverhead: round(x.participantsPerSec / (x.putsPerSec / flowWrites), 3),
+    flowOverheadCountingReads: round(x.participantsPerSec * (flowWrites / x.putsPerSec + flowReads / x.getsPerSec), 3),
+  }));
+  const med = (k: Exclude<keyof (typeof perRound)[number], 'round'>) => round(median(perRound.map((x) => x[k])), 3);
+  const submitRatio = med('submitOverhead');
+  const [small, large] = r.grown.sizes;
+  const ratio = (k: ReadName) => round(r.grown.readsLarge[k].p50 / r.grown.readsSmall[k].p50, 2);
+  const control = (k: ReadName) => round(r.grown.interleaved.large[k].p50 / r.grown.interleaved.small[k].p50, 2);
+  const peakLoad = r.memory.load?.peakMb ?? 0;
+  const peakStored = Math.max(...['seed-large', 'stored-large', 'export-large'].map((p) => r.memory[p]?.peakMb ?? 0));
+  const totalErrors = r.flow.errors + r.submit.errors;
+  const ratios = {
+    method: 'median over the interleaved rounds of each round\'s ratio',
+    submitOverhead: submitRatio,
+    submitOverheadCountingReads: med('submitOverheadCountingReads'),
+    submitVsRawTransaction: med('submitVsRawTransaction'),
+    flowOverhead: med('flowOverhead'),
+    flowOverheadCountingReads: med('flowOverheadCountingReads'),
+    perRound,
+    writesPerSubmit: WRITES_PER_SUBMIT,
+    writeRequestsPerParticipant: flowWrites,
+    readRequestsPerParticipant: flowReads,
+    readsLatencyRatio: { leaderboard: ratio('leaderboard'), units: ratio('units'), stats: ratio('stats') },
+    /** Same-time control: a small and the large contest in the same table, calls alternating. */
+    readsLatencyRatioInterleaved: { leaderboard: control('leaderboard'), units: control('units'), stats: control('stats') },
+  };
+  const pf = (ok: boolean): 'PASS' | 'MISS' => (ok ? 'PASS' : 'MISS');
+  const targets: Target[] = [
+    {
+      figure: 'Submit path overhead ratio',
+      value: ratios.submitOverhead.toFixed(2),
+      target: '>= 0.8',
+      status: pf(submitRatio >= 0.8),
+      note: `median of ${r.rounds.length} rounds; pooled ${r.submit.submitsPerSec} submits/s vs ${r.floor.putsPerSec} PutItem/s ÷ ${WRITES_PER_SUBMIT}`,
+    },
+    {
+      figure: `Errors at concurrency ${opts.concurrency}`,
+      value: String(totalErrors),
+      target: '0 at c=64',
+      status: pf(totalErrors === 0),
+      ...(opts.concurrency !== 64 ? { note: `measured at c=${opts.concurrency}, not 64` } : {}),
+    },
+    ...(['leaderboard', 'units'] as const).map<Target>((k) => ({
+      figure: `${k === 'units' ? 'Unit leaderboard' : 'Leaderboard'} p50 ${large / 1000}k/${small / 1000}k`,
+      value: ratios.readsLatencyRatio[k].toFixed(2),
+      target: '<= 1.5',
+      status: pf(ratios.readsLatencyRatio[k] <= 1.5),
+      note: `same contest grown, timed minutes apart; interleaved control ${ratios.readsLatencyRatioInterleaved[k].toFixed(2)}`,
+    })),
+    { figure: 'Write units per participant', value: r.capacity.perParticipant.wcu.toFixed(1), target: '<= 6', status: pf(r.capacity.perParticipant.wcu <= 6) },
+    { figure: 'Read units per participant', value: r.capacity.perParticipant.rcu.toFixed(1), target: '<= 6', status: pf(r.capacity.perParticipant.rcu <= 6) },
+    { figure: 'AWS cost per 10,000 participants', value: `$${r.cost.total.toFixed(3)}`, target: '<= $0.25', status: pf(r.cost.total <= 0.25) },
+    ...r.bundles.map<Target>((b) => ({
+      figure: `Bundle ${b.group}`,
+      value: `${(b.bytes / 1000).toFixed(1)} KB`,
+      target: '<= 250 KB',
+      status: pf(b.bytes <= 250_000),
+    })),
+    ...r.bundles.map<Target>((b) => ({
+      figure: `Cold start ${b.group}`,
+      value: `${b.coldStart.withSourceMaps.importAndFirstEventMs} ms`,
+      target: '<= 150 ms',
+      status: pf(b.coldStart.withSourceMaps.importAndFirstEventMs <= 150 && !b.error),
+      note: `as deployed (--enable-source-maps); ${b.coldStart.importAndFirstEventMs} ms without`,
+    })),
+    {
+      figure: `Local stack RSS, ${large.toLocaleString('en')} stored`,
+      value: `${peakStored} MB`,
+      target: '< 1536 MB',
+      status: pf(peakStored < 1536),
+      ...(large < 100_000 ? { note: `quick mode: ${large.toLocaleString('en')} stored, not 100,000` } : {}),
+    },
+  ];
+  return { ratios, peakLoad, peakStored, targets };
+}
+
+function table(rows: string[][], header?: string[]): string {
+  const all = header ? [header, ...rows] : rows;
+  const widths = all[0]!.map((_, c) => Math.max(...all.map((r) => [...(r[c] ?? '')].length)));
+  const line = (r: string[]) => r.map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length)).join('  ').trimEnd();
+  return [...(header ? [line(header), widths.map((w) => '-'.repeat(w)).join('  ')] : []), ...rows.map(line)].join('\n');
+}
+
+function markdown(rows: string[][], header: string[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function sections(r: Results, e: ReturnType<typeof evaluate>, machine: Record<string, unknown>) {
+  const ms = (v: number) => `${v} ms`;
+  const out: { title: string; header: string[]; rows: string[][] }[] = [];
+  out.push({
+    title: `1. Participant flow over HTTP: ${r.flow.participants} participants (start, 2 autosaves, submit), concurrency ${r.flow.concurrency}`,
+    header: ['route', 'calls', 'p50', 'p95', 'p99', 'max'],
+    rows: [
+      ...Object.entries(r.flow.routes).map(([route, s]) => [route, String(s.count), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)]),
+      ['throughput', `${r.flow.participantsPerSec} participants/s`, `${r.flow.requestsPerSec} requests/s`, `wall ${(r.flow.wallMs / 1000).toFixed(1)} s`, '', ''],
+      ['errors', String(r.flow.errors), r.flow.errorCodes.map((x) => `${x.route} ×${x.count}`).join('; ') || 'none', '', '', ''],
+      [`submit alone (${r.submit.submits} submits)`, `${r.submit.submitsPerSec} submits/s`, ms(r.submit.latency.p50), ms(r.submit.latency.p95), ms(r.submit.latency.p99), ms(r.submit.latency.max)],
+    ],
+  });
+  out.push({
+    title: `2. Floor: DynamoDB Local alone, ${r.floor.operations} single-item ops of ${r.floor.itemBytes} B at concurrency ${r.floor.concurrency}, in ${r.rounds.length} rounds interleaved with the flow and the submits (ratios: median of the rounds)`,
+    header: ['figure', 'value', 'detail'],
+    rows: [
+      ...r.rounds.map((x, i) => [
+        `round ${x.round} (load ${x.loadAverage})`,
+        `${x.participantsPerSec} participants/s`,
+        `submits ${x.submitsPerSec}/s, PutItem ${x.putsPerSec}/s, GetItem ${x.getsPerSec}/s, 3-item transactions ${x.transactions3PerSec}/s → submit ratio ${e.ratios.perRound[i]!.submitOverhead.toFixed(2)}, flow ratio ${e.ratios.perRound[i]!.flowOverhead.toFixed(2)}`,
+      ]),
+      ['PutItem', `${r.floor.putsPerSec}/s`, `p50 ${r.floor.put.p50} ms, p95 ${r.floor.put.p95} ms`],
+      ['GetItem (consistent)', `${r.floor.getsPerSec}/s`, `p50 ${r.floor.get.p50} ms, p95 ${r.floor.get.p95} ms`],
+      ['TransactWriteItems of 3 Puts', `${r.floor.transactions3PerSec}/s`, `p50 ${r.floor.transaction3.p50} ms (diagnostic: a submit's commit; DynamoDB Local acknowledges it before its disk commit)`],
+      ['submit overhead ratio', e.ratios.submitOverhead.toFixed(2), `submits/s ÷ (puts/s ÷ ${WRITES_PER_SUBMIT}); the submit's TransactWriteItems of 3 items counted as 3 writes`],
+      [
+        '  counting its reads too',
+        e.ratios.submitOverheadCountingReads.toFixed(2),
+        `+ ${r.capacity.routes[ROUTES.submit]!.readRequestsPerCall + r.capacity.routes[ROUTES.submit]!.localOnlyReadsPerCall} GetItem per submit (incl. local mode's commit barrier) at the raw get rate`,
+      ],
+      ['submit vs raw 3-item transactions', e.ratios.submitVsRawTransaction.toFixed(2), 'submits/s ÷ raw TransactWriteItems/s (diagnostic)'],
+      ['whole flow ratio', e.ratios.flowOverhead.toFixed(2), `participants/s ÷ (puts/s ÷ ${e.ratios.writeRequestsPerParticipant} write requests per participant)`],
+      ['  counting its reads too', e.ratios.flowOverheadCountingReads.toFixed(2), `+ ${e.ratios.readRequestsPerParticipant} reads per participant`],
+    ],
+  });
+  const cap = r.capacity;
+  out.push({
+    title: `3. Consumed capacity (${cap.participants} participants in-process, ${cap.method}) and AWS cost`,
+    header: ['route', 'RCU/call', 'WCU/call', 'of which GSI WCU', 'DynamoDB calls/call (by key kind)', 'handler p50 (mean in DynamoDB)'],
+    rows: [
+      ...Object.entries(cap.routes).map(([route, c]) => [
+        route,
+        String(c.rcuPerCall),
+        String(c.wcuPerCall),
+        Object.entries(c.indexWcuPerCall).map(([k, v]) => `${k} ${v}`).join(', ') || '0',
+        Object.entries(c.targetsPerCall ?? c.commandsPerCall).map(([k, v]) => `${k} ${v}`).join(', '),
+        `${ms(c.duration.p50)} (${c.dynamodbMsPerCall} ms)`,
+      ]),
+      [
+        'per participant',
+        String(cap.perParticipant.rcu),
+        String(cap.perParticipant.wcu),
+        '',
+        `${cap.perParticipant.readRequests} reads + ${cap.perParticipant.writeRequests} write items (+ ${cap.perParticipant.localOnlyReads} local-only commit-barrier reads, not counted)`,
+        `${cap.perParticipant.lambdaBilledMs} ms billed`,
+      ],
+      [
+        `submit at concurrency ${opts.concurrency}`,
+        String(r.contended.routes[ROUTES.submit]!.rcuPerCall),
+        String(r.contended.routes[ROUTES.submit]!.wcuPerCall),
+        '',
+        `TransactWriteItems ${r.contended.routes[ROUTES.submit]!.commandsPerCall.TransactWriteItems ?? 0}/submit; failed ${JSON.stringify(r.contended.routes[ROUTES.submit]!.failures)}`,
+        ms(r.contended.routes[ROUTES.submit]!.duration.p50),
+      ],
+      [
+        'second attempt, whole (same person)',
+        String(r.repeat.perParticipant.rcu),
+        String(r.repeat.perParticipant.wcu),
+        `start ${r.repeat.routes[ROUTES.start]!.wcuPerCall}, save ${r.repeat.routes[ROUTES.save]!.wcuPerCall}, submit ${r.repeat.routes[ROUTES.submit]!.wcuPerCall} WCU`,
+        'person item already in the leaderboard index',
+        '',
+      ],
+      ...Object.entries(r.grown.readCapacity).map(([name, c]) => [
+        `read: ${name} (${r.grown.sizes[1].toLocaleString('en')} people)`,
+        String(c.rcuPerCall),
+        '0',
+        '',
+        Object.entries(c.targetsPerCall ?? c.commandsPerCall).map(([k, v]) => `${k} ${v}`).join(', '),
+        ms(c.duration.p50),
+      ]),
+      [
+        `whole attempt at the web app's cadence (${r.cadence.autosaves} autosaves)`,
+        String(r.cadence.rcu),
+        String(r.cadence.wcu),
+        '',
+        `projected from the per-call units above; ${r.cadence.invocations} requests`,
+        `$${r.costAtWebCadence.total.toFixed(4)} per 10,000`,
+      ],
+      [
+        'cost per 10,000 participants',
+        `$${r.cost.total.toFixed(4)}`,
+        `DynamoDB $${r.cost.dynamodb.toFixed(4)} (writes $${r.cost.dynamodbWrites.toFixed(4)})`,
+        `Lambda $${(r.cost.lambdaCompute + r.cost.lambdaRequests).toFixed(4)} (${r.cost.lambdaGbSeconds} GB-s at ${ATTEMPTS_MEMORY_MB} MB)`,
+        `HTTP API $${r.cost.httpApi.toFixed(4)}`,
+        `${PRICES.region} prices read ${PRICES.readAt.slice(0, 10)}`,
+      ],
+    ],
+  });
+  const [small, large] = r.grown.sizes;
+  out.push({
+    title: `4. Read paths as the table grows (p50 over ${opts.readCalls} calls; seeded directly, TransactWriteItems of 100 Puts, at ${r.grown.seedLarge.itemsPerSec} items/s)`,
+    header: ['route', `${small.toLocaleString('en')} people`, `${large.toLocaleString('en')} people`, 'ratio', 'p95 small → large'],
+    rows: [
+      ['GET /api/contests/{id}/leaderboard?limit=50', ms(r.grown.readsSmall.leaderboard.p50), ms(r.grown.readsLarge.leaderboard.p50), e.ratios.readsLatencyRatio.leaderboard.toFixed(2), `${r.grown.readsSmall.leaderboard.p95} → ${r.grown.readsLarge.leaderboard.p95} ms`],
+      ['GET /api/contests/{id}/units', ms(r.grown.readsSmall.units.p50), ms(r.grown.readsLarge.units.p50), e.ratios.readsLatencyRatio.units.toFixed(2), `${r.grown.readsSmall.units.p95} → ${r.grown.readsLarge.units.p95} ms`],
+      ['GET /api/admin/contests/{id}/stats', ms(r.grown.readsSmall.stats.p50), ms(r.grown.readsLarge.stats.p50), e.ratios.readsLatencyRatio.stats.toFixed(2), `${r.grown.readsSmall.stats.p95} → ${r.grown.readsLarge.stats.p95} ms`],
+      ...(['leaderboard', 'units', 'stats'] as const).map((k) => [
+        `  control, interleaved: ${k}`,
+        ms(r.grown.interleaved.small[k].p50),
+        ms(r.grown.interleaved.large[k].p50),
+        e.ratios.readsLatencyRatioInterleaved[k].toFixed(2),
+        'a second contest of the small size, same table, calls alternating',
+      ]),
+      ['GET /api/admin/contests/{id}/results (once, info)', '', `${ms(r.grown.exportLarge.ms)}, ${(r.grown.exportLarge.bytes / 1e6).toFixed(1)} MB`, '', `status ${r.grown.exportLarge.status}`],
+    ],
+  });
+  out.push({
+    title: '5. Lambda bundles (esbuild as deployed, minified .mjs without map) and cold start (fresh Node process, median of runs)',
+    header: ['function', 'size', 'largest parts', 'what if: zod ns / runtime SDK / both', 'import+1st event', 'with source maps', 'zod ns build', 'process wall', 'first event'],
+    rows: r.bundles.map((b) => [
+      b.group,
+      `${(b.bytes / 1000).toFixed(1)} KB`,
+      b.composition.slice(0, 3).map((c) => `${c.name} ${(c.bytes / 1000).toFixed(0)}K`).join(', '),
+      b.whatIf ? [b.whatIf.zodNamespaceImport, b.whatIf.runtimeAwsSdk, b.whatIf.both].map((v) => `${(v / 1000).toFixed(0)}K`).join(' / ') : '',
+      ms(b.coldStart.importAndFirstEventMs),
+      ms(b.coldStart.withSourceMaps.importAndFirstEventMs),
+      b.whatIf?.zodNamespaceImportColdStartMs !== undefined ? ms(b.whatIf.zodNamespaceImportColdStartMs) : '',
+      ms(b.coldStart.processWallMs),
+      `${b.coldStart.event} → ${b.coldStart.status}`,
+    ]),
+  });
+  const at = (p: string) => (r.memory[p]?.atPeak ?? []).map((x) => `${x.name} ${x.mb}`).join(', ');
+  out.push({
+    title: '6. Memory: resident set of the local stack (server + DynamoDB Local + cognito-local), sampled every 250 ms',
+    header: ['when', 'peak MB', 'at the peak (MB)'],
+    rows: [
+      ['during the load', String(e.peakLoad), at('load')],
+      [`seeding to ${large.toLocaleString('en')}`, String(r.memory['seed-large']?.peakMb ?? ''), at('seed-large')],
+      [`${large.toLocaleString('en')} stored, reads`, String(r.memory['stored-large']?.peakMb ?? ''), at('stored-large')],
+      [`${large.toLocaleString('en')} stored, results export`, String(r.memory['export-large']?.peakMb ?? ''), at('export-large')],
+    ],
+  });
+  out.push({
+    title: 'Targets (goals, not assertions)',
+    header: ['figure', 'measured', 'target', 'status', 'note'],
+    rows: e.targets.map((t) => [t.figure, t.value, t.target, t.status, t.note ?? '']),
+  });
+  const loads = Object.entries(r.memory)
+    .filter(([phase]) => phase !== 'idle')
+    .map(([phase, m]) => `${phase} ${m.loadAverageAtStart}`)
+    .join(', ');
+  const head = `Benchmark ${new Date(started).toISOString()} — ${machine.cpu} × ${machine.cores}, ${machine.memoryGb} GB, Node ${machine.node}${opts.quick ? ' — QUICK MODE' : ''}\nShared machine; 1-minute load average when each phase began: ${loads}`;
+  return { head, out };
+}
+
+// --- entry -----------------------------------------------------------------------------------
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+  memoryBytes: os.totalmem(),
+  node: process.version,
+  platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
+};
+
+main()
+  .then((r) => {
+    const e = evaluate(r);
+    const { head, out } = sections(r, e, machine);
+    const text = [head, ...out.map((s) => `\n${s.title}\n${table(s.rows, s.header)}`)].join('\n');
+    console.log(`\n${text}\n`);
+    const md = [
+      `# Benchmark results`,
+      '',
+      `${head.replace("\n", ".  \n")}. Generated by \`npm run bench${opts.quick ? ' -- --quick' : ''}\` (bench/run.ts); the machine is shared, so timings are noisy.`,
+      ...out.flatMap((s) => ['', `## ${s.title}`, '', markdown(s.rows, s.header)]),
+      '',
+    ].join('\n');
+    const json = {
+      date: new Date(started).toISOString(),
+      durationSec: Math.round((Date.now() - started) / 1000),
+      machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => round(v, 2)) },
+      options: { ...opts, out: undefined },
+      prices: PRICES,
+      flow: r.flow,
+      warmUp: { participants: r.warm.participants, errors: r.warm.errors },
+      submitPhase: r.submit,
+      floor: r.floor,
+      ratios: e.ratios,
+      capacity: { sequential: r.capacity, concurrent: r.contended, secondAttempt: r.repeat, attemptsFunctionMemoryMb: ATTEMPTS_MEMORY_MB },
+      costPer10kParticipants: r.cost,
+      atWebAppAutosaveCadence: { ...r.cadence, costPer10kParticipants: r.costAtWebCadence },
+      reads: r.grown,
+      bundles: r.bundles,
+      memory: { peakDuringLoadMb: e.peakLoad, peakWithLargeTableMb: e.peakStored, phases: r.memory },
+      itemSizes: r.items,
+      targets: e.targets,
+      errors: r.errors,
+    };
+    writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(opts.out.replace(/\.json$/, '') + '.md', md);
+    log(`wrote ${opts.out} and ${opts.out.replace(/\.json$/, '')}.md`);
+    if (r.errors.length) {
+      console.error(`bench: ${r.errors.length} error(s):\n  ${r.errors.join('\n  ')}`);
+      process.exit(1);
+    }
+    process.exit(0);
+  })
+  .catch((error) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  });
+
