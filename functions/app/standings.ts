@@ -1,12 +1,12 @@
 // Standings: public leaderboards, unit rankings, statistics, staff results, and closing a contest.
-import { assertCanClose } from '../domain/contest.ts';
+import { assertCanClose, contestPhase } from '../domain/contest.ts';
 import { NotFound } from '../domain/errors.ts';
 import { maskPhone } from '../domain/phone.ts';
 import { rankPeople, rankUnits, unitStanding } from '../domain/ranking.ts';
 import type { AttemptUseCases } from './attempts.ts';
 import type { ContestUseCases } from './contests.ts';
 import type { ContestRecord, ContestRepository, FinalRow, PersonRecord, StandingsStore } from './contest-ports.ts';
-import type { UnitRepository } from './ports.ts';
+import type { Unit, UnitRepository } from './ports.ts';
 
 export interface StandingsDeps {
   contests: ContestRepository;
@@ -77,14 +77,17 @@ export function standingsUseCases(deps: StandingsDeps) {
 
   return {
     async publicList() {
-      const all = (await contests.list()).filter((c) => c.status !== 'draft');
-      return Promise.all(all.map((c) => this.publicView(c))).then((list) => list.sort((a, b) => b.startsAt.localeCompare(a.startsAt)));
+      const [all, known] = await Promise.all([contests.list(), unitNames()]);
+      const shown = all.filter((c) => c.status !== 'draft');
+      const list = await Promise.all(shown.map((c) => this.publicView(c, known)));
+      return list.sort((a, b) => b.startsAt.localeCompare(a.startsAt));
     },
 
-    async publicView(contest: ContestRecord) {
-      const [agg, known] = await Promise.all([standings.aggregate(contest.id), unitNames()]);
+    /** `known` units may be passed in when several contests are shown at once: one units read for all. */
+    async publicView(contest: ContestRecord, known?: Map<string, Unit>) {
+      const [agg, units] = await Promise.all([standings.aggregate(contest.id), known ?? unitNames()]);
       const t = now();
-      const phase = contest.status === 'closed' ? 'closed' : t.getTime() < Date.parse(contest.startsAt) ? 'scheduled' : t.getTime() < Date.parse(contest.endsAt) ? 'open' : 'ended';
+      const phase = contestPhase(contest, t.getTime());
       return {
         id: contest.id,
         title: contest.title,
@@ -97,7 +100,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         questionsPerAttempt: contest.questionsPerAttempt,
         timeLimitSec: contest.timeLimitSec,
         maxAttempts: contest.maxAttempts,
-        units: contest.unitIds.map((id) => ({ id, name: known.get(id)?.name ?? id })),
+        units: contest.unitIds.map((id) => ({ id, name: units.get(id)?.name ?? id })),
         villages: contest.villages,
         prediction: contest.prediction,
         showAnswers: contest.showAnswers,

@@ -1,12 +1,13 @@
 // Attempts and people: starts, autosaves and the scoring commit. Flow: attempts use case ->
 // this store -> DynamoDB (conditional writes; one transaction per scored attempt).
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptRecord, AttemptStore, PersonRecord, ScoreCommit } from '../../app/contest-ports.ts';
 import type { ContestAggregate } from '../../domain/aggregate.ts';
 import type { SavedAnswers } from '../../domain/contest.ts';
 import type { DrawnQuestion } from '../../domain/draw.ts';
 import { AttemptsExhausted } from '../../domain/errors.ts';
 import { ddb, tableName } from './client.ts';
+import { transactWrite } from './writes.ts';
 import { indexKeys, keys, shardOf } from './keys.ts';
 import { isConditionFailure, queryAllIndex } from './query.ts';
 
@@ -58,8 +59,6 @@ export function aggregateUpdate(delta: ContestAggregate) {
   };
 }
 
-const TRANSACTION_RETRIES = 8;
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const attemptStore: AttemptStore = {
   async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey, attemptId) {
@@ -196,20 +195,9 @@ export const attemptStore: AttemptStore = {
         { Update: { TableName: tableName, Key: keys.contestAggregate(person.contestId, shard), ...aggregateUpdate(delta) } },
       ],
     };
-    for (let tryNo = 0; ; tryNo++) {
-      try {
-        await ddb.send(new TransactWriteCommand(input));
-        return 'ok';
-      } catch (e) {
-        const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'attempt-closed';
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'person-changed';
-        const conflict = (e as Error).name === 'TransactionConflictException' || reasons.some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || tryNo >= TRANSACTION_RETRIES) throw e;
-        // Another submit holds the same aggregate shard: back off with jitter and try again.
-        await pause(Math.random() * 20 * 2 ** Math.min(tryNo, 5));
-      }
-    }
+    const result = await transactWrite(input);
+    if (result === 'ok') return 'ok';
+    return result[0]?.Code === 'ConditionalCheckFailed' ? 'attempt-closed' : 'person-changed';
   },
 
   async openAttemptIds(contestId) {

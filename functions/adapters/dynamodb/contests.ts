@@ -6,6 +6,7 @@ import type { Question } from '../../domain/question.ts';
 import { ddb, tableName } from './client.ts';
 import { keys } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
+import { cancellationReasons } from './writes.ts';
 
 type Item<T> = T & { PK: string; SK: string; entity: string };
 const strip = <T>({ PK: _pk, SK: _sk, entity: _e, ...rest }: Item<T>) => rest as unknown as T;
@@ -119,8 +120,7 @@ export const contestRepository: ContestRepository = {
         }),
       );
     } catch (e) {
-      const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new NotFound('Question', questionId);
+      if (cancellationReasons(e)[1]?.Code === 'ConditionalCheckFailed') throw new NotFound('Question', questionId);
       if (isConditionFailure(e)) throw new InvalidState('Questions can only change while the contest is a draft');
       throw e;
     }

@@ -34,12 +34,8 @@ export const keys = {
 
   attempt: (attemptId: string) => ({ PK: `ATTEMPT#${attemptId}`, SK: 'ATTEMPT' }),
 
-  /** Sharded aggregate counters of a contest and of each unit in it. */
+  /** Sharded aggregate counters of a contest, its units, villages, days and score histogram in one item per shard. */
   contestAggregate: (contestId: string, shard: number) => ({ PK: `CONTEST#${contestId}`, SK: `AGG#CONTEST#${shard}` }),
-  unitAggregate: (contestId: string, unitId: string, shard: number) => ({
-    PK: `CONTEST#${contestId}`,
-    SK: `AGG#UNIT#${unitId}#${shard}`,
-  }),
   aggregatesOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'AGG#' }),
 
   /** Final ranking, written once at close, in pages of rows. */

@@ -1,6 +1,6 @@
 // Erasure on request and the retention purge. Flow: privacy use case -> this store -> DynamoDB
 // (one conditional transaction per erased person and contest; batch deletes for retention).
-import { BatchWriteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PersonDataStore, StoredPerson } from '../../app/privacy-ports.ts';
 import { isEmptyDelta } from '../../domain/aggregate.ts';
 import { aggregateUpdate, toPerson } from './attempts.ts';
@@ -8,8 +8,7 @@ import { ddb, tableName } from './client.ts';
 import { indexKeys, keys, SHARDS, shardOf } from './keys.ts';
 import { queryAll, queryAllIndex } from './query.ts';
 import { FINAL_PAGE_ROWS, standingsStore } from './standings.ts';
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { batchWrite, transactWrite } from './writes.ts';
 
 const toStoredPerson = (item: Record<string, unknown>): StoredPerson => {
   const { birthYear, attemptIds, startKeys } = item as { birthYear?: number | null; attemptIds?: Set<string>; startKeys?: Set<string> };
@@ -18,19 +17,9 @@ const toStoredPerson = (item: Record<string, unknown>): StoredPerson => {
 
 type Key = { PK: string; SK: string };
 
-/** BatchWriteItem deletes, 25 a call, retrying what DynamoDB leaves unprocessed. */
-async function deleteAll(keyList: Key[]): Promise<void> {
-  for (let i = 0; i < keyList.length; i += 25) {
-    let requests = keyList.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let tryNo = 0; requests.length > 0; tryNo++) {
-      const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-      if (requests.length > 0) await pause(50 * 2 ** Math.min(tryNo, 6));
-    }
-  }
-}
+/** BatchWriteItem deletes, retried until processed. */
+const deleteAll = (keyList: Key[]) => batchWrite(keyList.map((Key) => ({ DeleteRequest: { Key } })));
 
-const TRANSACTION_RETRIES = 8;
 
 export const personDataStore: PersonDataStore = {
   async getPerson(contestId, phone) {
@@ -74,19 +63,7 @@ export const personDataStore: PersonDataStore = {
         })),
       ],
     };
-    for (let tryNo = 0; ; tryNo++) {
-      try {
-        await ddb.send(new TransactWriteCommand(input));
-        return 'ok';
-      } catch (e) {
-        const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'changed';
-        const conflict = (e as Error).name === 'TransactionConflictException' || reasons.some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || tryNo >= TRANSACTION_RETRIES) throw e;
-        // A submit holds the same aggregate shard: back off with jitter and try again.
-        await pause(Math.random() * 20 * 2 ** Math.min(tryNo, 5));
-      }
-    }
+    return (await transactWrite(input)) === 'ok' ? 'ok' : 'changed';
   },
 
   async deleteAttempts(attemptIds) {

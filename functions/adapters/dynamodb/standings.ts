@@ -1,6 +1,6 @@
 // Reads behind leaderboards, unit standings, statistics and results. Flow: standings use case ->
 // this store -> sharded aggregate items, the sparse leaderboard index, or the final pages.
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinalRow, PersonRecord, StandingsStore } from '../../app/contest-ports.ts';
 import { emptyAggregate, type ContestAggregate } from '../../domain/aggregate.ts';
 import { compareLive } from '../../domain/ranking.ts';
@@ -8,6 +8,7 @@ import { toPerson } from './attempts.ts';
 import { ddb, tableName } from './client.ts';
 import { indexKeys, keys, SHARDS } from './keys.ts';
 import { queryAll, queryAllIndex } from './query.ts';
+import { batchWrite } from './writes.ts';
 
 /** Rows per final-ranking item: 100 rows of ~200 bytes stay far below the 400 KB item limit. */
 export const FINAL_PAGE_ROWS = 100;
@@ -76,14 +77,7 @@ export const standingsStore: StandingsStore = {
     for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) {
       pages.push({ ...keys.finalPage(contestId, page), entity: 'finalPage', rows: rows.slice(i, i + FINAL_PAGE_ROWS) });
     }
-    for (let i = 0; i < pages.length; i += 25) {
-      let requests = pages.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let tryNo = 0; requests.length > 0; tryNo++) {
-        const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(tryNo, 6)));
-      }
-    }
+    await batchWrite(pages.map((Item) => ({ PutRequest: { Item } })));
   },
 
   async readFinal(contestId, limit) {

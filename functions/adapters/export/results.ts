@@ -1,20 +1,10 @@
 // Results as files an organizer opens in Excel: Vietnamese headers, UTF-8 with BOM for CSV.
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import type { FinalRow } from '../../app/contest-ports.ts';
 
-export interface ResultRow {
-  rank: number;
-  fullName: string;
-  phone: string;
-  unitName: string;
-  village: string | null;
-  correctCount: number;
-  prediction: number | null;
-  predictionError: number | null;
-  durationMs: number;
-  submittedAt: string;
-  attempts: number;
-}
+/** A row of the final ranking, with its unit's name for people to read. */
+export type ResultRow = Omit<FinalRow, 'unitId'> & { unitName: string };
 
 export const RESULT_COLUMNS = [
   { header: 'Hạng', key: 'rank', width: 7 },

@@ -116,8 +116,8 @@ export const PatchContestBody = CreateContestBody.partial().refine((b) => Object
 export const ContestStatusSchema = z.enum(['draft', 'published', 'closed']);
 export const ContestPhaseSchema = z.enum(['draft', 'scheduled', 'open', 'ended', 'closed']);
 
-export const AdminContest = z
-  .object({
+/** What staff and participants both see of a contest. */
+const ContestShape = {
     id: z.string(),
     title: z.string(),
     description: z.string().optional(),
@@ -127,12 +127,17 @@ export const AdminContest = z
     questionsPerAttempt: z.int(),
     timeLimitSec: z.int(),
     maxAttempts: z.int(),
-    unitIds: z.array(z.string()),
     villages: z.array(z.string()),
     prediction: z.object({ prompt: z.string() }).nullable(),
     showAnswers: ShowAnswersSchema,
-    status: ContestStatusSchema,
     phase: ContestPhaseSchema,
+};
+
+export const AdminContest = z
+  .object({
+    ...ContestShape,
+    unitIds: z.array(z.string()),
+    status: ContestStatusSchema,
     questionCount: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -149,21 +154,9 @@ export const AdminContestList = z.object({ items: z.array(AdminContest) });
 
 export const PublicContest = z
   .object({
-    id: z.string(),
-    title: z.string(),
-    description: z.string().optional(),
-    rules: z.string().optional(),
-    startsAt: z.string(),
-    endsAt: z.string(),
+    ...ContestShape,
     status: z.enum(['published', 'closed']),
-    phase: ContestPhaseSchema,
-    questionsPerAttempt: z.int(),
-    timeLimitSec: z.int(),
-    maxAttempts: z.int(),
     units: z.array(z.object({ id: z.string(), name: z.string() })),
-    villages: z.array(z.string()),
-    prediction: z.object({ prompt: z.string() }).nullable(),
-    showAnswers: ShowAnswersSchema,
     participants: z.int(),
     serverNow: z.string(),
     startProofBits: z
