@@ -1,7 +1,7 @@
 // Results as files an organizer opens in Excel: Vietnamese headers, UTF-8 with BOM for CSV.
-import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { FinalRow } from '../../app/contest-ports.ts';
+import { writeXlsx } from '../xlsx/write.ts';
 
 /** A row of the final ranking, with its unit's name for people to read. */
 export type ResultRow = Omit<FinalRow, 'unitId'> & { unitName: string };
@@ -53,16 +53,25 @@ export function resultsCsv(rows: ResultRow[]): string {
 }
 
 export async function resultsXlsx(rows: ResultRow[], title: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'Cuộc thi tìm hiểu CCHC';
-  const sheet = workbook.addWorksheet('Kết quả', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = RESULT_COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width }));
-  sheet.getRow(1).font = { bold: true };
-  for (const r of rows) {
-    const c = cells(r);
-    // Phone numbers stay text so Excel keeps the leading zero.
-    sheet.addRow(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, k === 'phone' ? String(v) : defuse(v)])));
-  }
-  workbook.title = title;
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  const bytes = writeXlsx({
+    creator: 'Cuộc thi tìm hiểu CCHC',
+    title,
+    sheets: [
+      {
+        name: 'Kết quả',
+        frozenRows: 1,
+        headerFont: { bold: true },
+        columns: RESULT_COLUMNS.map((c) => ({ width: c.width })),
+        rows: [
+          RESULT_COLUMNS.map((c) => c.header),
+          ...rows.map((r) => {
+            const c = cells(r);
+            // Phone numbers stay text so Excel keeps the leading zero.
+            return RESULT_COLUMNS.map((col) => (col.key === 'phone' ? String(c.phone) : (defuse(c[col.key]) as string | number)));
+          }),
+        ],
+      },
+    ],
+  });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

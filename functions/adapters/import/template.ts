@@ -1,12 +1,12 @@
 // Downloadable question-bank templates (CSV and XLSX) with the Vietnamese
 // headers and two worked examples; both parse back through parseQuestionFile.
 
-import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { FIELD_LABELS, OPTION_LETTERS } from './headers.ts';
 import type { Field } from './headers.ts';
 import { MAX_EXPLANATION_LENGTH, MAX_OPTION_LENGTH, MAX_QUESTION_LENGTH, MAX_QUESTION_ROWS, MAX_TOPIC_LENGTH } from './limits.ts';
 import { formatCount } from './text.ts';
+import { writeXlsx } from '../xlsx/write.ts';
 
 const TEMPLATE_FIELDS: readonly Field[] = ['question', ...OPTION_LETTERS, 'correct', 'topic', 'explanation'];
 
@@ -63,21 +63,28 @@ const GUIDE = [
 ];
 
 export async function questionTemplateXlsx(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Cuộc thi tìm hiểu CCHC';
-  const ws = wb.addWorksheet('Câu hỏi', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = TEMPLATE_FIELDS.map((f) => ({
-    header: FIELD_LABELS[f],
-    width: f === 'question' || f === 'explanation' ? 50 : f === 'correct' ? 14 : 28,
-    style: { alignment: { wrapText: true, vertical: 'top' } },
-  }));
-  ws.getRow(1).font = { bold: true };
-  for (const r of TEMPLATE_ROWS) ws.addRow([...r]);
-
-  const guide = wb.addWorksheet('Hướng dẫn');
-  guide.getColumn(1).width = 120;
-  for (const line of GUIDE) guide.addRow([line]);
-  guide.getRow(1).font = { bold: true, size: 14 };
-
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  const bytes = writeXlsx({
+    creator: 'Cuộc thi tìm hiểu CCHC',
+    sheets: [
+      {
+        name: 'Câu hỏi',
+        frozenRows: 1,
+        headerFont: { bold: true },
+        // The column style (wrap, top) also applies to the questions people type in.
+        columns: TEMPLATE_FIELDS.map((f) => ({
+          width: f === 'question' || f === 'explanation' ? 50 : f === 'correct' ? 14 : 28,
+          wrapText: true,
+          verticalTop: true,
+        })),
+        rows: [[...TEMPLATE_HEADERS], ...TEMPLATE_ROWS.map((r) => [...r])],
+      },
+      {
+        name: 'Hướng dẫn',
+        headerFont: { bold: true, size: 14 },
+        columns: [{ width: 120 }],
+        rows: GUIDE.map((line) => [line]),
+      },
+    ],
+  });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
