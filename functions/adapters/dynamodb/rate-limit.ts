@@ -1,30 +1,27 @@
 // Rate-limit counters: one small item per (scope, window), `PK=RATE#<scope>`, `SK=W#<window>`,
-// removed by the table's TTL on `expiresAt`. Each counted request is one UpdateItem (one write
-// unit: the item stays far under 1 KB); a refused one is the same UpdateItem failing its condition.
+// removed by the table's TTL on `expiresAt`. Attempt starts are written in batches (app/rate-limits.ts):
+// one UpdateItem adds a batch and returns the new total (one write unit: the item stays far under
+// 1 KB). Sign-in failures are read before a sign-in and added one by one.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimitStore } from '../../app/rate-limits.ts';
 import { ddb, tableName } from './client.ts';
 import { keys } from './keys.ts';
-import { isConditionFailure } from './query.ts';
 
 export const rateLimitStore: RateLimitStore = {
-  async take(scope, window, limit, expiresAt) {
-    try {
-      await ddb.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.rateLimit(scope, window),
-          // Counted and checked in one conditional write: parallel requests cannot overshoot.
-          UpdateExpression: 'ADD hits :one SET expiresAt = :exp, entity = :entity',
-          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
-          ExpressionAttributeValues: { ':one': 1, ':exp': expiresAt, ':limit': limit, ':entity': 'rateLimit' },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  async addAndGet(scope, window, n, expiresAt) {
+    const out = await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.rateLimit(scope, window),
+        // Unconditional: the limiter decides from the total returned, which counts every environment's writes.
+        UpdateExpression: 'ADD hits :n SET expiresAt = :exp, entity = :entity',
+        ExpressionAttributeValues: { ':n': n, ':exp': expiresAt, ':entity': 'rateLimit' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const hits = out.Attributes?.hits;
+    if (typeof hits !== 'number') throw new Error(`rate-limit counter ${scope}/${window} returned no total`);
+    return hits;
   },
 
   async count(scope, window) {

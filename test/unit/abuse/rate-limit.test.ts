@@ -1,6 +1,7 @@
 // Fixed one-minute windows and the limiter over a store (an in-memory fake of the DynamoDB counter).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rateLimit, type RateLimitStore } from '../../../functions/app/rate-limits.ts';
+import { BATCH, rateLimit, type RateLimitStore } from '../../../functions/app/rate-limits.ts';
 import { RateLimited } from '../../../functions/domain/errors.ts';
 import { counterExpiry, fixedWindow, parseLimit, retryAfterSec } from '../../../functions/domain/rate-limit.ts';
 
@@ -39,18 +40,24 @@ describe('parseLimit', () => {
   });
 });
 
-/** The DynamoDB semantics: conditional ADD, plain ADD, read. */
+/** The DynamoDB semantics: ADD returning the new total, plain ADD, read. */
 function fakeStore() {
   const counters = new Map<string, number>();
-  const calls = { take: 0, count: 0, add: 0 };
+  const calls = { addAndGet: 0, count: 0, add: 0 };
+  const writes: { scope: string; window: number; n: number; expiresAt: number }[] = [];
+  let failNext = 0;
   const store: RateLimitStore = {
-    async take(scope, window, limit) {
-      calls.take++;
+    async addAndGet(scope, window, n, expiresAt) {
+      calls.addAndGet++;
+      if (failNext > 0) {
+        failNext--;
+        throw new Error('ProvisionedThroughputExceededException');
+      }
+      writes.push({ scope, window, n, expiresAt });
       const k = `${scope}|${window}`;
-      const n = counters.get(k) ?? 0;
-      if (n >= limit) return false;
-      counters.set(k, n + 1);
-      return true;
+      const total = (counters.get(k) ?? 0) + n;
+      counters.set(k, total);
+      return total;
     },
     async count(scope, window) {
       calls.count++;
@@ -62,7 +69,7 @@ function fakeStore() {
       counters.set(k, (counters.get(k) ?? 0) + 1);
     },
   };
-  return { store, counters, calls };
+  return { store, counters, calls, writes, failNextWrites: (n: number) => (failNext = n) };
 }
 
 async function refusal(p: Promise<unknown>): Promise<RateLimited> {
@@ -108,12 +115,12 @@ describe('rateLimit.take', () => {
     await limit.take('a');
     await limit.take('a');
     await refusal(limit.take('a'));
-    const before = calls.take;
+    const before = calls.addAndGet;
     for (let i = 0; i < 50; i++) await refusal(limit.take('a'));
-    expect(calls.take).toBe(before);
+    expect(calls.addAndGet).toBe(before);
     now = T0 + 60_000;
     await limit.take('a');
-    expect(calls.take).toBe(before + 1);
+    expect(calls.addAndGet).toBe(before);
   });
 
   it('does nothing at all when perMinute is 0', async () => {
@@ -122,7 +129,143 @@ describe('rateLimit.take', () => {
     for (let i = 0; i < 1000; i++) await limit.take('a');
     await limit.check('a');
     await limit.fail('a');
-    expect(calls).toEqual({ take: 0, count: 0, add: 0 });
+    expect(calls).toEqual({ addAndGet: 0, count: 0, add: 0 });
+  });
+});
+
+describe('rateLimit.take: starts written in batches per environment', () => {
+  /** Starts of `client` until one is refused (or `max`); how many passed. */
+  async function takeUntilRefused(limit: ReturnType<typeof rateLimit>, client: string, max = 10_000) {
+    for (let passed = 0; passed < max; passed++) {
+      try {
+        await limit.take(client);
+      } catch (e) {
+        if (e instanceof RateLimited) return passed;
+        throw e;
+      }
+    }
+    return max;
+  }
+
+  it('a client making a single start costs no write', async () => {
+    const { store, calls } = fakeStore();
+    const limit = rateLimit({ store, now: () => T0, name: 'start', perMinute: 300 });
+    await limit.take('203.0.113.7');
+    expect(calls).toEqual({ addAndGet: 0, count: 0, add: 0 });
+  });
+
+  it('writes every BATCH-th start as one ADD of the batch: 25 starts, 2 writes', async () => {
+    expect(BATCH).toBe(10);
+    const { store, calls, writes, counters } = fakeStore();
+    const limit = rateLimit({ store, now: () => T0 + 5_000, name: 'start', perMinute: 300 });
+    for (let i = 0; i < 25; i++) await limit.take('a');
+    expect(calls.addAndGet).toBe(2);
+    const window = fixedWindow(T0, 60);
+    expect(writes).toEqual([
+      { scope: 'start#a', window: window.index, n: 10, expiresAt: counterExpiry(window) },
+      { scope: 'start#a', window: window.index, n: 10, expiresAt: counterExpiry(window) },
+    ]);
+    expect(counters.get(`start#a|${window.index}`)).toBe(20);
+  });
+
+  it('in one environment refuses the 301st start of a minute exactly, and does not count it', async () => {
+    let now = T0 + 1_000;
+    const { store, calls, counters } = fakeStore();
+    const limit = rateLimit({ store, now: () => now, name: 'start', perMinute: 300 });
+    for (let i = 0; i < 300; i++) await limit.take('village-hall');
+    expect(calls.addAndGet).toBe(30);
+    const refused = await refusal(limit.take('village-hall'));
+    expect(refused.retryAfterSec).toBe(59);
+    for (let i = 0; i < 20; i++) await refusal(limit.take('village-hall'));
+    expect(calls.addAndGet).toBe(30);
+    expect(counters.get(`start#village-hall|${fixedWindow(now, 60).index}`)).toBe(300);
+    now = T0 + 60_000;
+    await limit.take('village-hall');
+  });
+
+  it('is exact in one environment for any limit, batch size not dividing it included', async () => {
+    for (const perMinute of [1, 5, 9, 10, 11, 19, 20, 21, 299]) {
+      const { store } = fakeStore();
+      const limit = rateLimit({ store, now: () => T0, name: 'start', perMinute });
+      expect(await takeUntilRefused(limit, 'a'), `perMinute ${perMinute}`).toBe(perMinute);
+    }
+  });
+
+  it('two environments sharing the table: the overshoot stays within (BATCH-1) per environment', async () => {
+    const { store, calls, counters } = fakeStore();
+    const a = rateLimit({ store, now: () => T0, name: 'start', perMinute: 300 });
+    const b = rateLimit({ store, now: () => T0, name: 'start', perMinute: 300 });
+    // The worst case: b holds 9 unwritten starts while a alone takes the table to the limit.
+    for (let i = 0; i < 9; i++) await b.take('cgnat');
+    const passedA = await takeUntilRefused(a, 'cgnat');
+    expect(passedA).toBe(300);
+    // b still believes the table is empty: its 10th start writes the batch, sees 310 and is refused.
+    const passedB = await takeUntilRefused(b, 'cgnat');
+    expect(passedB).toBe(0);
+    expect(9 + passedA + passedB).toBeLessThanOrEqual(300 + (BATCH - 1) * 2);
+    expect(counters.get(`start#cgnat|${fixedWindow(T0, 60).index}`)).toBe(310); // the refused start stays counted: stricter only
+    // Once refused, b refuses from memory, without another write.
+    const before = calls.addAndGet;
+    for (let i = 0; i < 30; i++) await refusal(b.take('cgnat'));
+    expect(calls.addAndGet).toBe(before);
+  });
+
+  it('across N environments in any order: never more than perMinute + (BATCH-1) x N, never refused before perMinute passed', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 120 }),
+        fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 600 }),
+        async (n, perMinute, order) => {
+          const { store } = fakeStore();
+          const envs = Array.from({ length: n }, () => rateLimit({ store, now: () => T0, name: 'start', perMinute }));
+          let passed = 0;
+          let firstRefusalAt = -1;
+          for (const [i, env] of order.map((e) => e % n).entries()) {
+            try {
+              await envs[env]!.take('x');
+              passed++;
+            } catch (e) {
+              if (!(e instanceof RateLimited)) throw e;
+              if (firstRefusalAt < 0) firstRefusalAt = i;
+            }
+          }
+          expect(passed).toBeLessThanOrEqual(perMinute + (BATCH - 1) * n);
+          if (n === 1) expect(passed).toBe(Math.min(order.length, perMinute));
+          // A refusal only ever comes once perMinute starts have passed.
+          if (firstRefusalAt >= 0) expect(firstRefusalAt).toBeGreaterThanOrEqual(perMinute);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('drops the unwritten starts of a past minute instead of writing them', async () => {
+    let now = T0 + 50_000;
+    const { store, writes } = fakeStore();
+    const limit = rateLimit({ store, now: () => now, name: 'start', perMinute: 300 });
+    for (let i = 0; i < 9; i++) await limit.take('a');
+    now = T0 + 60_000;
+    for (let i = 0; i < 10; i++) await limit.take('a');
+    expect(writes).toEqual([{ scope: 'start#a', window: fixedWindow(now, 60).index, n: 10, expiresAt: counterExpiry(fixedWindow(now, 60)) }]);
+  });
+
+  it('a failed write fails that start only; the earlier starts are written with the next batch', async () => {
+    const { store, counters, failNextWrites } = fakeStore();
+    const limit = rateLimit({ store, now: () => T0, name: 'start', perMinute: 300 });
+    for (let i = 0; i < 9; i++) await limit.take('a');
+    failNextWrites(1);
+    await expect(limit.take('a')).rejects.toThrow(/Throughput/);
+    await limit.take('a'); // 9 kept + this one
+    expect(counters.get(`start#a|${fixedWindow(T0, 60).index}`)).toBe(10);
+  });
+
+  it('keeps a count per client, even past 10,000 clients in a minute', async () => {
+    const { store } = fakeStore();
+    const limit = rateLimit({ store, now: () => T0, name: 'start', perMinute: 3 });
+    for (let c = 0; c < 10_050; c++) await limit.take(`client-${c}`);
+    for (let i = 0; i < 2; i++) await limit.take('client-10049');
+    await refusal(limit.take('client-10049'));
   });
 });
 
