@@ -1,6 +1,5 @@
 // Participant use cases: start, resume, autosave and submit an attempt; finalise abandoned ones.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { aggregateDelta } from '../domain/aggregate.ts';
 import {
   answersThatCount,
   assertCanStartAttempt,
@@ -19,7 +18,7 @@ import { replacesBest } from '../domain/ranking.ts';
 import { checkRegistration, type RegistrationInput } from '../domain/registration.ts';
 import { positionOf, presentQuestion, scoreAttempt, type Answers } from '../domain/scoring.ts';
 import { toIso } from '../domain/time.ts';
-import type { AttemptRecord, AttemptStore, ContestRecord, ContestRepository, PersonBestRecord, SubmitOutcome } from './contest-ports.ts';
+import type { AttemptRecord, AttemptStore, ContestRecord, ContestRepository, PersonBestRecord, PersonRecord, SubmitOutcome } from './contest-ports.ts';
 
 export interface AttemptDeps {
   contests: ContestRepository;
@@ -28,6 +27,13 @@ export interface AttemptDeps {
   now: () => Date;
   rng: Rng;
 }
+
+/**
+ * How long an execution environment trusts its copy of a published contest. Starts and submits
+ * then read the `CONTESTS` partition about once per environment per interval instead of once per
+ * request; closing waits this long before it finalises, so every environment has seen the close.
+ */
+export const CONTEST_CACHE_MS = 2_000;
 
 /** The attempt a keyed start creates: derived, so a retry finds it without any index. */
 export const keyedAttemptId = (contestId: string, key: string) =>
@@ -45,6 +51,7 @@ export function attemptUseCases(deps: AttemptDeps) {
   const { contests, attempts, newId, now, rng } = deps;
   // A published bank never changes, so each execution environment reads it once per contest.
   const banks = new Map<string, Promise<Map<string, Question>>>();
+  const published = new Map<string, { until: number; contest: Promise<ContestRecord | undefined> }>();
 
   function bankOf(contest: ContestRecord): Promise<Map<string, Question>> {
     let bank = banks.get(contest.id);
@@ -57,9 +64,20 @@ export function attemptUseCases(deps: AttemptDeps) {
     return bank;
   }
 
+  /** A published or closed contest; drafts and unknown ids are never cached, so a publish shows at once. */
   async function publicContest(contestId: string): Promise<ContestRecord> {
-    const contest = await contests.get(contestId, true);
-    if (!contest || contest.status === 'draft') throw new NotFound('Contest', contestId);
+    const at = performance.now();
+    let cached = published.get(contestId);
+    if (!cached || cached.until <= at) {
+      if (published.size > 1_000) published.clear();
+      cached = { until: at + CONTEST_CACHE_MS, contest: contests.get(contestId) };
+      published.set(contestId, cached);
+    }
+    const contest = await cached.contest.catch(() => undefined);
+    if (!contest || contest.status === 'draft') {
+      published.delete(contestId);
+      throw new NotFound('Contest', contestId);
+    }
     return contest;
   }
 
@@ -114,8 +132,41 @@ export function attemptUseCases(deps: AttemptDeps) {
   }
 
   /**
-   * Scores an open attempt and commits it with the person's best and the aggregates, atomically.
-   * `submitted` is null when the contest closes on an attempt that was never submitted.
+   * Applies a scored attempt to its person (best, unit, village, scored count). Idempotent: the
+   * person records which attempts it holds, so a replayed submit, or the close finding an attempt
+   * whose submit stopped between its two writes, completes the work and never counts it twice.
+   */
+  async function settle(attempt: AttemptRecord & { outcome: SubmitOutcome }, known?: PersonRecord): Promise<PersonBestRecord | undefined> {
+    const candidate: PersonBestRecord = {
+      attemptId: attempt.id,
+      correctCount: attempt.outcome.correctCount,
+      durationMs: attempt.outcome.durationMs,
+      submittedAt: attempt.outcome.submittedAt,
+      prediction: attempt.prediction ?? null,
+    };
+    for (let person = known; ; person = undefined) {
+      person ??= await attempts.getPerson(attempt.contestId, attempt.phone);
+      // Erased meanwhile, or already applied: nothing left to do.
+      if (!person) return undefined;
+      if (person.scoredIds?.includes(attempt.id)) return person.best;
+      const best = replacesBest(candidate, person.best) ? candidate : person.best!;
+      const next: PersonRecord = {
+        ...person,
+        unitId: attempt.registration.unitId,
+        village: attempt.registration.village,
+        best,
+        scoredAttempts: person.scoredAttempts + 1,
+        firstScoredAt: person.firstScoredAt ?? attempt.outcome.submittedAt,
+      };
+      if ((await attempts.applyToPerson(next, person.version, attempt.id)) === 'ok') return best;
+      // Another attempt of the same person was applied meanwhile: read again and recompute.
+    }
+  }
+
+  /**
+   * Scores an open attempt: the attempt's conditional write from open to submitted is the commit
+   * point, then the person follows (`settle`). `submitted` is null when the contest closes on an
+   * attempt that was never submitted.
    */
   async function score(
     contest: ContestRecord,
@@ -142,14 +193,14 @@ export function attemptUseCases(deps: AttemptDeps) {
     const finalAnswers = Object.fromEntries(
       Object.entries(counted).map(([q, ids]) => [q, { optionIds: [...new Set(ids)], savedAt: attempt.answers[q]?.savedAt ?? savedAt }]),
     );
-
-    for (;;) {
-      const person = await attempts.getPerson(contest.id, attempt.phone);
-      if (!person) throw new Error(`person of attempt ${attempt.id} is missing`);
-      const best = replacesBest(candidate, person.best) ? candidate : person.best!;
-      const before = person.best ? { unitId: person.unitId!, village: person.village ?? null, bestCorrect: person.best.correctCount } : null;
-      const after = { unitId: attempt.registration.unitId, village: attempt.registration.village, bestCorrect: best.correctCount };
-      const outcome: SubmitOutcome = {
+    const person = await attempts.getPerson(contest.id, attempt.phone);
+    const best = replacesBest(candidate, person?.best) ? candidate : person!.best!;
+    const scored = {
+      ...attempt,
+      status: 'submitted' as const,
+      answers: finalAnswers,
+      prediction: candidate.prediction,
+      outcome: {
         attemptId: attempt.id,
         correctCount: result.correctCount,
         questionCount: result.questionCount,
@@ -157,22 +208,23 @@ export function attemptUseCases(deps: AttemptDeps) {
         submittedAt,
         late,
         best: { correctCount: best.correctCount, durationMs: best.durationMs },
-      };
-      const status = await attempts.commitScore({
-        attempt: { ...attempt, status: 'submitted', outcome, answers: finalAnswers, prediction: candidate.prediction },
-        person: { ...person, unitId: after.unitId, village: after.village, best, scoredAttempts: person.scoredAttempts + 1 },
-        expectedPersonVersion: person.version,
-        delta: aggregateDelta(before, after, submittedAt),
-      });
-      if (status === 'ok') return { ...attempt, status: 'submitted', outcome, answers: finalAnswers };
-      if (status === 'attempt-closed') {
-        // Scored meanwhile by a concurrent submit or by the close: that result stands.
-        const stored = await attempts.getAttempt(attempt.id);
-        if (stored?.outcome) return stored as AttemptRecord & { outcome: SubmitOutcome };
-        throw new AttemptClosed();
+      },
+    };
+    if (await attempts.submitAttempt(scored)) {
+      const settled = await settle(scored, person);
+      // Another attempt of this person was scored in between and is better: the outcome says so.
+      if (settled && (settled.correctCount !== best.correctCount || settled.durationMs !== best.durationMs)) {
+        scored.outcome.best = { correctCount: settled.correctCount, durationMs: settled.durationMs };
+        await attempts.setOutcomeBest(scored.id, scored.outcome.best);
       }
-      // person-changed: another attempt of the same person was scored meanwhile; recompute from it.
+      return scored;
     }
+    // Scored meanwhile by a concurrent submit or by the close: that result stands.
+    const stored = await attempts.getAttempt(attempt.id);
+    if (!stored?.outcome) throw new AttemptClosed();
+    const done = stored as AttemptRecord & { outcome: SubmitOutcome };
+    await settle(done);
+    return done;
   }
 
   /** A concurrent copy of a keyed start took the attempt: its attempt item lands within moments. */
@@ -270,27 +322,48 @@ export function attemptUseCases(deps: AttemptDeps) {
         const answers = body.answers ?? {};
         checkAnswers(attempt, answers);
         scored = await score(contest, attempt, answers, contest.prediction ? (body.prediction ?? null) : null);
+      } else {
+        // A repeated submit: finishes the person's side if the first one stopped before it.
+        await settle(attempt as AttemptRecord & { outcome: SubmitOutcome });
       }
       const reviewed = await review(contest, scored);
       return { ...scored.outcome!, ...(reviewed ? { review: reviewed } : {}) };
     },
 
-    /** Scores every attempt of the contest still open, from what was saved by its deadline. */
+    /**
+     * Scores every attempt of the contest still open, from what was saved by its deadline, and
+     * settles any scored attempt whose person was not updated (a submit that stopped in between).
+     * The people are read strongly consistent; a start that reserved its attempt just before may
+     * not have written it yet, so a missing attempt is looked for again for a moment.
+     */
     async finalizeOpen(contest: ContestRecord): Promise<number> {
-      const queue = await attempts.openAttemptIds(contest.id);
+      const people = await attempts.people(contest.id);
+      const queue = people.flatMap((p) => (p.attemptIds ?? []).filter((id) => !p.scoredIds?.includes(id)));
       let done = 0;
       await Promise.all(
         Array.from({ length: Math.min(8, queue.length) }, async () => {
           for (let id = queue.shift(); id; id = queue.shift()) {
-            const fresh = await attempts.getAttempt(id);
+            let fresh = await attempts.getAttempt(id);
+            for (let wait = 0; !fresh && wait < 5; wait++) {
+              await new Promise((r) => setTimeout(r, 200));
+              fresh = await attempts.getAttempt(id);
+            }
             if (fresh?.status === 'open') {
               await score(contest, fresh, null, null);
               done++;
-            }
+            } else if (fresh?.outcome) await settle(fresh as AttemptRecord & { outcome: SubmitOutcome });
           }
         }),
       );
       return done;
+    },
+
+    settle,
+
+    /** Forgets this environment's copy of a contest (a change made here shows at once). */
+    forgetContest(contestId: string) {
+      published.delete(contestId);
+      banks.delete(contestId);
     },
   };
 }

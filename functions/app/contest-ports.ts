@@ -82,14 +82,10 @@ export interface PersonRecord {
   /** Submission of the attempt that first made this person a participant (its day counted them once). */
   firstScoredAt?: string;
   version: number;
-}
-
-export interface ScoreCommit {
-  attempt: AttemptRecord & { status: 'submitted'; outcome: SubmitOutcome };
-  person: PersonRecord;
-  /** The version of the person read before scoring; the commit fails if it changed. */
-  expectedPersonVersion: number;
-  delta: ContestAggregate;
+  /** Every attempt this person started in the contest (erasure, retention and closing find them here). */
+  attemptIds?: string[];
+  /** The attempts already applied to `best` and `scoredAttempts`: applying one again changes nothing. */
+  scoredIds?: string[];
 }
 
 export interface AttemptStore {
@@ -110,10 +106,17 @@ export interface AttemptStore {
   /** Merges saved answers while the attempt is open; false when it is no longer open. */
   saveAnswers(attemptId: string, answers: SavedAnswers): Promise<boolean>;
   getPerson(contestId: string, phone: string): Promise<PersonRecord | undefined>;
-  /** Attempt, person and aggregates in one transaction. */
-  commitScore(commit: ScoreCommit): Promise<'ok' | 'person-changed' | 'attempt-closed'>;
-  /** Ids of the contest's attempts still open (the index holds keys only). */
-  openAttemptIds(contestId: string): Promise<string[]>;
+  /** The commit point of a score: the attempt goes from open to submitted; false when it was not open. */
+  submitAttempt(attempt: AttemptRecord & { status: 'submitted'; outcome: SubmitOutcome }): Promise<boolean>;
+  /**
+   * Writes the person's new standing after `attemptId` was scored, if the person is still at
+   * `expectedVersion` and the attempt is not applied yet; 'changed' otherwise (read again).
+   */
+  applyToPerson(person: PersonRecord, expectedVersion: number, attemptId: string): Promise<'ok' | 'changed'>;
+  /** Corrects the best reported in a scored attempt's outcome (a concurrent attempt of the person was better). */
+  setOutcomeBest(attemptId: string, best: SubmitOutcome['best']): Promise<void>;
+  /** Every person of the contest, strongly consistent (closing). */
+  people(contestId: string): Promise<PersonRecord[]>;
 }
 
 export interface FinalRow {
@@ -134,7 +137,7 @@ export interface StandingsStore {
   aggregate(contestId: string): Promise<ContestAggregate>;
   /** The live top `limit` by (correct desc, duration asc, submission asc): O(limit) per shard. */
   liveTop(contestId: string, limit: number): Promise<PersonRecord[]>;
-  /** Every scored person (staff exports and the final ranking only). */
+  /** Every scored person, strongly consistent (staff exports and the final ranking only). */
   allScored(contestId: string): Promise<PersonRecord[]>;
   writeFinal(contestId: string, rows: FinalRow[]): Promise<void>;
   readFinal(contestId: string, limit?: number): Promise<FinalRow[]>;

@@ -1,6 +1,5 @@
 // Ports of the personal-data use cases (audit log, export and erasure on request, retention).
 // The DynamoDB adapters implement them (adapters/dynamodb/audit.ts, privacy.ts); tests pass fakes.
-import type { ContestAggregate } from '../domain/aggregate.ts';
 import type { FinalRow, PersonRecord } from './contest-ports.ts';
 
 export type AuditAction = 'results.export' | 'person.export' | 'person.erase' | 'retention.purge';
@@ -47,8 +46,8 @@ export interface StoredPerson extends PersonRecord {
   startKeys: string[];
 }
 
-/** A DynamoDB transaction holds 100 items: the person, the aggregate shard and up to 98 attempts. */
-export const MAX_ATTEMPTS_PER_ERASURE = 98;
+/** A DynamoDB transaction holds 100 items: the person and up to 99 attempts. */
+export const MAX_ATTEMPTS_PER_ERASURE = 99;
 
 export interface ErasureCommit {
   contestId: string;
@@ -57,26 +56,25 @@ export interface ErasureCommit {
   expected: { version: number; attemptsUsed: number };
   /** Attempt items to delete, each with the status it was read in; `absent` = must still not exist. */
   attempts: { id: string; status: 'open' | 'submitted' | 'absent' }[];
-  /** Added to the person's aggregate shard in the same transaction (skipped when it is empty). */
-  delta: ContestAggregate;
 }
 
 export interface PersonDataStore {
   /** The person item, consistent read. */
   getPerson(contestId: string, phone: string): Promise<StoredPerson | undefined>;
-  /** Every scored person of a contest, with attempt ids (the leaderboard index; retention only). */
+  /** Every scored person of a contest, with attempt ids (retention only). */
   listScored(contestId: string): Promise<StoredPerson[]>;
   /**
-   * One transaction: delete the person if unchanged, subtract `delta` from the aggregates, delete
-   * the attempts if each is still in the status read. 'changed' when any condition failed.
+   * One transaction: delete the person if unchanged and the attempts if each is still in the status
+   * read. 'changed' when any condition failed. The counters follow through the stream.
    */
   erase(commit: ErasureCommit): Promise<'ok' | 'changed'>;
   /** Deletes attempt items with no condition (submitted attempts are immutable). */
   deleteAttempts(attemptIds: string[]): Promise<void>;
-  /** Retention: deletes each person's attempts, then the person items (a crash leaves nothing unfindable). */
+  /**
+   * Retention: deletes each person's attempts, then the person items (a crash leaves nothing
+   * unfindable). Each item is first marked `purged`, so the counters keep what it contributed.
+   */
   purge(contestId: string, people: { phone: string; attemptIds: string[] }[]): Promise<void>;
-  /** Participants of a contest from a strongly consistent read of its aggregate items. */
-  participants(contestId: string): Promise<number>;
   /** Replaces the final ranking: writes the pages of `rows` and deletes any page beyond them. */
   replaceFinal(contestId: string, rows: FinalRow[]): Promise<void>;
 }

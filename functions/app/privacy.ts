@@ -1,6 +1,5 @@
 // Personal data (Decree 13/2023): the audit log of staff access, a person's export and erasure on
 // request, and the retention purge. Flows and what happens to each item kind: docs/personal-data.md.
-import { isEmptyDelta, removalDelta } from '../domain/aggregate.ts';
 import { personalDataDueAt } from '../domain/contest.ts';
 import { InvalidState, NotFound, Unauthorized, ValidationFailed } from '../domain/errors.ts';
 import { maskPhone, normalizePhone } from '../domain/phone.ts';
@@ -146,7 +145,8 @@ export function privacyUseCases(deps: PrivacyDeps) {
   async function rewriteFinal(contest: ContestRecord, phone: string): Promise<boolean> {
     const rows = await standings.readFinal(contest.id);
     const remaining = rows.filter((r) => r.phone !== phone);
-    const participants = await people.participants(contest.id);
+    // The final ranking holds every participant: those that remain are the participants now.
+    const participants = remaining.length;
     if (remaining.length === rows.length && contest.finalParticipants === participants) return false;
     await people.replaceFinal(contest.id, rerankFinal(remaining, contest, participants));
     await updateContest(contest.id, (c) => (c.finalParticipants === participants ? null : { ...c, finalParticipants: participants }));
@@ -173,37 +173,35 @@ export function privacyUseCases(deps: PrivacyDeps) {
     return found;
   }
 
-  /** Person, attempts and their exact contribution to the aggregates, in one conditional transaction per try. */
+  /**
+   * Person and attempts in one conditional transaction per try. Their share of the counters goes
+   * with them: the stream consumer subtracts what each deleted item contributed.
+   */
   async function eraseFromContest(contest: ContestRecord, phone: string) {
     /** Submitted attempts deleted ahead of the transaction (only when more than it holds). */
-    const deletedAhead: AttemptRecord[] = [];
+    const deletedAhead = new Set<string>();
     let erased: { attemptsDeleted: number; wasParticipant: boolean } | undefined;
     for (let tryNo = 0; ; tryNo++) {
       const person = await people.getPerson(contest.id, phone);
       if (!person) break;
-      const ids = attemptIdsOf(contest.id, person).filter((id) => !deletedAhead.some((a) => a.id === id));
+      const ids = attemptIdsOf(contest.id, person).filter((id) => !deletedAhead.has(id));
       const found = await readAttempts(ids);
       let entries = ids.map((id, i) => ({ id, status: found[i]?.status ?? ('absent' as const) }));
-      const scored = [...deletedAhead, ...found.filter((a): a is AttemptRecord => a?.status === 'submitted' && !!a.outcome)];
       if (entries.length > MAX_ATTEMPTS_PER_ERASURE) {
-        // Submitted attempts never change again: the overflow can go first, its outcomes kept for the delta.
-        const overflow = scored.filter((a) => !deletedAhead.includes(a)).slice(0, entries.length - MAX_ATTEMPTS_PER_ERASURE);
-        await people.deleteAttempts(overflow.map((a) => a.id));
-        deletedAhead.push(...overflow);
-        entries = entries.filter((e) => !overflow.some((a) => a.id === e.id));
+        // Submitted attempts never change again: the overflow can go first.
+        const overflow = entries.filter((e) => e.status === 'submitted').slice(0, entries.length - MAX_ATTEMPTS_PER_ERASURE);
+        await people.deleteAttempts(overflow.map((e) => e.id));
+        for (const e of overflow) deletedAhead.add(e.id);
+        entries = entries.filter((e) => !deletedAhead.has(e.id));
       }
-      const times = scored.map((a) => a.outcome!.submittedAt).sort();
-      const standing = person.best ? { unitId: person.unitId ?? '', village: person.village ?? null, bestCorrect: person.best.correctCount } : null;
-      const delta = removalDelta(standing, person.scoredAttempts, times, person.firstScoredAt ?? times[0] ?? null);
       const status = await people.erase({
         contestId: contest.id,
         phone,
         expected: { version: person.version, attemptsUsed: person.attemptsUsed },
         attempts: entries,
-        delta,
       });
       if (status === 'ok') {
-        erased = { attemptsDeleted: deletedAhead.length + entries.filter((e) => e.status !== 'absent').length, wasParticipant: standing !== null };
+        erased = { attemptsDeleted: deletedAhead.size + entries.filter((e) => e.status !== 'absent').length, wasParticipant: person.best !== undefined };
         break;
       }
       // A start or a score of this very person landed in between: read again and recompute.

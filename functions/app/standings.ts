@@ -3,7 +3,7 @@ import { assertCanClose, contestPhase } from '../domain/contest.ts';
 import { NotFound } from '../domain/errors.ts';
 import { maskPhone } from '../domain/phone.ts';
 import { rankPeople, rankUnits, unitStanding } from '../domain/ranking.ts';
-import type { AttemptUseCases } from './attempts.ts';
+import { CONTEST_CACHE_MS, type AttemptUseCases } from './attempts.ts';
 import type { ContestUseCases } from './contests.ts';
 import type { ContestRecord, ContestRepository, FinalRow, PersonRecord, StandingsStore } from './contest-ports.ts';
 import type { Unit, UnitRepository } from './ports.ts';
@@ -15,7 +15,7 @@ export interface StandingsDeps {
   attempts: AttemptUseCases;
   contestCases: ContestUseCases;
   now: () => Date;
-  /** Waits between reads of the leaderboard index while it catches up with the last commits. */
+  /** Waits while every execution environment's copy of a contest being closed expires. */
   sleep?: (ms: number) => Promise<void>;
   /** Leading zero bits of the proof of work a start needs (0: none), advertised on the public contest. */
   startProofBits?: number;
@@ -63,16 +63,6 @@ export function standingsUseCases(deps: StandingsDeps) {
       }),
     );
     return { agg, ranked };
-  }
-
-  /** Every scored person, once the leaderboard index has caught up with the aggregates (it is eventually consistent). */
-  async function allPeople(contest: ContestRecord, expected: number) {
-    let people = await standings.allScored(contest.id);
-    for (let i = 0; i < 40 && people.length < expected; i++) {
-      await sleep(250);
-      people = await standings.allScored(contest.id);
-    }
-    return people;
   }
 
   return {
@@ -181,8 +171,10 @@ export function standingsUseCases(deps: StandingsDeps) {
         list = await standings.readFinal(contest.id);
         participants = contest.finalParticipants ?? list.length;
       } else {
-        participants = (await standings.aggregate(contest.id)).participants;
-        list = rows(await allPeople(contest, participants), contest, participants, contest.status === 'closed');
+        // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
+        const people = await standings.allScored(contest.id);
+        participants = people.length;
+        list = rows(people, contest, participants, contest.status === 'closed');
       }
       return {
         final: isFinal(contest),
@@ -201,11 +193,14 @@ export function standingsUseCases(deps: StandingsDeps) {
         assertCanClose(contest);
         contest = await contestCases.save({ ...contest, status: 'closed', closedAt: now().toISOString() });
       }
-      // The open-attempts index is eventually consistent: give a start that raced the close time to appear.
-      await sleep(1000);
+      attempts.forgetContest(contest.id);
+      // Each environment trusts its copy of a published contest for CONTEST_CACHE_MS: once that has
+      // passed, no start or submit can still see the contest open, and the people read below is final.
+      await sleep(CONTEST_CACHE_MS + 250);
       await attempts.finalizeOpen(contest);
-      const participants = (await standings.aggregate(contest.id)).participants;
-      const people = await allPeople(contest, participants);
+      // Participants = people with a scored attempt, counted from the strongly consistent people read.
+      const people = await standings.allScored(contest.id);
+      const participants = people.length;
       await standings.writeFinal(contest.id, rows(people, contest, participants, true));
       const saved = await contestCases.save({ ...contest, finalizedAt: now().toISOString(), finalParticipants: participants });
       return contestCases.get(saved.id);

@@ -84,26 +84,61 @@ export function aggregateDelta(before: PersonStanding | null, after: PersonStand
   return delta;
 }
 
+/** The stored shape of a person, as far as the counters are concerned. */
+export interface CountedPerson {
+  unitId?: string;
+  village?: string | null;
+  best?: { correctCount: number };
+  /** Submission of the attempt that first made this person a participant. */
+  firstScoredAt?: string;
+}
+
+/** The stored shape of an attempt, as far as the counters are concerned. */
+export interface CountedAttempt {
+  status?: string;
+  outcome?: { submittedAt: string };
+}
+
 /**
- * The exact opposite of everything one person's scored attempts added: adding it to the counters
- * removes the person as if they had never taken part (erasure on request). `standing` is their
- * current standing (null when none of their attempts was scored), `scoredAttempts` how many were
- * scored, `attemptTimes` the submission instant of each scored attempt found (one day count each)
- * and `firstScoredAt` the submission of the attempt that made them a participant (its day counted
- * them as a new participant). Zero entries are left out, as in aggregateDelta.
+ * What one stored person adds to the counters: nothing until one of their attempts is scored, then
+ * one participant under the unit and village of their latest scored attempt, their best correct
+ * count, and one new participant on the day they first counted. The counters are the sum of this
+ * over every stored person plus `attemptContribution` over every stored attempt, so the change an
+ * item write makes is contribution(new) - contribution(old): exact for any write, erasure included.
  */
-export function removalDelta(
-  standing: PersonStanding | null,
-  scoredAttempts: number,
-  attemptTimes: readonly Instant[],
-  firstScoredAt: Instant | null,
-): ContestAggregate {
-  const delta = emptyAggregate();
-  if (standing !== null) contribute(delta, standing, -1);
-  delta.attempts = -scoredAttempts;
-  for (const at of attemptTimes) bumpTally(delta.days, vnDate(at), { attempts: -1, participants: 0 });
-  if (standing !== null && firstScoredAt !== null) bumpTally(delta.days, vnDate(firstScoredAt), { attempts: 0, participants: -1 });
-  return delta;
+export function personContribution(person: CountedPerson | undefined): ContestAggregate {
+  const out = emptyAggregate();
+  if (!person?.best || person.unitId === undefined) return out;
+  contribute(out, { unitId: person.unitId, village: person.village ?? null, bestCorrect: person.best.correctCount }, 1);
+  if (person.firstScoredAt) bumpTally(out.days, vnDate(person.firstScoredAt), { attempts: 0, participants: 1 });
+  return out;
+}
+
+/** What one stored attempt adds: one attempt on the day it was scored, once it is. */
+export function attemptContribution(attempt: CountedAttempt | undefined): ContestAggregate {
+  const out = emptyAggregate();
+  if (attempt?.status !== 'submitted' || !attempt.outcome) return out;
+  out.attempts = 1;
+  bumpTally(out.days, vnDate(attempt.outcome.submittedAt), { attempts: 1, participants: 0 });
+  return out;
+}
+
+/** `a - b`. */
+export function subtractAggregates(a: ContestAggregate, b: ContestAggregate): ContestAggregate {
+  const negated: ContestAggregate = {
+    participants: -b.participants,
+    attempts: -b.attempts,
+    sumBestCorrect: -b.sumBestCorrect,
+    histogram: map(),
+    units: map(),
+    villages: map(),
+    days: map(),
+  };
+  for (const [k, v] of Object.entries(b.histogram)) negated.histogram[k] = -v;
+  for (const [k, v] of Object.entries(b.units)) negated.units[k] = { participants: -v.participants, sumBestCorrect: -v.sumBestCorrect };
+  for (const [k, v] of Object.entries(b.villages)) negated.villages[k] = -v;
+  for (const [k, v] of Object.entries(b.days)) negated.days[k] = { attempts: -v.attempts, participants: -v.participants };
+  return addAggregates(a, negated);
 }
 
 /** Whether a delta changes nothing (storage then skips the write: an empty ADD is invalid). */

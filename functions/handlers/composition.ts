@@ -8,18 +8,18 @@ import { standingsStore } from '../adapters/dynamodb/standings.ts';
 import { unitRepository } from '../adapters/dynamodb/units.ts';
 import { newId } from '../adapters/ids.ts';
 import { attemptUseCases } from '../app/attempts.ts';
-import { contestUseCases } from '../app/contests.ts';
 import { unitUseCases } from '../app/units.ts';
 import { auditUseCases, privacyUseCases } from '../app/privacy.ts';
 import { standingsUseCases } from '../app/standings.ts';
 import { startProofBits } from './abuse.ts';
+import { contestCases, now } from './composition-contests.ts';
 
-const now = () => new Date();
+export { contestCases };
+
 /** Draws must not be predictable from a phone: a CSPRNG, not Math.random. */
 const rng = () => randomInt(2 ** 47) / 2 ** 47;
 
 export const unitCases = unitUseCases({ units: unitRepository, newId });
-export const contestCases = contestUseCases({ contests: contestRepository, units: unitRepository, newId, now });
 export const attemptCases = attemptUseCases({ contests: contestRepository, attempts: attemptStore, newId, now, rng });
 export const standingsCases = standingsUseCases({
   contests: contestRepository,

@@ -1,6 +1,6 @@
-import { parseQuestionFile, questionTemplateCsv, questionTemplateXlsx, XLSX_CONTENT_TYPE } from '../adapters/import/question-file.ts';
-import { file, httpApi, json, noContent } from '../adapters/http/api.ts';
-import { ImportInvalid } from '../domain/errors.ts';
+// Contest and question editing, publishing and closing. Spreadsheet import and the template are in
+// imports.ts: their parsers are most of a bundle, and only organizers preparing a bank need them.
+import { httpApi, json, noContent } from '../adapters/http/api.ts';
 import { contestCases, standingsCases } from './composition.ts';
 
 export const handler = httpApi({
@@ -14,18 +14,8 @@ export const handler = httpApi({
     json(201, await contestCases.addQuestion(params.contestId, body)),
   'GET /api/admin/contests/{contestId}/questions': async ({ params }) =>
     json(200, { items: await contestCases.questions(params.contestId) }),
-  'POST /api/admin/contests/{contestId}/questions/import': async ({ params, query, raw, headers }) => {
-    const parsed = await parseQuestionFile(raw, headers['content-type'] ?? '');
-    if (!parsed.ok) throw new ImportInvalid(parsed.errors);
-    if (query.dryRun === 'true') return json(200, await contestCases.previewImport(params.contestId, parsed.questions, []));
-    return json(200, await contestCases.importQuestions(params.contestId, parsed.questions, []));
-  },
   'PUT /api/admin/contests/{contestId}/questions/{questionId}': async ({ params, body }) =>
     json(200, await contestCases.updateQuestion(params.contestId, params.questionId, body)),
-  'GET /api/admin/question-template': async ({ query }) =>
-    query.format === 'xlsx'
-      ? file(await questionTemplateXlsx(), XLSX_CONTENT_TYPE, 'mau-cau-hoi.xlsx')
-      : file(questionTemplateCsv(), 'text/csv; charset=utf-8', 'mau-cau-hoi.csv'),
   'DELETE /api/admin/contests/{contestId}/questions/{questionId}': async ({ params }) => {
     await contestCases.deleteQuestion(params.contestId, params.questionId);
     return noContent();

@@ -59,7 +59,7 @@ async function main() {
     startCognitoLocal({ dataDir: join(dataDir, 'cognito'), port: cognitoPort }),
   ]);
   writePidFile(dataDir);
-  await ensureTable(dynamoEndpoint, tableName);
+  const streamArn = await ensureTable(dynamoEndpoint, tableName);
 
   Object.assign(process.env, {
     TABLE_NAME: tableName,
@@ -73,6 +73,15 @@ async function main() {
   // Imported only now: the adapters read their configuration from the environment at load time.
   const { seed } = await import('./seed.ts');
   await seed({ admin: { id: adminId, email: adminEmail }, demo: seedDemo });
+
+  // The aggregate counters follow the table's stream, as on AWS (handlers/stream.ts).
+  const { startStreamPoller } = await import('./streams.ts');
+  const streams = startStreamPoller({
+    endpoint: dynamoEndpoint,
+    streamArn,
+    handler: (await import('../handlers/stream.ts')).handler,
+    positionFile: join(dataDir, 'stream-positions.json'),
+  });
 
   const gateway = createGateway({
     issuer: cognito.issuer,
@@ -100,6 +109,7 @@ async function main() {
     console.log(`[local] ${signal}: stopping`);
     server.close();
     server.closeAllConnections();
+    await streams.stop();
     await stopAll();
     process.exit(0);
   };

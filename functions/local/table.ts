@@ -1,16 +1,21 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput, tableDefinition } from '../adapters/dynamodb/table.ts';
 
-/** Creates the table from the same definition the CDK data stack uses, if it is not there yet. */
-export async function ensureTable(endpoint: string, tableName: string): Promise<'created' | 'exists'> {
+/**
+ * Creates the table from the same definition the CDK data stack uses, if it is not there yet (and
+ * turns its stream on if a table from an older version has none). Returns the stream's ARN.
+ */
+export async function ensureTable(endpoint: string, tableName: string): Promise<string> {
   const client = new DynamoDBClient({ endpoint });
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return 'exists';
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.LatestStreamArn && Table.StreamSpecification?.StreamEnabled) return Table.LatestStreamArn;
+    const out = await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: createTableInput(tableName).StreamSpecification }));
+    return out.TableDescription!.LatestStreamArn!;
   } catch (e) {
     if ((e as Error).name !== 'ResourceNotFoundException') throw e;
   }
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  const created = await client.send(new CreateTableCommand(createTableInput(tableName)));
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
@@ -18,5 +23,5 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     }),
   );
   client.destroy();
-  return 'created';
+  return created.TableDescription!.LatestStreamArn!;
 }

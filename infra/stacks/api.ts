@@ -24,6 +24,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { functionGroups, routeKey, routes, type FunctionGroup, type Role } from '#adapters/http/routes.ts';
 import { ApiFunction, type TableAccess } from '../constructs/api-function.ts';
+import { StreamConsumer } from '../constructs/stream-consumer.ts';
 
 interface GroupConfig {
   table: TableAccess;
@@ -55,6 +56,8 @@ const groupConfig: Record<FunctionGroup, GroupConfig> = {
   public: { table: 'read' },
   // Closing a contest finalises every open attempt, and exports build whole spreadsheets: more time, and more memory for more CPU.
   contests: { table: 'readWrite', timeoutSec: 60, memorySize: 1024 },
+  // Parsing a 5 MB spreadsheet of thousands of questions: CPU and time to spare.
+  imports: { table: 'readWrite', timeoutSec: 30, memorySize: 1024 },
   results: { table: 'readWrite', timeoutSec: 60, memorySize: 1024 },
   attempts: { table: 'readWrite', originSecret: true },
   // Erasure rewrites final rankings; the daily retention purge deletes whole contests' people (resumable if cut short).
@@ -70,8 +73,47 @@ const ROLES: readonly Role[] = ['admin', 'organizer', 'observer'];
  */
 export const ABUSE_ENV = { START_RATE_PER_MINUTE: '300', LOGIN_FAILURES_PER_MINUTE: '20', START_POW_BITS: '12' };
 
-/** Whole-API ceiling; per-route limits in routes.ts sit below it. */
+/** Whole-API ceiling; per-route limits in routes.ts sit below it. Context `stageRateLimit` / `stageBurstLimit` override it. */
 export const DEFAULT_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
+
+/** The attempt-start route, whose throttle (routes.ts, burst twice the rate) context `startRateLimit` overrides. */
+export const START_ROUTE_KEY = 'POST /api/contests/{contestId}/attempts';
+const startRoute = routes.find((r) => routeKey(r) === START_ROUTE_KEY);
+if (!startRoute || !('throttle' in startRoute)) throw new Error(`routes.ts must throttle ${START_ROUTE_KEY}`);
+export const DEFAULT_START_RATE_LIMIT: number = startRoute.throttle;
+
+/**
+ * API Gateway throttles sized per deployment (docs/scale.md: a province-wide peak needs far more than
+ * the defaults): `npx cdk deploy --all -c stageRateLimit=8000 -c stageBurstLimit=5000 -c startRateLimit=1500`.
+ */
+export const THROTTLE_CONTEXT = {
+  stageRateLimit: DEFAULT_THROTTLE.rateLimit,
+  stageBurstLimit: DEFAULT_THROTTLE.burstLimit,
+  startRateLimit: DEFAULT_START_RATE_LIMIT,
+} as const;
+export type ThrottleContext = { -readonly [K in keyof typeof THROTTLE_CONTEXT]: number };
+
+/** A context value that must be a positive integer: a number, or its decimal digits (what `-c key=value` gives). */
+function positiveIntegerContext(scope: Construct, key: keyof typeof THROTTLE_CONTEXT): number {
+  const raw: unknown = scope.node.tryGetContext(key);
+  if (raw === undefined) return THROTTLE_CONTEXT[key];
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new Error(
+      `CDK context ${key} must be a positive integer (requests per second), got ${JSON.stringify(raw)}; e.g. -c ${key}=${THROTTLE_CONTEXT[key]}`,
+    );
+  }
+  return n;
+}
+
+/** The throttles of this deployment: CDK context values, today's figures by default. */
+export function throttleContext(scope: Construct): ThrottleContext {
+  return {
+    stageRateLimit: positiveIntegerContext(scope, 'stageRateLimit'),
+    stageBurstLimit: positiveIntegerContext(scope, 'stageBurstLimit'),
+    startRateLimit: positiveIntegerContext(scope, 'startRateLimit'),
+  };
+}
 
 export interface ApiStackProps extends StackProps {
   table: ITable;
@@ -84,9 +126,15 @@ export class ApiStack extends Stack {
   readonly functions: Record<FunctionGroup, ApiFunction>;
   /** Sent by CloudFront on every origin request (X-Origin-Verify): the API believes the viewer address only with it. */
   readonly originVerifySecret: Secret;
+  /** Folds the table's stream into the aggregates (handlers/stream.ts). */
+  readonly streamConsumer: StreamConsumer;
+  /** The API Gateway throttles this stack was synthesized with. */
+  readonly throttles: ThrottleContext;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
+    // Read first: a bad value fails the synth before anything is built.
+    this.throttles = throttleContext(this);
 
     const adminEmail = new CfnParameter(this, 'AdminEmail', {
       type: 'String',
@@ -207,6 +255,8 @@ export class ApiStack extends Stack {
       }),
     ) as Record<FunctionGroup, ApiFunction>;
 
+    this.streamConsumer = new StreamConsumer(this, 'StreamConsumer', { table: props.table });
+
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Contest API, reached through CloudFront under /api',
       // Same-origin: the browser only ever calls the CloudFront domain, so no CORS.
@@ -218,7 +268,7 @@ export class ApiStack extends Stack {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: DEFAULT_THROTTLE,
+      throttle: { rateLimit: this.throttles.stageRateLimit, burstLimit: this.throttles.stageBurstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -259,7 +309,8 @@ export class ApiStack extends Stack {
         });
       }
       if ('throttle' in route) {
-        routeSettings[routeKey(route)] = { ThrottlingRateLimit: route.throttle, ThrottlingBurstLimit: route.throttle * 2 };
+        const rate = routeKey(route) === START_ROUTE_KEY ? this.throttles.startRateLimit : route.throttle;
+        routeSettings[routeKey(route)] = { ThrottlingRateLimit: rate, ThrottlingBurstLimit: rate * 2 };
         // Route settings naming a route that does not exist yet fail the deployment.
         cfnStage.node.addDependency(httpRoute!);
       }

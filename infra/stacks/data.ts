@@ -1,10 +1,11 @@
 // The single table, built from the same definition local mode uses for CreateTable.
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
+const projections: Record<'ALL' | 'KEYS_ONLY', ProjectionType> = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY };
 
 export class DataStack extends Stack {
   readonly table: Table;
@@ -17,6 +18,8 @@ export class DataStack extends Stack {
       sortKey: stringKey(tableDefinition.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: tableDefinition.ttlAttribute,
+      // Feeds the stream consumer (handlers/stream.ts, wired in the API stack). Records are kept 24 hours.
+      stream: StreamViewType[tableDefinition.stream],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       // Results are the contest's legal record: a stack deletion or a stray click must not drop them.
@@ -29,7 +32,7 @@ export class DataStack extends Stack {
         indexName,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
-        projectionType: index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
+        projectionType: projections[index.projection],
       });
     }
   }

@@ -10,8 +10,8 @@ import type {
   ContestRepository,
   FinalRow,
   PersonRecord,
-  ScoreCommit,
   StandingsStore,
+  SubmitOutcome,
 } from '../../functions/app/contest-ports.ts';
 import { contestUseCases } from '../../functions/app/contests.ts';
 import { auditUseCases, privacyUseCases } from '../../functions/app/privacy.ts';
@@ -21,7 +21,13 @@ import { standingsUseCases } from '../../functions/app/standings.ts';
 import { unitUseCases } from '../../functions/app/units.ts';
 import { userUseCases } from '../../functions/app/users.ts';
 import { shardOf } from '../../functions/adapters/dynamodb/keys.ts';
-import { addAggregates, emptyAggregate, type ContestAggregate } from '../../functions/domain/aggregate.ts';
+import {
+  addAggregates,
+  attemptContribution,
+  emptyAggregate,
+  personContribution,
+  type ContestAggregate,
+} from '../../functions/domain/aggregate.ts';
 import type { SavedAnswers } from '../../functions/domain/contest.ts';
 import type { Rng } from '../../functions/domain/draw.ts';
 import { AttemptsExhausted, InvalidState, NotFound, ValidationFailed } from '../../functions/domain/errors.ts';
@@ -233,16 +239,20 @@ export class FakeContestRepository extends Interceptable<ContestMethod> implemen
 // ---- attempts, people, aggregates, leaderboard ----
 
 /** The person item: the record plus what only storage sees (start keys, whether it is on the leaderboard index). */
-type StoredPerson = PersonRecord & { birthYear?: number | null; startKeys?: string[]; attemptIds?: string[]; scored: boolean };
+type StoredPerson = PersonRecord & { birthYear?: number | null; startKeys?: string[]; attemptIds?: string[]; scored: boolean; purged?: boolean };
 
 const personKey = (contestId: string, phone: string) => `${contestId}#${phone}`;
 
-/** Attempt and person items plus the sharded aggregates and the leaderboard index they feed. */
+/**
+ * Attempt and person items plus the leaderboard index they feed. The counters are what the stream
+ * consumer converges to: the contributions of the stored items, plus those of items deleted by
+ * retention (which keeps them).
+ */
 export class FakeContestData {
   readonly attempts = new Map<string, AttemptRecord>();
   readonly people = new Map<string, StoredPerson>();
-  /** contestId -> shard -> counters, summed on read like the adapter's AGG# items. */
-  readonly aggregates = new Map<string, Map<number, ContestAggregate>>();
+  /** contestId -> what purged items contributed before retention deleted them. */
+  readonly retained = new Map<string, ContestAggregate>();
   /** contestId -> pages of the final ranking. */
   readonly finalPages = new Map<string, FinalRow[][]>();
 }
@@ -264,8 +274,8 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
   person(contestId: string, phone: string): PersonRecord | undefined {
     const p = this.data.people.get(personKey(contestId, phone));
     if (!p) return undefined;
-    const { scored: _s, startKeys: _k, attemptIds: _ids, ...rest } = p;
-    return copy(rest);
+    const { scored: _s, startKeys: _k, purged: _p, ...rest } = p;
+    return copy({ ...rest, attemptIds: rest.attemptIds ?? [], scoredIds: rest.scoredIds ?? [] });
   }
 
   async reserveAttempt(contestId: string, registration: Registration, maxAttempts: number, idempotencyKey?: string, attemptId?: string) {
@@ -325,53 +335,57 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
     return this.person(contestId, phone);
   }
 
-  async commitScore({ attempt, person, expectedPersonVersion, delta }: ScoreCommit) {
-    await this.hook('commitScore');
-    const storedAttempt = this.data.attempts.get(attempt.id);
-    if (!storedAttempt || storedAttempt.status !== 'open') return 'attempt-closed' as const;
-    const key = personKey(person.contestId, person.phone);
-    const storedPerson = this.data.people.get(key);
-    const version = storedPerson?.version ?? 0;
-    const versionOk = expectedPersonVersion === 0 ? storedPerson?.version === undefined || version === 0 : version === expectedPersonVersion;
-    if (!versionOk) return 'person-changed' as const;
-
-    // All three writes or none (one transaction); only the attributes the adapter SETs change.
+  async submitAttempt(attempt: AttemptRecord & { status: 'submitted'; outcome: SubmitOutcome }) {
+    await this.hook('submitAttempt');
+    const stored = this.data.attempts.get(attempt.id);
+    if (!stored || stored.status !== 'open') return false; // `#status = :open`
+    // Only the attributes the adapter SETs change.
     this.data.attempts.set(attempt.id, {
-      ...storedAttempt,
+      ...stored,
       status: 'submitted',
       outcome: copy(attempt.outcome),
       answers: copy(attempt.answers),
       prediction: attempt.prediction ?? null,
     });
+    return true;
+  }
+
+  async applyToPerson(person: PersonRecord, expectedVersion: number, attemptId: string) {
+    await this.hook('applyToPerson');
+    const key = personKey(person.contestId, person.phone);
+    const stored = this.data.people.get(key);
+    const version = stored?.version ?? 0;
+    const versionOk = expectedVersion === 0 ? stored?.version === undefined || version === 0 : version === expectedVersion;
+    // `version = :expected AND NOT contains(scoredIds, :id)`
+    if (!versionOk || (stored?.scoredIds ?? []).includes(attemptId)) return 'changed' as const;
     this.data.people.set(key, {
       attemptsUsed: 0,
       fullName: person.fullName,
-      ...storedPerson,
+      ...stored,
       contestId: person.contestId,
       phone: person.phone,
       best: copy(person.best!),
       unitId: person.unitId,
       village: person.village ?? null,
       scoredAttempts: person.scoredAttempts,
-      version: expectedPersonVersion + 1,
+      version: expectedVersion + 1,
       scored: true, // now on the leaderboard index (GSI1PK set)
       // `firstScoredAt = if_not_exists(firstScoredAt, :scoredAt)`
-      firstScoredAt: storedPerson?.firstScoredAt ?? attempt.outcome.submittedAt,
+      firstScoredAt: stored?.firstScoredAt ?? person.firstScoredAt ?? person.best!.submittedAt,
+      scoredIds: [...(stored?.scoredIds ?? []), attemptId],
     });
-    const shards = this.data.aggregates.get(person.contestId) ?? new Map<number, ContestAggregate>();
-    const shard = shardOf(person.phone);
-    shards.set(shard, addAggregates(shards.get(shard) ?? emptyAggregate(), delta));
-    this.data.aggregates.set(person.contestId, shards);
     return 'ok' as const;
   }
 
-  async openAttemptIds(contestId: string) {
-    await this.hook('openAttemptIds');
-    // The openAttempts index: GSI2 keys are removed when the attempt is scored; sorted by deadline, id.
-    return [...this.data.attempts.values()]
-      .filter((a) => a.contestId === contestId && a.status === 'open')
-      .sort((a, b) => (`${a.deadline}#${a.id}` < `${b.deadline}#${b.id}` ? -1 : 1))
-      .map((a) => a.id);
+  async setOutcomeBest(attemptId: string, best: SubmitOutcome['best']) {
+    await this.hook('setOutcomeBest');
+    const stored = this.data.attempts.get(attemptId);
+    if (stored?.outcome) stored.outcome = { ...stored.outcome, best: copy(best) };
+  }
+
+  async people(contestId: string) {
+    await this.hook('people');
+    return [...this.data.people.values()].filter((p) => p.contestId === contestId).map((p) => this.person(contestId, p.phone)!);
   }
 }
 
@@ -388,13 +402,14 @@ export class FakeStandingsStore extends Interceptable<StandingsMethod> implement
   #scored(contestId: string): PersonRecord[] {
     return [...this.data.people.values()]
       .filter((p) => p.contestId === contestId && p.scored)
-      .map(({ scored: _s, startKeys: _k, attemptIds: _ids, ...p }) => copy(p));
+      .map(({ scored: _s, startKeys: _k, purged: _p, ...p }) => copy({ ...p, attemptIds: p.attemptIds ?? [], scoredIds: p.scoredIds ?? [] }));
   }
 
   async aggregate(contestId: string) {
     await this.hook('aggregate');
-    let agg = emptyAggregate();
-    for (const shard of this.data.aggregates.get(contestId)?.values() ?? []) agg = addAggregates(agg, shard);
+    let agg = this.data.retained.get(contestId) ?? emptyAggregate();
+    for (const p of this.data.people.values()) if (p.contestId === contestId) agg = addAggregates(agg, personContribution(p));
+    for (const a of this.data.attempts.values()) if (a.contestId === contestId) agg = addAggregates(agg, attemptContribution(a));
     return agg;
   }
 
@@ -460,7 +475,7 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
   }
 
   #stored(p: StoredPerson): PrivacyPerson {
-    const { scored: _s, startKeys, attemptIds, ...rest } = p;
+    const { scored: _s, purged: _p, startKeys, attemptIds, ...rest } = p;
     return copy({ ...rest, birthYear: rest.birthYear ?? null, attemptIds: attemptIds ?? [], startKeys: startKeys ?? [] });
   }
 
@@ -475,7 +490,7 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
     return [...this.data.people.values()].filter((p) => p.contestId === contestId && p.scored).map((p) => this.#stored(p));
   }
 
-  async erase({ contestId, phone, expected, attempts, delta }: ErasureCommit) {
+  async erase({ contestId, phone, expected, attempts }: ErasureCommit) {
     await this.hook('erase');
     const key = personKey(contestId, phone);
     const person = this.data.people.get(key);
@@ -491,10 +506,6 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
     if (!personOk || !attemptsOk) return 'changed' as const;
     this.data.people.delete(key);
     for (const a of attempts) this.data.attempts.delete(a.id);
-    const shards = this.data.aggregates.get(contestId) ?? new Map<number, ContestAggregate>();
-    const shard = shardOf(phone);
-    shards.set(shard, addAggregates(shards.get(shard) ?? emptyAggregate(), delta));
-    this.data.aggregates.set(contestId, shards);
     return 'ok' as const;
   }
 
@@ -505,15 +516,20 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
 
   async purge(contestId: string, people: { phone: string; attemptIds: string[] }[]) {
     await this.hook('purge');
-    for (const p of people) for (const id of p.attemptIds) this.data.attempts.delete(id);
-    for (const p of people) this.data.people.delete(personKey(contestId, p.phone));
-  }
-
-  async participants(contestId: string) {
-    await this.hook('participants');
-    let agg = emptyAggregate();
-    for (const shard of this.data.aggregates.get(contestId)?.values() ?? []) agg = addAggregates(agg, shard);
-    return agg.participants;
+    // Marked `purged` before the delete: the counters keep what the items contributed.
+    const retain = (delta: ContestAggregate) => this.data.retained.set(contestId, addAggregates(this.data.retained.get(contestId) ?? emptyAggregate(), delta));
+    for (const p of people) {
+      for (const id of p.attemptIds) {
+        const a = this.data.attempts.get(id);
+        if (a) retain(attemptContribution(a));
+        this.data.attempts.delete(id);
+      }
+    }
+    for (const p of people) {
+      const person = this.data.people.get(personKey(contestId, p.phone));
+      if (person) retain(personContribution(person));
+      this.data.people.delete(personKey(contestId, p.phone));
+    }
   }
 
   async replaceFinal(contestId: string, rows: FinalRow[]) {

@@ -8,9 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { functionGroups, type FunctionGroup } from '#adapters/http/routes.ts';
+import { functionGroups } from '#adapters/http/routes.ts';
 import { defineApp } from '../../infra/app.ts';
-import { buildFunctionBundle } from '../../infra/bundling.ts';
+import { buildFunctionBundle, bundleScratchDir, nonApiHandlers, type BundledHandler } from '../../infra/bundling.ts';
 
 // Lambda allows 250 MB unzipped; far less keeps cold starts short on the 512 MB functions.
 const MAX_BUNDLE_BYTES = 5 * 1024 * 1024;
@@ -27,11 +27,13 @@ const lambdaEnv = {
   AWS_SECRET_ACCESS_KEY: 'test',
 };
 
-const outRoot = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
-const outdir = (group: FunctionGroup) => join(outRoot, group);
+const outRoot = bundleScratchDir('bundle-test');
+const outdir = (group: BundledHandler) => join(outRoot, group);
+/** Every deployed handler: the API groups and the others (the stream consumer). */
+const bundled: BundledHandler[] = [...functionGroups, ...nonApiHandlers];
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
-describe.each(functionGroups)('%s bundle', (group) => {
+describe.each(bundled)('%s bundle', (group) => {
   let outfile: string;
   beforeAll(async () => {
     ({ outfile } = await buildFunctionBundle(group, outdir(group)));
@@ -57,12 +59,14 @@ describe.each(functionGroups)('%s bundle', (group) => {
 });
 
 describe('CDK bundling', () => {
-  it('produces byte-identical index.mjs to buildFunctionBundle for every group', async () => {
+  it('produces byte-identical index.mjs to buildFunctionBundle for every group and the stream consumer', async () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': ['CuocThi-Api'] } });
     const { api } = defineApp(app, { webDist: join(outRoot, 'no-web-build') });
     onTestFinished(() => rmSync(app.outdir, { recursive: true, force: true }));
-    for (const group of functionGroups) {
-      const asset = api.functions[group].node.findChild('Code') as Asset;
+    const deployedFunctions = { ...api.functions, stream: api.streamConsumer };
+    expect(Object.keys(deployedFunctions).sort()).toEqual([...bundled].sort());
+    for (const group of bundled) {
+      const asset = deployedFunctions[group].node.findChild('Code') as Asset;
       const deployed = readFileSync(join(app.outdir, asset.assetPath, 'index.mjs'));
       // Rebuilt right now rather than reused: sources edited since the builds above would differ too.
       const { outfile } = await buildFunctionBundle(group, join(outRoot, 'compare', group));

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { functionGroups, routeKey, routes } from '#adapters/http/routes.ts';
 import { defineApp } from '../../infra/app.ts';
-import { ABUSE_ENV, DEFAULT_THROTTLE } from '../../infra/stacks/api.ts';
+import { ABUSE_ENV, DEFAULT_START_RATE_LIMIT, DEFAULT_THROTTLE, START_ROUTE_KEY } from '../../infra/stacks/api.ts';
+import { ITERATOR_AGE_ALARM_MS, STREAM_CONSUMER_READ_ACTIONS, STREAM_CONSUMER_WRITE_ACTIONS } from '../../infra/constructs/stream-consumer.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 
@@ -19,8 +20,8 @@ const noBundling = { 'aws:cdk:bundling-stacks': [] };
 // Synth output (with the 21 MB CLI layer of BucketDeployment) and fixtures, removed at the end.
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const newApp = () => {
-  const app = new App({ context: noBundling });
+const newApp = (context: Record<string, unknown> = {}) => {
+  const app = new App({ context: { ...noBundling, ...context } });
   scratch.push(app.outdir);
   return app;
 };
@@ -39,6 +40,9 @@ let data: Template, api: Template, web: Template;
 let apiResources: Resources, webResources: Resources;
 const allResources = (): Resources => ({ ...data.toJSON().Resources, ...apiResources, ...webResources });
 const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The Lambda functions serving the HTTP API (logical ids Fn<group>…), as [logicalId, resource]. */
+const apiFunctions = () =>
+  ofType(apiResources, 'AWS::Lambda::Function').filter(([id]) => functionGroups.some((group) => id.startsWith(`Fn${group}`)));
 /** The one resource of a type, as [logicalId, resource]. */
 function single(resources: Resources, type: string) {
   const found = ofType(resources, type);
@@ -82,6 +86,12 @@ describe('data stack', () => {
     expect(props.TimeToLiveSpecification).toEqual({ AttributeName: ttlAttribute, Enabled: true });
   });
 
+  it('streams every change with old and new images, for the aggregates consumer', () => {
+    expect(tableDefinition.stream).toBe('NEW_AND_OLD_IMAGES');
+    const [, table] = single(data.toJSON().Resources, 'AWS::DynamoDB::Table');
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+  });
+
   it('protects the table: PITR, deletion protection, retained, encrypted', () => {
     data.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -96,9 +106,11 @@ describe('data stack', () => {
 });
 
 describe('api stack: functions', () => {
-  it('creates one arm64 Node 22 function per group, and no other function', () => {
-    const fns = ofType(apiResources, 'AWS::Lambda::Function');
+  it('creates one arm64 Node 22 function per group, and besides them only the stream consumer', () => {
+    const fns = apiFunctions();
     expect(fns).toHaveLength(functionGroups.length);
+    const others = ofType(apiResources, 'AWS::Lambda::Function').filter(([id]) => !fns.some(([apiId]) => apiId === id));
+    expect(others.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamConsumer/)]);
     for (const [, fn] of fns) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
@@ -111,7 +123,7 @@ describe('api stack: functions', () => {
   });
 
   it('configures the abuse controls everywhere, and gives the origin secret only to the rate-limited functions', () => {
-    for (const [id, fn] of ofType(apiResources, 'AWS::Lambda::Function')) {
+    for (const [id, fn] of apiFunctions()) {
       const env = fn.Properties.Environment.Variables;
       expect(env, id).toMatchObject(ABUSE_ENV);
       const secret = env.ORIGIN_VERIFY_SECRET;
@@ -225,13 +237,17 @@ describe('least privilege', () => {
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
   const actionsOf = (group: string) => statementsOf(group).flatMap((s) => [s.Action].flat());
 
-  it('never grants dynamodb:*, *, or DynamoDB actions on Resource "*"', () => {
+  it('never grants dynamodb:*, *, or DynamoDB actions on Resource "*" (but ListStreams, which has no other resource)', () => {
     for (const [id, policy] of ofType(allResources(), 'AWS::IAM::Policy')) {
       for (const s of policy.Properties.PolicyDocument.Statement) {
         const actions = [s.Action].flat() as string[];
         expect(actions, id).not.toContain('*');
         expect(actions, id).not.toContain('dynamodb:*');
-        if (actions.some((a) => a.startsWith('dynamodb:'))) expect([s.Resource].flat(), id).not.toContain('*');
+        // dynamodb:ListStreams supports no resource-level permission; the stream consumer's event source needs it.
+        if (actions.some((a) => a.startsWith('dynamodb:')) && [s.Resource].flat().includes('*')) {
+          expect(id, JSON.stringify(s)).toMatch(/^StreamConsumerRole/);
+          expect(actions).toEqual(['dynamodb:ListStreams']);
+        }
       }
     }
   });
@@ -242,6 +258,7 @@ describe('least privilege', () => {
     ['public', 'read'],
     ['admin', 'readWrite'],
     ['contests', 'readWrite'],
+    ['imports', 'readWrite'],
     ['results', 'readWrite'],
     ['attempts', 'readWrite'],
   ])('%s gets %s access to the table', (group, mode) => {
@@ -279,6 +296,154 @@ describe('least privilege', () => {
 
   it('uses no AWS managed policy on our function roles', () => {
     for (const [id, role] of ofType(apiResources, 'AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+  });
+});
+
+describe('api stack: stream consumer', () => {
+  const consumer = () => {
+    const found = ofType(apiResources, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('StreamConsumer'));
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  // Cross-stack references to the data stack's table: its ARN (Table<hash>Arn<hash>) and its stream's.
+  const tableArn = { 'Fn::ImportValue': expect.stringMatching(/^CuocThi-Data:ExportsOutputFnGetAttTable[0-9A-F]{8}Arn[0-9A-F]{8}$/) };
+  const streamArn = { 'Fn::ImportValue': expect.stringMatching(/^CuocThi-Data:ExportsOutputFnGetAttTable[0-9A-F]{8}StreamArn[0-9A-F]{8}$/) };
+  const isStreamArn = (r: unknown) => /StreamArn/.test(JSON.stringify(r));
+
+  it('runs handlers/stream.ts on arm64 Node 22, 512 MB, 60 s, with its own log group and role', () => {
+    const [, fn] = consumer();
+    expect(fn.Properties).toMatchObject({
+      Architectures: ['arm64'],
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 60,
+      LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/^StreamConsumerLogs/) } },
+      Role: { 'Fn::GetAtt': [expect.stringMatching(/^StreamConsumerRole/), 'Arn'] },
+    });
+    expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(['LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
+    const [, logs] = ofType(apiResources, 'AWS::Logs::LogGroup').find(([id]) => id.startsWith('StreamConsumerLogs'))!;
+    expect(logs.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('reads the table stream in order, retrying a failed batch until it succeeds', () => {
+    const [fnId] = consumer();
+    const [, mapping] = single(apiResources, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties).toEqual({
+      EventSourceArn: streamArn,
+      FunctionName: { Ref: fnId },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 1,
+      ParallelizationFactor: 1,
+      BisectBatchOnFunctionError: false,
+      MaximumRetryAttempts: -1,
+      MaximumRecordAgeInSeconds: -1,
+    });
+    // No ReportBatchItemFailures (FunctionResponseTypes), no on-failure destination: nothing is ever skipped.
+    expect(mapping.Properties.FunctionResponseTypes).toBeUndefined();
+    expect(mapping.Properties.DestinationConfig).toBeUndefined();
+  });
+
+  it('may touch the table items, its indexes and its stream only: no Scan, no batch writes, "*" for ListStreams alone', () => {
+    const statements = ofType(apiResources, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('StreamConsumerRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const dynamo = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    const actions = dynamo.flatMap((st) => [st.Action].flat());
+    expect([...actions].sort()).toEqual(
+      [
+        ...STREAM_CONSUMER_READ_ACTIONS,
+        ...STREAM_CONSUMER_WRITE_ACTIONS,
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+      ].sort(),
+    );
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    const indexArns = Object.keys(tableDefinition.indexes).map((name) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] }));
+    for (const st of dynamo) {
+      const stActions = [st.Action].flat();
+      const resources = [st.Resource].flat();
+      if (resources.includes('*')) {
+        expect(stActions, 'only ListStreams, which has no resource-level permission').toEqual(['dynamodb:ListStreams']);
+        expect(resources).toEqual(['*']);
+      } else if (stActions.some((a) => /Stream|GetRecords|GetShardIterator/.test(a))) {
+        expect(resources).toEqual([streamArn]);
+      } else if (stActions.some((a) => /Put|Update|Delete|ConditionCheck/.test(a))) {
+        expect(resources).toEqual([tableArn]);
+        expect(resources.some(isStreamArn)).toBe(false);
+      } else {
+        expect(resources).toEqual([tableArn, ...indexArns]);
+        expect(resources.some(isStreamArn)).toBe(false);
+      }
+    }
+  });
+
+  it('alarms when it falls behind (IteratorAge > 60 s) and on any error', () => {
+    const [fnId] = consumer();
+    const alarms = ofType(apiResources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const onConsumer = alarms.filter((a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fnId } }]));
+    expect(onConsumer).toHaveLength(2);
+    expect(onConsumer.find((a) => a.MetricName === 'IteratorAge')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: ITERATOR_AGE_ALARM_MS,
+      EvaluationPeriods: 1,
+    });
+    expect(ITERATOR_AGE_ALARM_MS).toBe(60_000);
+    expect(onConsumer.find((a) => a.MetricName === 'Errors')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+    });
+  });
+});
+
+describe('api stack: throttles as deployment parameters (CDK context)', () => {
+  const stageOf = (context: Record<string, unknown>) => {
+    const app = newApp(context);
+    const { api: stack } = defineApp(app, { webDist: join(tmpdir(), 'no-web-build-here') });
+    const [, stage] = single(Template.fromStack(stack).toJSON().Resources, 'AWS::ApiGatewayV2::Stage');
+    return stage.Properties;
+  };
+
+  it("defaults to today's figures: stage 500 rps, burst 1000; starts 200 rps, burst 400", () => {
+    expect(DEFAULT_THROTTLE).toEqual({ rateLimit: 500, burstLimit: 1000 });
+    expect(DEFAULT_START_RATE_LIMIT).toBe(200);
+    const stage = single(apiResources, 'AWS::ApiGatewayV2::Stage')[1].Properties;
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
+    expect(stage.RouteSettings[START_ROUTE_KEY]).toEqual({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
+  });
+
+  it('takes stageRateLimit, stageBurstLimit and startRateLimit from the context (-c key=value gives strings)', () => {
+    const stage = stageOf({ stageRateLimit: '8000', stageBurstLimit: '5000', startRateLimit: '1500' });
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 8000, ThrottlingBurstLimit: 5000 });
+    expect(stage.RouteSettings[START_ROUTE_KEY]).toEqual({ ThrottlingRateLimit: 1500, ThrottlingBurstLimit: 3000 });
+    // Other throttled routes keep routes.ts' figures.
+    expect(stage.RouteSettings['POST /api/auth/login']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+  });
+
+  it('takes numbers too (cdk.json), each value on its own', () => {
+    const stage = stageOf({ startRateLimit: 1500 });
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
+    expect(stage.RouteSettings[START_ROUTE_KEY]).toEqual({ ThrottlingRateLimit: 1500, ThrottlingBurstLimit: 3000 });
+  });
+
+  it.each(['stageRateLimit', 'stageBurstLimit', 'startRateLimit'])('refuses a %s that is not a positive integer, naming it', (key) => {
+    for (const bad of ['0', '-5', '2.5', '1e3', 'lots', '', 0, -5, 2.5, true, null]) {
+      const app = newApp({ [key]: bad });
+      expect(() => defineApp(app, { webDist: join(tmpdir(), 'no-web-build-here') }), `${key}=${JSON.stringify(bad)}`).toThrow(
+        new RegExp(`CDK context ${key} must be a positive integer`),
+      );
+    }
   });
 });
 

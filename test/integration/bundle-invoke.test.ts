@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunctionBundle } from '../../infra/bundling.ts';
+import { buildFunctionBundle, bundleScratchDir } from '../../infra/bundling.ts';
 import { startServer, type LocalServer } from '../helpers/server.ts';
 
 const run = promisify(execFile);
@@ -16,7 +16,7 @@ let outdir: string;
 
 beforeAll(async () => {
   server = await startServer({ seedDemo: true });
-  outdir = mkdtempSync(join(tmpdir(), 'bundles-'));
+  outdir = bundleScratchDir('bundle-invoke');
 });
 afterAll(async () => {
   await server?.stop();

@@ -7,6 +7,7 @@ import { apiClient } from '../helpers/api.ts';
 import {
   AnswerKey,
   attemptApi,
+  eventually,
   expectError,
   expectStatus,
   fetchBytes,
@@ -419,7 +420,16 @@ describe('taking part', () => {
   });
 });
 
+/** The counters follow the table's stream: wait until they have folded in `attempts` scored attempts. */
+const countersAt = (attempts: number) =>
+  eventually(
+    () => api.get(`/api/admin/contests/${contestId}/stats`, token),
+    (res) => res.body?.attempts === attempts,
+  );
+
 describe('standings while open', () => {
+  beforeAll(() => countersAt(5));
+
   it('has sent no answer key to any device before the close', async () => {
     for (const a of Object.values(attempts)) {
       expect(findKeys(a)).toEqual([]);
@@ -538,6 +548,7 @@ describe('closing', () => {
   });
 
   it('ranks the final leaderboard with the prediction tie-breaker', async () => {
+    await countersAt(6);
     const res = await api.get(`/api/contests/${contestId}/leaderboard`);
     expectStatus(res, 200);
     expect(res.body.final).toBe(true);

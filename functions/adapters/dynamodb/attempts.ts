@@ -1,15 +1,15 @@
-// Attempts and people: starts, autosaves and the scoring commit. Flow: attempts use case ->
-// this store -> DynamoDB (conditional writes; one transaction per scored attempt).
+// Attempts and people: starts, autosaves and scoring. Flow: attempts use case -> this store ->
+// DynamoDB, with single conditional writes and no transaction: scoring is two writes (the attempt,
+// the commit point, then its person), and the aggregate counters follow from both items through
+// the table's stream (handlers/stream.ts), not from the request path.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttemptRecord, AttemptStore, PersonRecord, ScoreCommit } from '../../app/contest-ports.ts';
-import type { ContestAggregate } from '../../domain/aggregate.ts';
+import type { AttemptRecord, AttemptStore, PersonRecord } from '../../app/contest-ports.ts';
 import type { SavedAnswers } from '../../domain/contest.ts';
 import type { DrawnQuestion } from '../../domain/draw.ts';
 import { AttemptsExhausted } from '../../domain/errors.ts';
 import { ddb, tableName } from './client.ts';
-import { transactWrite } from './writes.ts';
-import { indexKeys, keys, shardOf } from './keys.ts';
-import { isConditionFailure, queryAllIndex } from './query.ts';
+import { indexKeys, keys, PEOPLE_SHARDS, shardOf } from './keys.ts';
+import { isConditionFailure, queryAll } from './query.ts';
 
 // Compact encodings keep an attempt item near 1 KB, so each write costs one or two write units.
 const encodeDrawn = (drawn: DrawnQuestion[]) => drawn.map((d) => `${d.questionId}:${d.optionOrder.join('')}`);
@@ -30,35 +30,33 @@ const decodeAnswers = (stored: Record<string, string> | undefined): SavedAnswers
 
 type AttemptItem = Omit<AttemptRecord, 'drawn' | 'answers'> & { drawn: string[]; ans: Record<string, string> };
 
-const toAttempt = ({ drawn, ans, ...rest }: AttemptItem & Record<string, unknown>): AttemptRecord => {
-  const { PK: _pk, SK: _sk, entity: _e, GSI2PK: _g, GSI2SK: _h, ...attempt } = rest;
+/** An attempt from its stored item (a read, or a stream image). */
+export const toAttempt = ({ drawn, ans, ...rest }: AttemptItem & Record<string, unknown>): AttemptRecord => {
+  const { PK: _pk, SK: _sk, entity: _e, ...attempt } = rest;
   return { ...(attempt as Omit<AttemptRecord, 'drawn' | 'answers'>), drawn: decodeDrawn(drawn), answers: decodeAnswers(ans) };
 };
 
 export const toPerson = (item: Record<string, unknown>): PersonRecord => {
-  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, startKeys: _k, attemptIds: _ids, ...person } = item;
-  return { scoredAttempts: 0, version: 0, ...(person as Partial<PersonRecord>) } as PersonRecord;
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, startKeys: _k, attemptIds, scoredIds, ...person } = item;
+  return {
+    scoredAttempts: 0,
+    version: 0,
+    ...(person as Partial<PersonRecord>),
+    attemptIds: [...((attemptIds as Set<string> | undefined) ?? [])],
+    scoredIds: [...((scoredIds as Set<string> | undefined) ?? [])],
+  } as PersonRecord;
 };
 
-/** One ADD per counter; flat attribute names because ADD cannot create a nested map. */
-export function aggregateUpdate(delta: ContestAggregate) {
-  const adds: [string, number][] = [
-    ['participants', delta.participants],
-    ['attempts', delta.attempts],
-    ['sumBestCorrect', delta.sumBestCorrect],
-  ];
-  for (const [k, v] of Object.entries(delta.histogram)) adds.push([`h:${k}`, v]);
-  for (const [k, v] of Object.entries(delta.units)) adds.push([`u:${k}:p`, v.participants], [`u:${k}:s`, v.sumBestCorrect]);
-  for (const [k, v] of Object.entries(delta.villages)) adds.push([`v:${k}`, v]);
-  for (const [k, v] of Object.entries(delta.days)) adds.push([`d:${k}:a`, v.attempts], [`d:${k}:p`, v.participants]);
-  const nonZero = adds.filter(([, v]) => v !== 0);
-  return {
-    UpdateExpression: `SET entity = :entity ADD ${nonZero.map((_, i) => `#a${i} :a${i}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(nonZero.map(([k], i) => [`#a${i}`, k])),
-    ExpressionAttributeValues: { ':entity': 'aggregate', ...Object.fromEntries(nonZero.map(([, v], i) => [`:a${i}`, v])) },
-  };
+/** Every person of a contest, from strongly consistent Queries of its PEOPLE_SHARDS partitions. */
+export async function peopleOf(contestId: string): Promise<Record<string, unknown>[]> {
+  const shards = await Promise.all(
+    Array.from({ length: PEOPLE_SHARDS }, (_, shard) => {
+      const { PK, SKPrefix } = keys.peopleShard(contestId, shard);
+      return queryAll<Record<string, unknown>>(PK, SKPrefix, { ConsistentRead: true });
+    }),
+  );
+  return shards.flat();
 }
-
 
 export const attemptStore: AttemptStore = {
   async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey, attemptId) {
@@ -111,8 +109,6 @@ export const attemptStore: AttemptStore = {
           ...rest,
           drawn: encodeDrawn(drawn),
           ans: encodeAnswers(answers),
-          GSI2PK: indexKeys.openAttempts.pk(attempt.contestId),
-          GSI2SK: indexKeys.openAttempts.sk(attempt.deadline, attempt.id),
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
@@ -150,58 +146,81 @@ export const attemptStore: AttemptStore = {
     return out.Item ? toPerson(out.Item) : undefined;
   },
 
-  async commitScore({ attempt, person, expectedPersonVersion, delta }) {
-    const best = person.best!;
-    const shard = shardOf(person.phone);
-    const input = {
-      TransactItems: [
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.attempt(attempt.id),
-            UpdateExpression: 'SET #status = :submitted, outcome = :outcome, ans = :ans, prediction = :prediction REMOVE GSI2PK, GSI2SK',
-            ConditionExpression: '#status = :open',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':submitted': 'submitted',
-              ':open': 'open',
-              ':outcome': attempt.outcome,
-              ':ans': encodeAnswers(attempt.answers),
-              ':prediction': attempt.prediction ?? null,
-            },
+  async submitAttempt(attempt) {
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.attempt(attempt.id),
+          UpdateExpression: 'SET #status = :submitted, outcome = :outcome, ans = :ans, prediction = :prediction',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':submitted': 'submitted',
+            ':open': 'open',
+            ':outcome': attempt.outcome,
+            ':ans': encodeAnswers(attempt.answers),
+            ':prediction': attempt.prediction ?? null,
           },
-        },
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.person(person.contestId, person.phone),
-            UpdateExpression:
-              'SET best = :best, unitId = :unitId, village = :village, scoredAttempts = :scored, version = :next, GSI1PK = :lbpk, GSI1SK = :lbsk, firstScoredAt = if_not_exists(firstScoredAt, :scoredAt)',
-            ConditionExpression: expectedPersonVersion === 0 ? 'attribute_not_exists(version) OR version = :expected' : 'version = :expected',
-            ExpressionAttributeValues: {
-              ':best': best,
-              ':unitId': person.unitId,
-              ':village': person.village ?? null,
-              ':scored': person.scoredAttempts,
-              ':next': expectedPersonVersion + 1,
-              ':expected': expectedPersonVersion,
-              ':lbpk': indexKeys.leaderboard.pk(person.contestId, shard),
-              ':lbsk': `${indexKeys.leaderboard.sk(best.correctCount, best.durationMs, best.submittedAt)}#${person.phone}`,
-              // The day this person first counted as a participant: erasure subtracts them from that day.
-              ':scoredAt': attempt.outcome.submittedAt,
-            },
-          },
-        },
-        { Update: { TableName: tableName, Key: keys.contestAggregate(person.contestId, shard), ...aggregateUpdate(delta) } },
-      ],
-    };
-    const result = await transactWrite(input);
-    if (result === 'ok') return 'ok';
-    return result[0]?.Code === 'ConditionalCheckFailed' ? 'attempt-closed' : 'person-changed';
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   },
 
-  async openAttemptIds(contestId) {
-    const items = await queryAllIndex<{ PK: string }>('openAttempts', indexKeys.openAttempts.pk(contestId));
-    return items.map((item) => item.PK.slice('ATTEMPT#'.length));
+  async applyToPerson(person, expectedVersion, attemptId) {
+    const best = person.best!;
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.person(person.contestId, person.phone),
+          UpdateExpression:
+            'SET best = :best, unitId = :unitId, village = :village, scoredAttempts = :scored, version = :next, GSI1PK = :lbpk, GSI1SK = :lbsk, firstScoredAt = if_not_exists(firstScoredAt, :scoredAt) ADD scoredIds :ids',
+          // Unchanged since it was read, and this attempt not applied yet: a replay or a repair of the
+          // same attempt cannot count it twice.
+          ConditionExpression: `${expectedVersion === 0 ? '(attribute_not_exists(version) OR version = :expected)' : 'version = :expected'} AND NOT contains(scoredIds, :id)`,
+          ExpressionAttributeValues: {
+            ':best': best,
+            ':unitId': person.unitId,
+            ':village': person.village ?? null,
+            ':scored': person.scoredAttempts,
+            ':next': expectedVersion + 1,
+            ':expected': expectedVersion,
+            ':lbpk': indexKeys.leaderboard.pk(person.contestId, shardOf(person.phone)),
+            ':lbsk': `${indexKeys.leaderboard.sk(best.correctCount, best.durationMs, best.submittedAt)}#${person.phone}`,
+            // The day this person first counted as a participant.
+            ':scoredAt': person.firstScoredAt ?? best.submittedAt,
+            ':ids': new Set([attemptId]),
+            ':id': attemptId,
+          },
+        }),
+      );
+      return 'ok';
+    } catch (e) {
+      if (isConditionFailure(e)) return 'changed';
+      throw e;
+    }
+  },
+
+  async setOutcomeBest(attemptId, best) {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.attempt(attemptId),
+        UpdateExpression: 'SET outcome.best = :best',
+        ConditionExpression: 'attribute_exists(outcome)',
+        ExpressionAttributeValues: { ':best': best },
+      }),
+    ).catch((e) => {
+      if (!isConditionFailure(e)) throw e; // erased meanwhile
+    });
+  },
+
+  async people(contestId) {
+    return (await peopleOf(contestId)).map(toPerson);
   },
 };

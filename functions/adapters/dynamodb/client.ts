@@ -1,8 +1,5 @@
-import { Agent } from 'node:https';
-import { Agent as HttpAgent } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { optionalEnv, requireEnv } from '../config.ts';
 
 // One document client per execution environment, created at cold start.
@@ -15,12 +12,14 @@ export const ddb = DynamoDBDocumentClient.from(
   new DynamoDBClient({
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: 4,
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-      httpsAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
+    // The short form: the SDK builds its own handler, so no @smithy package is imported here
+    // (the Lambda runtime's SDK does not expose @smithy/* to function code).
+    requestHandler: {
+      httpAgent: { keepAlive: true, maxSockets: 64 },
+      httpsAgent: { keepAlive: true, maxSockets: 64 },
       connectionTimeout: 2_000,
       requestTimeout: 5_000,
-    }),
+    },
   }),
   { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
 );

@@ -1,8 +1,15 @@
 // Every key of the single table is built here and nowhere else. Pure: no SDK imports.
 // The README's access-pattern table lists what each key serves.
 
-/** Number of partitions the leaderboard and the aggregates of one contest are spread over. */
+/** Number of partitions the leaderboard and the aggregate counters of one contest are spread over. */
 export const SHARDS = 4;
+
+/**
+ * Number of partitions the people of one contest are spread over. A person is written about twice
+ * per attempt: 1,000 starts and submits a second make ~125 write units/s per partition, far under
+ * DynamoDB's 1,000, and closing reads every person with 16 strongly consistent Queries.
+ */
+export const PEOPLE_SHARDS = 16;
 
 const pad = (n: number, width: number) => String(Math.max(0, Math.floor(n))).padStart(width, '0');
 
@@ -29,12 +36,20 @@ export const keys = {
   question: (contestId: string, questionId: string) => ({ PK: `CONTEST#${contestId}`, SK: `Q#${questionId}` }),
   questionsOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'Q#' }),
 
-  /** One item per (contest, person): attempts used, best attempt, leaderboard entry. */
-  person: (contestId: string, phone: string) => ({ PK: `PERSON#${contestId}#${phone}`, SK: 'PERSON' }),
+  /**
+   * One item per (contest, person): attempts used, best attempt, leaderboard entry. People live in
+   * PEOPLE_SHARDS partitions per contest, so closing and exports list them with consistent Queries.
+   */
+  person: (contestId: string, phone: string) => ({ PK: `PEOPLE#${contestId}#${shardOf(phone, PEOPLE_SHARDS)}`, SK: `P#${phone}` }),
+  peopleShard: (contestId: string, shard: number) => ({ PK: `PEOPLE#${contestId}#${shard}`, SKPrefix: 'P#' }),
 
   attempt: (attemptId: string) => ({ PK: `ATTEMPT#${attemptId}`, SK: 'ATTEMPT' }),
 
-  /** Sharded aggregate counters of a contest, its units, villages, days and score histogram in one item per shard. */
+  /**
+   * Aggregate counters of a contest (units, villages, days, score histogram), written only by the
+   * stream consumer; each counter lives in one of SHARDS items (by its name), so no item's update
+   * expression outgrows DynamoDB's 4 KB expression limit.
+   */
   contestAggregate: (contestId: string, shard: number) => ({ PK: `CONTEST#${contestId}`, SK: `AGG#CONTEST#${shard}` }),
   aggregatesOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'AGG#' }),
 
@@ -50,6 +65,9 @@ export const keys = {
   audit: (at: string, id: string) => ({ PK: `AUDIT#${at.slice(0, 4)}`, SK: `${at}#${id}` }),
   auditYear: (year: number) => ({ PK: `AUDIT#${String(year).padStart(4, '0')}` }),
 
+  /** The stream consumer's position in one stream shard: the last sequence number folded in. */
+  streamCheckpoint: (shardId: string) => ({ PK: `STREAM#${shardId}`, SK: 'CHECKPOINT' }),
+
   /** Fixed-window rate-limit counter (expires through TTL). */
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
 };
@@ -64,9 +82,5 @@ export const indexKeys = {
      */
     sk: (correctCount: number, durationMs: number, submittedAt: string) =>
       `${pad(999 - correctCount, 3)}#${pad(durationMs, 10)}#${submittedAt}`,
-  },
-  openAttempts: {
-    pk: (contestId: string) => `OPEN#${contestId}`,
-    sk: (deadline: string, attemptId: string) => `${deadline}#${attemptId}`,
   },
 };

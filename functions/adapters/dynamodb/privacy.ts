@@ -1,12 +1,12 @@
 // Erasure on request and the retention purge. Flow: privacy use case -> this store -> DynamoDB
-// (one conditional transaction per erased person and contest; batch deletes for retention).
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+// (one conditional transaction per erased person and contest; batch deletes for retention). The
+// aggregate counters follow the deleted items through the stream (handlers/stream.ts).
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PersonDataStore, StoredPerson } from '../../app/privacy-ports.ts';
-import { isEmptyDelta } from '../../domain/aggregate.ts';
-import { aggregateUpdate, toPerson } from './attempts.ts';
+import { peopleOf, toPerson } from './attempts.ts';
 import { ddb, tableName } from './client.ts';
-import { indexKeys, keys, SHARDS, shardOf } from './keys.ts';
-import { queryAll, queryAllIndex } from './query.ts';
+import { keys } from './keys.ts';
+import { isConditionFailure, queryAll } from './query.ts';
 import { FINAL_PAGE_ROWS, standingsStore } from './standings.ts';
 import { batchWrite, transactWrite } from './writes.ts';
 
@@ -21,6 +21,27 @@ type Key = { PK: string; SK: string };
 const deleteAll = (keyList: Key[]) => batchWrite(keyList.map((Key) => ({ DeleteRequest: { Key } })));
 
 
+/**
+ * Marks items as removed by retention before they are deleted: the stream consumer then keeps what
+ * they contributed to the counters (statistics outlive the personal data), where an erasure's
+ * plain delete takes it away. Missing items stay missing (the condition stops an upsert).
+ */
+async function markPurged(keyList: Key[]): Promise<void> {
+  for (let i = 0; i < keyList.length; i += 25) {
+    await Promise.all(
+      keyList.slice(i, i + 25).map(async (Key) => {
+        try {
+          await ddb.send(
+            new UpdateCommand({ TableName: tableName, Key, UpdateExpression: 'SET purged = :t', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':t': true } }),
+          );
+        } catch (e) {
+          if (!isConditionFailure(e)) throw e;
+        }
+      }),
+    );
+  }
+}
+
 export const personDataStore: PersonDataStore = {
   async getPerson(contestId, phone) {
     const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.person(contestId, phone), ConsistentRead: true }));
@@ -28,13 +49,10 @@ export const personDataStore: PersonDataStore = {
   },
 
   async listScored(contestId) {
-    const shards = await Promise.all(
-      Array.from({ length: SHARDS }, (_, shard) => queryAllIndex<Record<string, unknown>>('leaderboard', indexKeys.leaderboard.pk(contestId, shard))),
-    );
-    return shards.flat().map(toStoredPerson);
+    return (await peopleOf(contestId)).filter((item) => item.best !== undefined).map(toStoredPerson);
   },
 
-  async erase({ contestId, phone, expected, attempts, delta }) {
+  async erase({ contestId, phone, expected, attempts }) {
     const input = {
       TransactItems: [
         {
@@ -46,7 +64,6 @@ export const personDataStore: PersonDataStore = {
             ExpressionAttributeValues: { ':used': expected.attemptsUsed, ':version': expected.version },
           },
         },
-        ...(isEmptyDelta(delta) ? [] : [{ Update: { TableName: tableName, Key: keys.contestAggregate(contestId, shardOf(phone)), ...aggregateUpdate(delta) } }]),
         ...attempts.map((a) => ({
           Delete: {
             TableName: tableName,
@@ -72,14 +89,12 @@ export const personDataStore: PersonDataStore = {
 
   async purge(contestId, people) {
     // Attempts first: were the run to stop in between, the person items still lead to what is left.
-    await deleteAll(people.flatMap((p) => p.attemptIds.map((id) => keys.attempt(id))));
-    await deleteAll(people.map((p) => keys.person(contestId, p.phone)));
-  },
-
-  async participants(contestId) {
-    const { PK, SKPrefix } = keys.aggregatesOf(contestId);
-    const items = await queryAll<{ participants?: number }>(PK, SKPrefix, { ConsistentRead: true });
-    return items.reduce((n, item) => n + (typeof item.participants === 'number' ? item.participants : 0), 0);
+    const attemptKeys = people.flatMap((p) => p.attemptIds.map((id) => keys.attempt(id)));
+    await markPurged(attemptKeys);
+    await deleteAll(attemptKeys);
+    const personKeys = people.map((p) => keys.person(contestId, p.phone));
+    await markPurged(personKeys);
+    await deleteAll(personKeys);
   },
 
   async replaceFinal(contestId, rows) {

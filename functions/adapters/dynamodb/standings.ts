@@ -1,13 +1,14 @@
 // Reads behind leaderboards, unit standings, statistics and results. Flow: standings use case ->
-// this store -> sharded aggregate items, the sparse leaderboard index, or the final pages.
+// this store -> the aggregate items (kept by the stream consumer), the sparse leaderboard index,
+// the people partitions, or the final pages.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinalRow, PersonRecord, StandingsStore } from '../../app/contest-ports.ts';
 import { emptyAggregate, type ContestAggregate } from '../../domain/aggregate.ts';
 import { compareLive } from '../../domain/ranking.ts';
-import { toPerson } from './attempts.ts';
+import { peopleOf, toPerson } from './attempts.ts';
 import { ddb, tableName } from './client.ts';
 import { indexKeys, keys, SHARDS } from './keys.ts';
-import { queryAll, queryAllIndex } from './query.ts';
+import { queryAll } from './query.ts';
 import { batchWrite } from './writes.ts';
 
 /** Rows per final-ranking item: 100 rows of ~200 bytes stay far below the 400 KB item limit. */
@@ -66,10 +67,7 @@ export const standingsStore: StandingsStore = {
   },
 
   async allScored(contestId) {
-    const shards = await Promise.all(
-      Array.from({ length: SHARDS }, (_, shard) => queryAllIndex<Record<string, unknown>>('leaderboard', indexKeys.leaderboard.pk(contestId, shard))),
-    );
-    return shards.flat().map(toPerson);
+    return (await peopleOf(contestId)).filter((item) => item.best !== undefined).map(toPerson);
   },
 
   async writeFinal(contestId, rows) {

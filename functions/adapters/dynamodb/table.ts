@@ -4,14 +4,14 @@ export const tableDefinition = {
   partitionKey: 'PK',
   sortKey: 'SK',
   ttlAttribute: 'expiresAt',
+  /**
+   * Old and new images of every change feed the aggregates consumer (handlers/stream.ts): counters
+   * are folded per batch instead of being written by every submit.
+   */
+  stream: 'NEW_AND_OLD_IMAGES',
   indexes: {
     /** Sparse: only scored people carry GSI1*. Partition = contest shard, sort = encoded rank tuple. */
     leaderboard: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
-    /**
-     * Sparse: only attempts still open carry GSI2*. Partition = contest, sort = deadline. Keys only:
-     * closing reads each attempt anyway, and an index holding whole attempts would be written on every autosave.
-     */
-    openAttempts: { partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
   },
 } as const;
 
@@ -28,6 +28,7 @@ export function createTableInput(tableName: string) {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
+    StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.stream },
     AttributeDefinitions: [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' as const },

@@ -2,7 +2,7 @@
 // HTTP API routes (and their authorizer) from this list, the local gateway matches
 // requests against it, and each handler dispatches on its routeKey.
 export type Role = 'admin' | 'organizer' | 'observer';
-export type FunctionGroup = 'system' | 'auth' | 'admin' | 'public' | 'contests' | 'results' | 'attempts' | 'privacy';
+export type FunctionGroup = 'system' | 'auth' | 'admin' | 'public' | 'contests' | 'imports' | 'results' | 'attempts' | 'privacy';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -43,10 +43,10 @@ export const routes = [
   { method: 'POST', path: '/api/admin/contests/{contestId}/close', group: 'contests', roles: STAFF },
   { method: 'POST', path: '/api/admin/contests/{contestId}/questions', group: 'contests', roles: STAFF },
   { method: 'GET', path: '/api/admin/contests/{contestId}/questions', group: 'contests', roles: STAFF },
-  { method: 'POST', path: '/api/admin/contests/{contestId}/questions/import', group: 'contests', roles: STAFF },
+  { method: 'POST', path: '/api/admin/contests/{contestId}/questions/import', group: 'imports', roles: STAFF },
   { method: 'PUT', path: '/api/admin/contests/{contestId}/questions/{questionId}', group: 'contests', roles: STAFF },
   { method: 'DELETE', path: '/api/admin/contests/{contestId}/questions/{questionId}', group: 'contests', roles: STAFF },
-  { method: 'GET', path: '/api/admin/question-template', group: 'contests', roles: STAFF },
+  { method: 'GET', path: '/api/admin/question-template', group: 'imports', roles: STAFF },
 
   { method: 'GET', path: '/api/admin/contests/{contestId}/results', group: 'results', roles: STAFF },
   { method: 'GET', path: '/api/admin/contests/{contestId}/stats', group: 'results', roles: STAFF_READ },

@@ -397,7 +397,7 @@ describe('attemptUseCases.submit: the best attempt', () => {
     sys.clock.advanceSec(100);
     let other: Awaited<ReturnType<typeof sys.attemptCases.submit>> | undefined;
     // B is scored between A's read of the person and A's commit: A must recompute, not overwrite.
-    sys.attempts.beforeNext('commitScore', async () => {
+    sys.attempts.beforeNext('submitAttempt', async () => {
       other = await sys.attemptCases.submit(b.attemptId, b.attemptToken, { answers: answersWith(sys, b.attemptId, 4) });
     });
     const mine = await sys.attemptCases.submit(a.attemptId, a.attemptToken, { answers: answersWith(sys, a.attemptId, 2) });
@@ -491,7 +491,7 @@ describe('submits racing the close', () => {
     await sys.attemptCases.save(a.attemptId, a.attemptToken, { [q0!]: answers[q0!]!, [q1!]: answers[q1!]! });
     sys.clock.advanceSec(50);
     // The organizer closes between the submit's read of the attempt and its commit.
-    sys.attempts.beforeNext('commitScore', async () => {
+    sys.attempts.beforeNext('submitAttempt', async () => {
       await sys.standingsCases.close(contest.id);
     });
     const outcome = await sys.attemptCases.submit(a.attemptId, a.attemptToken, { answers, prediction: 3 });

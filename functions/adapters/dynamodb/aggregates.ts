@@ -1,0 +1,118 @@
+// Applies item changes from the table's stream to the aggregate counters, exactly once.
+//
+// Each chunk of consecutive records of one stream shard is one transaction: a ledger item keyed by
+// the chunk's first record (its eventID, unique in the stream) holding the chunk's last sequence
+// number, plus one ADD per touched counter item. A stream batch is delivered again from its first
+// record after a failure (Lambda, or the local poller, checkpoints only after success), so a
+// redelivered chunk finds its ledger item and skips the records it already applied, then
+// continues with the rest. Nothing is ever applied twice or partly.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { counterChange, type ItemChange } from '../../app/aggregates.ts';
+import { addAggregates, emptyAggregate, isEmptyDelta, type ContestAggregate } from '../../domain/aggregate.ts';
+import { ddb, tableName } from './client.ts';
+import { keys, SHARDS, shardOf } from './keys.ts';
+import { transactWrite } from './writes.ts';
+
+/** A transaction holds 100 items: the ledger and up to 99 counter items. */
+const MAX_COUNTER_ITEMS = 99;
+/** ADDs per counter item and transaction: keeps each update expression far under DynamoDB's 4 KB. */
+const MAX_ADDS = 200;
+/** Ledger items are needed only while the stream still holds their records (24 hours). */
+const LEDGER_TTL_SEC = 2 * 24 * 3600;
+
+/** Counters as flat attribute names (ADD cannot create nested maps), zero entries left out. */
+export function counterEntries(delta: ContestAggregate): [string, number][] {
+  const adds: [string, number][] = [
+    ['participants', delta.participants],
+    ['attempts', delta.attempts],
+    ['sumBestCorrect', delta.sumBestCorrect],
+  ];
+  for (const [k, v] of Object.entries(delta.histogram)) adds.push([`h:${k}`, v]);
+  for (const [k, v] of Object.entries(delta.units)) adds.push([`u:${k}:p`, v.participants], [`u:${k}:s`, v.sumBestCorrect]);
+  for (const [k, v] of Object.entries(delta.villages)) adds.push([`v:${k}`, v]);
+  for (const [k, v] of Object.entries(delta.days)) adds.push([`d:${k}:a`, v.attempts], [`d:${k}:p`, v.participants]);
+  return adds.filter(([, v]) => v !== 0);
+}
+
+/** Each counter lives in one of SHARDS items of its contest, chosen by its name. */
+export function counterItems(contestId: string, delta: ContestAggregate): { key: { PK: string; SK: string }; adds: [string, number][] }[] {
+  const parts = new Map<number, [string, number][]>();
+  for (const entry of counterEntries(delta)) {
+    const part = shardOf(entry[0], SHARDS);
+    parts.set(part, [...(parts.get(part) ?? []), entry]);
+  }
+  return [...parts].map(([part, adds]) => ({ key: keys.contestAggregate(contestId, part), adds }));
+}
+
+function updateOf(key: { PK: string; SK: string }, adds: [string, number][]) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET entity = :entity ADD ${adds.map((_, i) => `#a${i} :a${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(adds.map(([k], i) => [`#a${i}`, k])),
+      ExpressionAttributeValues: { ':entity': 'aggregate', ...Object.fromEntries(adds.map(([, v], i) => [`:a${i}`, v])) },
+    },
+  };
+}
+
+/** Whether the folded deltas fit one transaction. */
+function fits(folded: Map<string, ContestAggregate>): boolean {
+  const items = [...folded].flatMap(([contestId, delta]) => counterItems(contestId, delta));
+  return items.length <= MAX_COUNTER_ITEMS && items.every((i) => i.adds.length <= MAX_ADDS);
+}
+
+const seq = (s: string) => BigInt(s);
+
+/**
+ * Applies `changes` (consecutive records of one stream shard, in order). Returns the number of
+ * transactions written. Throws on anything but a ledger hit, so the batch is delivered again.
+ */
+export async function applyChanges(changes: readonly ItemChange[], nowSec = Math.floor(Date.now() / 1000)): Promise<number> {
+  let written = 0;
+  let i = 0;
+  while (i < changes.length) {
+    // Grow the chunk while it fits; changes that touch no counter ride along for free.
+    let folded = new Map<string, ContestAggregate>();
+    let j = i;
+    for (; j < changes.length; j++) {
+      const c = counterChange(changes[j]!);
+      if (!c) continue;
+      const next = new Map(folded);
+      next.set(c.contestId, addAggregates(next.get(c.contestId) ?? emptyAggregate(), c.delta));
+      if (j > i && !fits(next)) break;
+      folded = next;
+    }
+    const chunk = changes.slice(i, j);
+    const counters = [...folded].flatMap(([contestId, delta]) => (isEmptyDelta(delta) ? [] : counterItems(contestId, delta)));
+    if (counters.length === 0) {
+      i = j;
+      continue;
+    }
+    const first = chunk[0]!;
+    const last = chunk[chunk.length - 1]!;
+    const result = await transactWrite({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.streamCheckpoint(first.eventID), entity: 'ledger', lastSeq: last.sequenceNumber, expiresAt: nowSec + LEDGER_TTL_SEC },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        ...counters.map(({ key, adds }) => updateOf(key, adds)),
+      ],
+    });
+    if (result === 'ok') {
+      written++;
+      i = j;
+      continue;
+    }
+    // This chunk's first record was applied before: skip everything up to where that application ended.
+    const ledger = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.streamCheckpoint(first.eventID), ConsistentRead: true }));
+    const appliedUpTo = ledger.Item?.lastSeq as string | undefined;
+    if (appliedUpTo === undefined) throw new Error('aggregate transaction refused without a ledger item');
+    while (i < changes.length && seq(changes[i]!.sequenceNumber) <= seq(appliedUpTo)) i++;
+  }
+  return written;
+}

@@ -1,0 +1,148 @@
+// Local mode's stand-in for Lambda's DynamoDB Streams event source mapping: reads DynamoDB Local's
+// stream of the table, shard by shard in order, and hands each batch of records to the very stream
+// handler Lambda runs (handlers/stream.ts). Like the event source mapping it moves on only after
+// the handler succeeded, and it keeps its position per shard (in DATA_DIR), so after a restart,
+// even a kill -9, a batch is delivered again from its first record or not at all.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+
+type Handler = (event: DynamoDBStreamEvent) => Promise<void>;
+
+interface Shard {
+  ShardId: string;
+  ParentShardId?: string;
+  SequenceNumberRange?: { EndingSequenceNumber?: string };
+}
+
+/** DynamoDB Local serves the Streams API on its own port; it checks that a signature is there, not what it is. */
+function streamsClient(endpoint: string) {
+  return async <T>(operation: string, body: unknown): Promise<T> => {
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `DynamoDBStreams_20120810.${operation}`,
+        authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/ddblocal/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as T & { __type?: string; message?: string };
+    if (!res.ok) throw Object.assign(new Error(`${operation}: ${json.message ?? res.status}`), { name: String(json.__type ?? '').split('#').pop() });
+    return json;
+  };
+}
+
+type Json = unknown;
+
+/**
+ * DynamoDB Local writes an empty map or list in a stream image as `{}` where DynamoDB writes
+ * `{"M":{}}` (an attempt's `ans` before the first autosave): restore the AWS form, so the handler
+ * sees what Lambda would hand it.
+ */
+function awsAttribute(value: Json): Json {
+  if (value === null || typeof value !== 'object') return value;
+  const v = value as Record<string, Json>;
+  if (Object.keys(v).length === 0) return { M: {} };
+  if (v.M) return { M: awsImage(v.M as Record<string, Json>) };
+  if (Array.isArray(v.L)) return { L: v.L.map(awsAttribute) };
+  return v;
+}
+const awsImage = (image: Record<string, Json> | undefined) =>
+  image && Object.fromEntries(Object.entries(image).map(([k, v]) => [k, awsAttribute(v)]));
+
+export interface StreamPoller {
+  stop(): Promise<void>;
+  /** Resolves once every record written before the call has been handled (tests and the bench). */
+  drained(timeoutMs?: number): Promise<void>;
+}
+
+export function startStreamPoller(options: { endpoint: string; streamArn: string; handler: Handler; positionFile: string; idleMs?: number }): StreamPoller {
+  const call = streamsClient(options.endpoint);
+  const idleMs = options.idleMs ?? 100;
+  let positions: Record<string, string> = {};
+  try {
+    positions = JSON.parse(readFileSync(options.positionFile, 'utf8'));
+  } catch {
+    /* first run */
+  }
+  const savePositions = () => {
+    writeFileSync(`${options.positionFile}.tmp`, JSON.stringify(positions));
+    renameSync(`${options.positionFile}.tmp`, options.positionFile);
+  };
+  const iterators = new Map<string, string | null>(); // null: shard finished
+  let stopped = false;
+  let caughtUpAt = 0; // time of the last pass that found every open shard empty
+
+  async function iteratorFor(shard: Shard): Promise<string> {
+    const after = positions[shard.ShardId];
+    try {
+      const out = await call<{ ShardIterator: string }>('GetShardIterator', {
+        StreamArn: options.streamArn,
+        ShardId: shard.ShardId,
+        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+      });
+      return out.ShardIterator;
+    } catch (e) {
+      if (!after) throw e;
+      delete positions[shard.ShardId]; // trimmed away: start from what the stream still holds
+      return iteratorFor(shard);
+    }
+  }
+
+  async function pass(): Promise<boolean> {
+    const { StreamDescription } = await call<{ StreamDescription: { Shards: Shard[] } }>('DescribeStream', { StreamArn: options.streamArn });
+    let moved = false;
+    for (const shard of StreamDescription.Shards) {
+      // A child shard is read only once its parent is finished: records of one item stay in order.
+      if (shard.ParentShardId && StreamDescription.Shards.some((s) => s.ShardId === shard.ParentShardId) && iterators.get(shard.ParentShardId) !== null) continue;
+      if (iterators.get(shard.ShardId) === null) continue;
+      const iterator = iterators.get(shard.ShardId) ?? (await iteratorFor(shard));
+      const out = await call<{ Records: DynamoDBStreamEvent['Records']; NextShardIterator?: string }>('GetRecords', { ShardIterator: iterator, Limit: 1000 });
+      if (out.Records.length > 0) {
+        // Throws on failure: the iterator is not advanced, the same records come again next pass.
+        const Records = out.Records.map((r) => ({
+          ...r,
+          eventSourceARN: options.streamArn,
+          dynamodb: { ...r.dynamodb, NewImage: awsImage(r.dynamodb?.NewImage as Record<string, Json>), OldImage: awsImage(r.dynamodb?.OldImage as Record<string, Json>) },
+        })) as DynamoDBStreamEvent['Records'];
+        await options.handler({ Records });
+        positions[shard.ShardId] = out.Records[out.Records.length - 1]!.dynamodb!.SequenceNumber!;
+        savePositions();
+        moved = true;
+      }
+      iterators.set(shard.ShardId, out.NextShardIterator ?? null);
+    }
+    return moved;
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      const started = Date.now();
+      try {
+        if (!(await pass())) {
+          caughtUpAt = started;
+          await new Promise((r) => setTimeout(r, idleMs));
+        }
+      } catch (e) {
+        if (stopped) break;
+        console.error('[local] stream consumer:', (e as Error).message);
+        iterators.clear();
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+    async drained(timeoutMs = 30_000) {
+      const since = Date.now();
+      while (caughtUpAt <= since) {
+        if (Date.now() - since > timeoutMs) throw new Error('stream consumer did not catch up');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
