@@ -1,0 +1,103 @@
+// The stream consumer applies item changes to the counters exactly once, against DynamoDB Local:
+// a batch delivered again (whole, or from its first record with more records after it, as Lambda
+// and the local poller redeliver after a failure) changes nothing it already applied, also when
+// the first records of a batch change no counter and when a batch is split into several
+// transactions. The counters are compared with the sum of the changes computed apart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ItemChange } from '../../functions/app/aggregates.ts';
+import { addAggregates, emptyAggregate, personContribution, type ContestAggregate } from '../../functions/domain/aggregate.ts';
+import { startServer, type LocalServer } from '../helpers/server.ts';
+
+let server: LocalServer;
+let applyChanges: (changes: readonly ItemChange[]) => Promise<number>;
+let aggregate: (contestId: string) => Promise<ContestAggregate>;
+
+beforeAll(async () => {
+  server = await startServer({ seedDemo: false });
+  // The adapters read their configuration at load: point them at the server's DynamoDB Local first.
+  Object.assign(process.env, {
+    TABLE_NAME: 'cuoc-thi',
+    DYNAMODB_ENDPOINT: server.ready.dynamoEndpoint,
+    AWS_REGION: 'ap-southeast-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  ({ applyChanges } = await import('../../functions/adapters/dynamodb/aggregates.ts'));
+  const { standingsStore } = await import('../../functions/adapters/dynamodb/standings.ts');
+  aggregate = (contestId) => standingsStore.aggregate(contestId);
+});
+afterAll(() => server?.stop());
+
+let seq = 1000;
+/** A person scored for the first time (INSERT), in `village`, with `correct` right. */
+function scored(contestId: string, n: number, village: string, correct = n % 5): ItemChange {
+  seq++;
+  return {
+    eventID: `${contestId}-e${seq}`,
+    sequenceNumber: String(seq).padStart(21, '0'),
+    newImage: {
+      entity: 'person',
+      contestId,
+      phone: `09${String(n).padStart(8, '0')}`,
+      unitId: `u${n % 3}`,
+      village,
+      best: { correctCount: correct },
+      firstScoredAt: '2026-11-20T03:00:00.000Z',
+    },
+  };
+}
+/** A change that moves no counter (an autosave of an open attempt). */
+function autosave(contestId: string): ItemChange {
+  seq++;
+  const open = { entity: 'attempt', contestId, status: 'open' };
+  return { eventID: `${contestId}-e${seq}`, sequenceNumber: String(seq).padStart(21, '0'), oldImage: open, newImage: { ...open, ans: { q1: 'A' } } };
+}
+
+const expected = (changes: ItemChange[]) =>
+  changes.reduce((sum, c) => addAggregates(sum, personContribution(c.newImage as never)), emptyAggregate());
+
+describe('stream consumer: exactly once', () => {
+  it('a batch delivered twice, or again with more records after it, is counted once', async () => {
+    const contestId = 'stream-a';
+    const batch = [autosave(contestId), autosave(contestId), ...Array.from({ length: 6 }, (_, i) => scored(contestId, i, 'Thôn 1'))];
+    const more = [autosave(contestId), ...Array.from({ length: 5 }, (_, i) => scored(contestId, 10 + i, 'Thôn 2'))];
+    expect(await applyChanges(batch)).toBe(1);
+    expect(await applyChanges(batch)).toBe(0);
+    // Redelivered from the same first record, with the records that arrived since.
+    expect(await applyChanges([...batch, ...more])).toBe(1);
+    // Then from the start of the second delivery's own chunk, and with an autosave first.
+    expect(await applyChanges(more)).toBe(0);
+    expect(await aggregate(contestId)).toEqual(expected([...batch, ...more]));
+  });
+
+  it('a batch too large for one transaction is split, and a redelivery skips every part it applied', async () => {
+    const contestId = 'stream-b';
+    // 1,000 villages: more counters than one update expression may hold, so several transactions.
+    const batch = Array.from({ length: 1000 }, (_, i) => scored(contestId, i, `Thôn ${i}`));
+    const parts = await applyChanges(batch);
+    expect(parts).toBeGreaterThan(1);
+    expect(await applyChanges(batch)).toBe(0);
+    expect(await applyChanges(batch.slice(0, 700))).toBe(0);
+    const agg = await aggregate(contestId);
+    expect(agg).toEqual(expected(batch));
+    expect(Object.keys(agg.villages)).toHaveLength(1000);
+  });
+
+  it('counts an erasure (a delete) as the person leaving, and a retention delete (marked purged) as nothing', async () => {
+    const contestId = 'stream-c';
+    const people = Array.from({ length: 4 }, (_, i) => scored(contestId, i, 'Thôn 1', 3));
+    await applyChanges(people);
+    seq++;
+    const erased: ItemChange = { eventID: `${contestId}-e${seq}`, sequenceNumber: String(seq).padStart(21, '0'), oldImage: people[0]!.newImage };
+    seq++;
+    const purged: ItemChange = {
+      eventID: `${contestId}-e${seq}`,
+      sequenceNumber: String(seq).padStart(21, '0'),
+      oldImage: { ...people[1]!.newImage, purged: true },
+    };
+    await applyChanges([erased, purged]);
+    const agg = await aggregate(contestId);
+    expect(agg.participants).toBe(3);
+    expect(agg.sumBestCorrect).toBe(9);
+  });
+});
