@@ -61,8 +61,8 @@ export interface ErasureCommit {
 export interface PersonDataStore {
   /** The person item, consistent read. */
   getPerson(contestId: string, phone: string): Promise<StoredPerson | undefined>;
-  /** Every scored person of a contest, with attempt ids (retention only). */
-  listScored(contestId: string): Promise<StoredPerson[]>;
+  /** Every person of a contest, with attempt ids, strongly consistent (retention only). */
+  listPeople(contestId: string): Promise<StoredPerson[]>;
   /**
    * One transaction: delete the person if unchanged and the attempts if each is still in the status
    * read. 'changed' when any condition failed. The counters follow through the stream.

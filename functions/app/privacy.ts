@@ -297,10 +297,10 @@ export function privacyUseCases(deps: PrivacyDeps) {
       );
       const purged = [];
       for (const contest of due) {
-        const scored = await people.listScored(contest.id);
+        const everyone = await people.listPeople(contest.id);
         let attemptCount = 0;
-        for (let i = 0; i < scored.length; i += 25) {
-          const chunk = scored.slice(i, i + 25).map((p) => ({ phone: p.phone, attemptIds: attemptIdsOf(contest.id, p) }));
+        for (let i = 0; i < everyone.length; i += 25) {
+          const chunk = everyone.slice(i, i + 25).map((p) => ({ phone: p.phone, attemptIds: attemptIdsOf(contest.id, p) }));
           attemptCount += chunk.reduce((n, p) => n + p.attemptIds.length, 0);
           await people.purge(contest.id, chunk);
         }
@@ -308,8 +308,8 @@ export function privacyUseCases(deps: PrivacyDeps) {
         if (rows.some((r) => r.phone !== '')) await people.replaceFinal(contest.id, rows.map((r) => ({ ...r, phone: '' })));
         const purgedAt = at.toISOString();
         await updateContest(contest.id, (c) => (c.purgedAt ? null : { ...c, purgedAt }));
-        await audit.record(SYSTEM_ACTOR, { action: 'retention.purge', contestId: contest.id, details: { people: scored.length, attempts: attemptCount } });
-        purged.push({ contestId: contest.id, people: scored.length, attempts: attemptCount });
+        await audit.record(SYSTEM_ACTOR, { action: 'retention.purge', contestId: contest.id, details: { people: everyone.length, attempts: attemptCount } });
+        purged.push({ contestId: contest.id, people: everyone.length, attempts: attemptCount });
       }
       return { at: at.toISOString(), contests: purged };
     },

@@ -485,9 +485,9 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
     return p && this.#stored(p);
   }
 
-  async listScored(contestId: string) {
-    await this.hook('listScored');
-    return [...this.data.people.values()].filter((p) => p.contestId === contestId && p.scored).map((p) => this.#stored(p));
+  async listPeople(contestId: string) {
+    await this.hook('listPeople');
+    return [...this.data.people.values()].filter((p) => p.contestId === contestId).map((p) => this.#stored(p));
   }
 
   async erase({ contestId, phone, expected, attempts }: ErasureCommit) {

@@ -48,8 +48,8 @@ export const personDataStore: PersonDataStore = {
     return out.Item ? toStoredPerson(out.Item) : undefined;
   },
 
-  async listScored(contestId) {
-    return (await peopleOf(contestId)).filter((item) => item.best !== undefined).map(toStoredPerson);
+  async listPeople(contestId) {
+    return (await peopleOf(contestId)).map(toStoredPerson);
   },
 
   async erase({ contestId, phone, expected, attempts }) {
