@@ -56,9 +56,24 @@ export interface StreamPoller {
   drained(timeoutMs?: number): Promise<void>;
 }
 
-export function startStreamPoller(options: { endpoint: string; streamArn: string; handler: Handler; positionFile: string; idleMs?: number }): StreamPoller {
+export interface StreamPollerOptions {
+  endpoint: string;
+  streamArn: string;
+  handler: Handler;
+  positionFile: string;
+  /**
+   * Like the event source mapping's MaximumBatchingWindowInSeconds: after a batch smaller than
+   * `batchSize`, wait this long so the next one gathers what arrives meanwhile. Fewer, larger
+   * batches make fewer counter transactions.
+   */
+  batchWindowMs?: number;
+  batchSize?: number;
+}
+
+export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const call = streamsClient(options.endpoint);
-  const idleMs = options.idleMs ?? 100;
+  const windowMs = options.batchWindowMs ?? 1000;
+  const batchSize = options.batchSize ?? 1000;
   let positions: Record<string, string> = {};
   try {
     positions = JSON.parse(readFileSync(options.positionFile, 'utf8'));
@@ -89,15 +104,16 @@ export function startStreamPoller(options: { endpoint: string; streamArn: string
     }
   }
 
-  async function pass(): Promise<boolean> {
+  /** Reads each open shard once; 'full' when a shard gave a whole batch (more is waiting). */
+  async function pass(): Promise<'idle' | 'moved' | 'full'> {
     const { StreamDescription } = await call<{ StreamDescription: { Shards: Shard[] } }>('DescribeStream', { StreamArn: options.streamArn });
-    let moved = false;
+    let moved: 'idle' | 'moved' | 'full' = 'idle';
     for (const shard of StreamDescription.Shards) {
       // A child shard is read only once its parent is finished: records of one item stay in order.
       if (shard.ParentShardId && StreamDescription.Shards.some((s) => s.ShardId === shard.ParentShardId) && iterators.get(shard.ParentShardId) !== null) continue;
       if (iterators.get(shard.ShardId) === null) continue;
       const iterator = iterators.get(shard.ShardId) ?? (await iteratorFor(shard));
-      const out = await call<{ Records: DynamoDBStreamEvent['Records']; NextShardIterator?: string }>('GetRecords', { ShardIterator: iterator, Limit: 1000 });
+      const out = await call<{ Records: DynamoDBStreamEvent['Records']; NextShardIterator?: string }>('GetRecords', { ShardIterator: iterator, Limit: batchSize });
       if (out.Records.length > 0) {
         // Throws on failure: the iterator is not advanced, the same records come again next pass.
         const Records = out.Records.map((r) => ({
@@ -108,7 +124,7 @@ export function startStreamPoller(options: { endpoint: string; streamArn: string
         await options.handler({ Records });
         positions[shard.ShardId] = out.Records[out.Records.length - 1]!.dynamodb!.SequenceNumber!;
         savePositions();
-        moved = true;
+        if (moved !== 'full') moved = out.Records.length >= batchSize ? 'full' : 'moved';
       }
       iterators.set(shard.ShardId, out.NextShardIterator ?? null);
     }
@@ -119,10 +135,9 @@ export function startStreamPoller(options: { endpoint: string; streamArn: string
     while (!stopped) {
       const started = Date.now();
       try {
-        if (!(await pass())) {
-          caughtUpAt = started;
-          await new Promise((r) => setTimeout(r, idleMs));
-        }
+        const result = await pass();
+        if (result === 'idle') caughtUpAt = started;
+        if (result !== 'full') await new Promise((r) => setTimeout(r, result === 'idle' ? Math.min(windowMs, 100) : windowMs));
       } catch (e) {
         if (stopped) break;
         console.error('[local] stream consumer:', (e as Error).message);

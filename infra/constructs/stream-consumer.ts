@@ -30,9 +30,10 @@ export const STREAM_MAPPING = {
   startingPosition: StartingPosition.TRIM_HORIZON,
   batchSize: 1000,
   maxBatchingWindow: Duration.seconds(1),
-  // One batch per shard at a time: the consumer relies on per-shard order (its checkpoint is per shard).
+  // One batch per shard at a time: the consumer relies on per-shard order (a redelivered batch starts at
+  // the first record of an earlier one, where its ledger item is found).
   parallelizationFactor: 1,
-  // Retried whole until it succeeds: the consumer is idempotent through its per-shard checkpoint, and
+  // Retried whole until it succeeds: the consumer is idempotent through its ledger items, and
   // splitting or skipping records would lose counts. The IteratorAge alarm tells when it is stuck.
   bisectBatchOnError: false,
   retryAttempts: -1,

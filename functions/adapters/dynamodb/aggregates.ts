@@ -96,7 +96,7 @@ export async function applyChanges(changes: readonly ItemChange[], nowSec = Math
         {
           Put: {
             TableName: tableName,
-            Item: { ...keys.streamCheckpoint(first.eventID), entity: 'ledger', lastSeq: last.sequenceNumber, expiresAt: nowSec + LEDGER_TTL_SEC },
+            Item: { ...keys.streamLedger(first.eventID), entity: 'ledger', lastSeq: last.sequenceNumber, expiresAt: nowSec + LEDGER_TTL_SEC },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -109,7 +109,7 @@ export async function applyChanges(changes: readonly ItemChange[], nowSec = Math
       continue;
     }
     // This chunk's first record was applied before: skip everything up to where that application ended.
-    const ledger = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.streamCheckpoint(first.eventID), ConsistentRead: true }));
+    const ledger = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.streamLedger(first.eventID), ConsistentRead: true }));
     const appliedUpTo = ledger.Item?.lastSeq as string | undefined;
     if (appliedUpTo === undefined) throw new Error('aggregate transaction refused without a ledger item');
     while (i < changes.length && seq(changes[i]!.sequenceNumber) <= seq(appliedUpTo)) i++;

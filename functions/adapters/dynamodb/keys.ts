@@ -65,8 +65,8 @@ export const keys = {
   audit: (at: string, id: string) => ({ PK: `AUDIT#${at.slice(0, 4)}`, SK: `${at}#${id}` }),
   auditYear: (year: number) => ({ PK: `AUDIT#${String(year).padStart(4, '0')}` }),
 
-  /** The stream consumer's position in one stream shard: the last sequence number folded in. */
-  streamCheckpoint: (shardId: string) => ({ PK: `STREAM#${shardId}`, SK: 'CHECKPOINT' }),
+  /** The stream consumer's ledger: a chunk of stream records, by its first record, and the last sequence number it applied. */
+  streamLedger: (firstEventId: string) => ({ PK: `STREAM#${firstEventId}`, SK: 'LEDGER' }),
 
   /** Fixed-window rate-limit counter (expires through TTL). */
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
