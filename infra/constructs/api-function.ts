@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionGroup } from '#adapters/http/routes.ts';
@@ -33,33 +33,53 @@ export interface ApiFunctionProps {
   environment?: Record<string, string>;
 }
 
+/**
+ * What every function of the stack shares: its own log group (instead of the deprecated logRetention
+ * custom resource) and its own role (instead of AWSLambdaBasicExecutionRole: it may write to its log
+ * group, and gets the rest by explicit grants), arm64, Node 22, the shared bundling.
+ */
+export function functionDefaults(
+  scope: Construct,
+  id: string,
+  props: { entry: string; memorySize: number; timeout: Duration; environment?: Record<string, string> },
+): NodejsFunctionProps {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
+  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  return {
+    entry: props.entry,
+    handler: 'handler',
+    projectRoot: repoRoot,
+    depsLockFilePath: `${repoRoot}package-lock.json`,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize,
+    timeout: props.timeout,
+    logGroup,
+    role,
+    bundling: lambdaBundling,
+    environment: {
+      // No --enable-source-maps: parsing the map at load cost 12-175 ms of every cold start. The .map
+      // files ship next to the bundle, so a logged stack trace can be decoded offline when needed.
+      LOG_LEVEL: 'INFO',
+      POWERTOOLS_SERVICE_NAME: 'cuoc-thi',
+      ...props.environment,
+    },
+  };
+}
+
 export class ApiFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
-    // An explicit log group instead of the deprecated logRetention custom resource.
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
-    // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group and nothing else.
-    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-    logGroup.grantWrite(role);
-    super(scope, id, {
-      entry: handlerEntry(props.group),
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: `${repoRoot}package-lock.json`,
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
-      logGroup,
-      role,
-      bundling: lambdaBundling,
-      environment: {
-        // No --enable-source-maps: parsing the map at load cost 12-175 ms of every cold start. The .map
-        // files ship next to the bundle, so a logged stack trace can be decoded offline when needed.
-        LOG_LEVEL: 'INFO',
-        POWERTOOLS_SERVICE_NAME: 'cuoc-thi',
-        ...props.environment,
-      },
-    });
+    super(
+      scope,
+      id,
+      functionDefaults(scope, id, {
+        entry: handlerEntry(props.group),
+        memorySize: props.memorySize ?? 512,
+        timeout: props.timeout ?? Duration.seconds(10),
+        environment: props.environment,
+      }),
+    );
   }
 
   /** Sets TABLE_NAME and grants exactly the item actions `mode` needs, on the table and its named indexes. */

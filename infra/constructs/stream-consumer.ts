@@ -4,14 +4,14 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, CfnEventSourceMapping, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnEventSourceMapping, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
-import { handlerEntry, lambdaBundling, repoRoot } from '../bundling.ts';
+import { handlerEntry } from '../bundling.ts';
+import { functionDefaults } from './api-function.ts';
 
 /**
  * Item actions of the consumer. It writes with TransactWriteItems, which IAM checks as the item
@@ -61,29 +61,16 @@ export class StreamConsumer extends NodejsFunction {
   constructor(scope: Construct, id: string, props: StreamConsumerProps) {
     const { table } = props;
     if (!table.tableStreamArn) throw new Error(`StreamConsumer ${id}: the table has no stream (tableDefinition.stream)`);
-    // An explicit log group instead of the deprecated logRetention custom resource.
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
-    // Our own role instead of AWSLambdaBasicExecutionRole: its own log group, the table's items and stream.
-    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-    logGroup.grantWrite(role);
-    super(scope, id, {
-      entry: handlerEntry('stream'),
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: `${repoRoot}package-lock.json`,
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(60),
-      logGroup,
-      role,
-      bundling: lambdaBundling,
-      environment: {
-        TABLE_NAME: table.tableName,
-        LOG_LEVEL: 'INFO',
-        POWERTOOLS_SERVICE_NAME: 'cuoc-thi',
-      },
-    });
+    super(
+      scope,
+      id,
+      functionDefaults(scope, id, {
+        entry: handlerEntry('stream'),
+        memorySize: props.memorySize ?? 512,
+        timeout: props.timeout ?? Duration.seconds(60),
+        environment: { TABLE_NAME: table.tableName },
+      }),
+    );
 
     const indexArns = Object.keys(tableDefinition.indexes).map((name) => `${table.tableArn}/index/${name}`);
     this.addToRolePolicy(new PolicyStatement({ actions: STREAM_CONSUMER_READ_ACTIONS, resources: [table.tableArn, ...indexArns] }));
@@ -95,7 +82,7 @@ export class StreamConsumer extends NodejsFunction {
     const mappings = this.node.findAll().filter((c): c is CfnEventSourceMapping => c instanceof CfnEventSourceMapping);
     if (mappings.length !== 1) throw new Error(`StreamConsumer ${id}: expected one event source mapping, found ${mappings.length}`);
     mappings[0]!.maximumRecordAgeInSeconds = STREAM_MAX_RECORD_AGE;
-    Validations.of(role).acknowledge({
+    Validations.of(this.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'dynamodb:ListStreams (added by grantStreamRead, required by the Lambda event source mapping) supports no resource-level permission, so IAM only accepts Resource "*"; it lists stream ARNs, no data. Every other statement names the table, its indexes, its stream or the log group.',
