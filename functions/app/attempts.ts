@@ -132,35 +132,18 @@ export function attemptUseCases(deps: AttemptDeps) {
   }
 
   /**
-   * Applies a scored attempt to its person (best, unit, village, scored count). Idempotent: the
-   * person records which attempts it holds, so a replayed submit, or the close finding an attempt
-   * whose submit stopped between its two writes, completes the work and never counts it twice.
+   * Applies a scored attempt to its person (best, unit, village, scored count), in one conditional
+   * write without a read. Idempotent, so a replayed submit, the stream consumer and the close can
+   * all complete a submit that stopped between its two writes, and none counts it twice.
    */
-  async function settle(attempt: AttemptRecord & { outcome: SubmitOutcome }, known?: PersonRecord): Promise<PersonBestRecord | undefined> {
-    const candidate: PersonBestRecord = {
+  function settle(attempt: AttemptRecord & { outcome: SubmitOutcome }): Promise<PersonBestRecord | undefined> {
+    return attempts.applyToPerson(attempt, {
       attemptId: attempt.id,
       correctCount: attempt.outcome.correctCount,
       durationMs: attempt.outcome.durationMs,
       submittedAt: attempt.outcome.submittedAt,
       prediction: attempt.prediction ?? null,
-    };
-    for (let person = known; ; person = undefined) {
-      person ??= await attempts.getPerson(attempt.contestId, attempt.phone);
-      // Erased meanwhile, or already applied: nothing left to do.
-      if (!person) return undefined;
-      if (person.scoredIds?.includes(attempt.id)) return person.best;
-      const best = replacesBest(candidate, person.best) ? candidate : person.best!;
-      const next: PersonRecord = {
-        ...person,
-        unitId: attempt.registration.unitId,
-        village: attempt.registration.village,
-        best,
-        scoredAttempts: person.scoredAttempts + 1,
-        firstScoredAt: person.firstScoredAt ?? attempt.outcome.submittedAt,
-      };
-      if ((await attempts.applyToPerson(next, person.version, attempt.id)) === 'ok') return best;
-      // Another attempt of the same person was applied meanwhile: read again and recompute.
-    }
+    });
   }
 
   /**
@@ -181,6 +164,10 @@ export function attemptUseCases(deps: AttemptDeps) {
     // A late or abandoned attempt counts as ended at its deadline (or at the close, if earlier): coming
     // back late must not rank worse than never coming back, since both are scored from the same saves.
     const submittedAt = late ? toIso(Math.min(at.getTime(), Date.parse(attempt.deadline))) : at.toISOString();
+    const savedAt = at.toISOString();
+    const finalAnswers = Object.fromEntries(
+      Object.entries(counted).map(([q, ids]) => [q, { optionIds: [...new Set(ids)], savedAt: attempt.answers[q]?.savedAt ?? savedAt }]),
+    );
     const candidate: PersonBestRecord = {
       attemptId: attempt.id,
       correctCount: result.correctCount,
@@ -189,12 +176,10 @@ export function attemptUseCases(deps: AttemptDeps) {
       // A prediction sent after the grace could use knowledge of the turnout: it does not count.
       prediction: submitted !== null && !late ? prediction : null,
     };
-    const savedAt = at.toISOString();
-    const finalAnswers = Object.fromEntries(
-      Object.entries(counted).map(([q, ids]) => [q, { optionIds: [...new Set(ids)], savedAt: attempt.answers[q]?.savedAt ?? savedAt }]),
-    );
-    const person = await attempts.getPerson(contest.id, attempt.phone);
-    const best = replacesBest(candidate, person?.best) ? candidate : person!.best!;
+    // The best this attempt leaves the person with, from an eventually consistent read (half a read
+    // unit): the write below decides for itself, and corrects the outcome in the rare stale case.
+    const person = await attempts.getPerson(contest.id, attempt.phone, false);
+    const expected = replacesBest(candidate, person?.best) ? candidate : person!.best!;
     const scored = {
       ...attempt,
       status: 'submitted' as const,
@@ -202,19 +187,18 @@ export function attemptUseCases(deps: AttemptDeps) {
       prediction: candidate.prediction,
       outcome: {
         attemptId: attempt.id,
-        correctCount: result.correctCount,
+        correctCount: candidate.correctCount,
         questionCount: result.questionCount,
         durationMs: candidate.durationMs,
         submittedAt,
         late,
-        best: { correctCount: best.correctCount, durationMs: best.durationMs },
+        best: { correctCount: expected.correctCount, durationMs: expected.durationMs },
       },
     };
     if (await attempts.submitAttempt(scored)) {
-      const settled = await settle(scored, person);
-      // Another attempt of this person was scored in between and is better: the outcome says so.
-      if (settled && (settled.correctCount !== best.correctCount || settled.durationMs !== best.durationMs)) {
-        scored.outcome.best = { correctCount: settled.correctCount, durationMs: settled.durationMs };
+      const best = await settle(scored);
+      if (best && (best.correctCount !== expected.correctCount || best.durationMs !== expected.durationMs)) {
+        scored.outcome.best = { correctCount: best.correctCount, durationMs: best.durationMs };
         await attempts.setOutcomeBest(scored.id, scored.outcome.best);
       }
       return scored;
@@ -315,19 +299,19 @@ export function attemptUseCases(deps: AttemptDeps) {
     async submit(attemptId: string, token: string | undefined, body: { answers?: Answers; prediction?: number | null }) {
       const attempt = await authorized(attemptId, token);
       const contest = await publicContest(attempt.contestId);
-      let scored = attempt;
       // The final ranking is written: an attempt that slipped past the close can no longer change it.
       if (!attempt.outcome && contest.finalizedAt) throw new AttemptClosed('The contest is closed');
+      let scored = attempt as AttemptRecord & { outcome: SubmitOutcome };
       if (!attempt.outcome) {
         const answers = body.answers ?? {};
         checkAnswers(attempt, answers);
         scored = await score(contest, attempt, answers, contest.prediction ? (body.prediction ?? null) : null);
       } else {
-        // A repeated submit: finishes the person's side if the first one stopped before it.
-        await settle(attempt as AttemptRecord & { outcome: SubmitOutcome });
+        // A repeated submit answers the same body, and finishes the person's side if the first stopped before it.
+        await settle(scored);
       }
       const reviewed = await review(contest, scored);
-      return { ...scored.outcome!, ...(reviewed ? { review: reviewed } : {}) };
+      return { ...scored.outcome, ...(reviewed ? { review: reviewed } : {}) };
     },
 
     /**

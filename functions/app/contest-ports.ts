@@ -35,6 +35,7 @@ export interface ContestRepository {
   deleteQuestion(contestId: string, questionId: string): Promise<void>;
 }
 
+/** A scored attempt's result, as stored on the attempt (a repeated submit answers it again). */
 export interface SubmitOutcome {
   attemptId: string;
   correctCount: number;
@@ -42,6 +43,7 @@ export interface SubmitOutcome {
   durationMs: number;
   submittedAt: string;
   late: boolean;
+  /** The person's best once this attempt was applied. */
   best: { correctCount: number; durationMs: number };
 }
 
@@ -105,15 +107,18 @@ export interface AttemptStore {
   getAttempt(attemptId: string): Promise<AttemptRecord | undefined>;
   /** Merges saved answers while the attempt is open; false when it is no longer open. */
   saveAnswers(attemptId: string, answers: SavedAnswers): Promise<boolean>;
-  getPerson(contestId: string, phone: string): Promise<PersonRecord | undefined>;
+  /** Strongly consistent unless `consistent` is false (half the read cost, a moment behind). */
+  getPerson(contestId: string, phone: string, consistent?: boolean): Promise<PersonRecord | undefined>;
   /** The commit point of a score: the attempt goes from open to submitted; false when it was not open. */
   submitAttempt(attempt: AttemptRecord & { status: 'submitted'; outcome: SubmitOutcome }): Promise<boolean>;
   /**
-   * Writes the person's new standing after `attemptId` was scored, if the person is still at
-   * `expectedVersion` and the attempt is not applied yet; 'changed' otherwise (read again).
+   * Applies a scored attempt to its person without reading it first: counts it (once: applying it
+   * again changes nothing), moves the person under the attempt's unit and village, and makes it the
+   * best when it ranks before the stored best (`replacesBest`). Returns the person's best
+   * afterwards; undefined when the person is gone (erased), which is never recreated.
    */
-  applyToPerson(person: PersonRecord, expectedVersion: number, attemptId: string): Promise<'ok' | 'changed'>;
-  /** Corrects the best reported in a scored attempt's outcome (a concurrent attempt of the person was better). */
+  applyToPerson(attempt: AttemptRecord & { outcome: SubmitOutcome }, candidate: PersonBestRecord): Promise<PersonBestRecord | undefined>;
+  /** Corrects the best a scored attempt's outcome reports (it was computed from a stale read). */
   setOutcomeBest(attemptId: string, best: SubmitOutcome['best']): Promise<void>;
   /** Every person of the contest, strongly consistent (closing). */
   people(contestId: string): Promise<PersonRecord[]>;

@@ -9,6 +9,7 @@ import type {
   ContestRecord,
   ContestRepository,
   FinalRow,
+  PersonBestRecord,
   PersonRecord,
   StandingsStore,
   SubmitOutcome,
@@ -33,7 +34,7 @@ import type { Rng } from '../../functions/domain/draw.ts';
 import { AttemptsExhausted, InvalidState, NotFound, ValidationFailed } from '../../functions/domain/errors.ts';
 import type { Question } from '../../functions/domain/question.ts';
 import type { Registration } from '../../functions/domain/registration.ts';
-import { compareLive } from '../../functions/domain/ranking.ts';
+import { compareLive, replacesBest } from '../../functions/domain/ranking.ts';
 import { seededRng } from './domain.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -350,31 +351,32 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
     return true;
   }
 
-  async applyToPerson(person: PersonRecord, expectedVersion: number, attemptId: string) {
+  async applyToPerson(attempt: AttemptRecord & { outcome: SubmitOutcome }, candidate: PersonBestRecord) {
     await this.hook('applyToPerson');
-    const key = personKey(person.contestId, person.phone);
+    const key = personKey(attempt.contestId, attempt.phone);
     const stored = this.data.people.get(key);
-    const version = stored?.version ?? 0;
-    const versionOk = expectedVersion === 0 ? stored?.version === undefined || version === 0 : version === expectedVersion;
-    // `version = :expected AND NOT contains(scoredIds, :id)`
-    if (!versionOk || (stored?.scoredIds ?? []).includes(attemptId)) return 'changed' as const;
+    // `attribute_exists(PK)`: an erased person is not recreated; `contains(scoredIds, :id)`: applied once.
+    if (!stored) return undefined;
+    if ((stored.scoredIds ?? []).includes(attempt.id)) return copy(stored.best);
+    // The adapter compares leaderboard sort keys, which order attempts as replacesBest does.
+    const better = replacesBest(candidate, stored.best);
     this.data.people.set(key, {
-      attemptsUsed: 0,
-      fullName: person.fullName,
       ...stored,
-      contestId: person.contestId,
-      phone: person.phone,
-      best: copy(person.best!),
-      unitId: person.unitId,
-      village: person.village ?? null,
-      scoredAttempts: person.scoredAttempts,
-      version: expectedVersion + 1,
-      scored: true, // now on the leaderboard index (GSI1PK set)
-      // `firstScoredAt = if_not_exists(firstScoredAt, :scoredAt)`
-      firstScoredAt: stored?.firstScoredAt ?? person.firstScoredAt ?? person.best!.submittedAt,
-      scoredIds: [...(stored?.scoredIds ?? []), attemptId],
+      unitId: attempt.registration.unitId,
+      village: attempt.registration.village ?? null,
+      scoredAttempts: stored.scoredAttempts + 1,
+      version: (stored.version ?? 0) + 1,
+      scoredIds: [...(stored.scoredIds ?? []), attempt.id],
+      ...(better
+        ? {
+            best: copy(candidate),
+            scored: true, // now on the leaderboard index (GSI1PK set)
+            // `firstScoredAt = if_not_exists(firstScoredAt, :at)`
+            firstScoredAt: stored.firstScoredAt ?? candidate.submittedAt,
+          }
+        : {}),
     });
-    return 'ok' as const;
+    return copy(this.data.people.get(key)!.best);
   }
 
   async setOutcomeBest(attemptId: string, best: SubmitOutcome['best']) {

@@ -43,16 +43,27 @@ const audit = async (query = '') => {
   return res.body as { items: any[]; next?: string };
 };
 
-/** Every number and row a reader sees of a contest (staff and public). */
+/**
+ * Every number and row a reader sees of a contest (staff and public), once the counters (which
+ * follow the table's stream) agree with the people read from the items: same participants and attempts.
+ */
 async function everything(contestId: string) {
-  const [stats, units, board, results] = await Promise.all([
-    api.get(`/api/admin/contests/${contestId}/stats`, tokens.admin),
-    api.get(`/api/contests/${contestId}/units`),
-    api.get(`/api/contests/${contestId}/leaderboard?limit=100`),
-    api.get(`/api/admin/contests/${contestId}/results`, tokens.admin),
-  ]);
-  for (const r of [stats, units, board, results]) expectStatus(r, 200);
-  return { stats: stats.body, units: units.body, board: board.body, results: results.body };
+  const read = async () => {
+    const [stats, units, board, results] = await Promise.all([
+      api.get(`/api/admin/contests/${contestId}/stats`, tokens.admin),
+      api.get(`/api/contests/${contestId}/units`),
+      api.get(`/api/contests/${contestId}/leaderboard?limit=100`),
+      api.get(`/api/admin/contests/${contestId}/results`, tokens.admin),
+    ]);
+    for (const r of [stats, units, board, results]) expectStatus(r, 200);
+    return { stats: stats.body, units: units.body, board: board.body, results: results.body };
+  };
+  return eventually(
+    read,
+    (v) =>
+      v.stats.participants === v.results.participants &&
+      v.stats.attempts === v.results.items.reduce((n: number, r: { attempts: number }) => n + r.attempts, 0),
+  );
 }
 
 beforeAll(async () => {

@@ -2,8 +2,10 @@
 // DynamoDB, with single conditional writes and no transaction: scoring is two writes (the attempt,
 // the commit point, then its person), and the aggregate counters follow from both items through
 // the table's stream (handlers/stream.ts), not from the request path.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttemptRecord, AttemptStore, PersonRecord } from '../../app/contest-ports.ts';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttemptRecord, AttemptStore, PersonBestRecord, PersonRecord } from '../../app/contest-ports.ts';
 import type { SavedAnswers } from '../../domain/contest.ts';
 import type { DrawnQuestion } from '../../domain/draw.ts';
 import { AttemptsExhausted } from '../../domain/errors.ts';
@@ -56,6 +58,12 @@ export async function peopleOf(contestId: string): Promise<Record<string, unknow
     }),
   );
   return shards.flat();
+}
+
+/** The item a failed conditional write returned (ReturnValuesOnConditionCheckFailure: ALL_OLD), if any. */
+function failedItem(e: unknown): Record<string, unknown> | undefined {
+  const item = (e as { Item?: Record<string, AttributeValue> }).Item;
+  return item ? unmarshall(item) : undefined;
 }
 
 export const attemptStore: AttemptStore = {
@@ -141,8 +149,8 @@ export const attemptStore: AttemptStore = {
     }
   },
 
-  async getPerson(contestId, phone) {
-    const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.person(contestId, phone), ConsistentRead: true }));
+  async getPerson(contestId, phone, consistent = true) {
+    const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.person(contestId, phone), ConsistentRead: consistent }));
     return out.Item ? toPerson(out.Item) : undefined;
   },
 
@@ -171,53 +179,84 @@ export const attemptStore: AttemptStore = {
     }
   },
 
-  async applyToPerson(person, expectedVersion, attemptId) {
-    const best = person.best!;
+  async applyToPerson(attempt, candidate) {
+    const Key = keys.person(attempt.contestId, attempt.phone);
+    // The leaderboard's sort key orders attempts exactly as replacesBest does (more correct, then
+    // shorter, then earlier): comparing it in the condition decides "better than the stored best"
+    // without reading the person first.
+    const sk = `${indexKeys.leaderboard.sk(candidate.correctCount, candidate.durationMs, candidate.submittedAt)}#${attempt.phone}`;
+    const counted = {
+      ':unitId': attempt.registration.unitId,
+      ':village': attempt.registration.village ?? null,
+      ':one': 1,
+      ':ids': new Set([attempt.id]),
+      ':id': attempt.id,
+      ':sk': sk,
+    };
+    for (let tryNo = 0; tryNo < 5; tryNo++) {
+      // As the new best (a first scored attempt always is).
+      try {
+        const out = await ddb.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key,
+            UpdateExpression:
+              'SET best = :best, GSI1PK = :lbpk, GSI1SK = :sk, unitId = :unitId, village = :village, firstScoredAt = if_not_exists(firstScoredAt, :at), version = if_not_exists(version, :zero) + :one ADD scoredAttempts :one, scoredIds :ids',
+            // The person exists (an erased one is not recreated), the attempt is not counted yet.
+            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND (attribute_not_exists(GSI1SK) OR GSI1SK > :sk)',
+            ExpressionAttributeValues: {
+              ...counted,
+              ':zero': 0,
+              ':best': candidate,
+              ':lbpk': indexKeys.leaderboard.pk(attempt.contestId, shardOf(attempt.phone)),
+              ':at': candidate.submittedAt,
+            },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return out.Attributes?.best as PersonBestRecord;
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+        const old = failedItem(e);
+        if (!old) return undefined;
+        if ((old.scoredIds as Set<string> | undefined)?.has(attempt.id)) return old.best as PersonBestRecord;
+      }
+      // Not better than the stored best: counted, under its registration, the best kept.
+      try {
+        const out = await ddb.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key,
+            UpdateExpression: 'SET unitId = :unitId, village = :village, version = version + :one ADD scoredAttempts :one, scoredIds :ids',
+            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND GSI1SK <= :sk',
+            ExpressionAttributeValues: counted,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return out.Attributes?.best as PersonBestRecord;
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+        // Changed in between (erased, applied, or its best erased): decide again.
+      }
+    }
+    throw new Error(`person of attempt ${attempt.id} keeps changing`);
+  },
+
+  async setOutcomeBest(attemptId, best) {
     try {
       await ddb.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: keys.person(person.contestId, person.phone),
-          UpdateExpression:
-            'SET best = :best, unitId = :unitId, village = :village, scoredAttempts = :scored, version = :next, GSI1PK = :lbpk, GSI1SK = :lbsk, firstScoredAt = if_not_exists(firstScoredAt, :scoredAt) ADD scoredIds :ids',
-          // Unchanged since it was read, and this attempt not applied yet: a replay or a repair of the
-          // same attempt cannot count it twice.
-          ConditionExpression: `${expectedVersion === 0 ? '(attribute_not_exists(version) OR version = :expected)' : 'version = :expected'} AND NOT contains(scoredIds, :id)`,
-          ExpressionAttributeValues: {
-            ':best': best,
-            ':unitId': person.unitId,
-            ':village': person.village ?? null,
-            ':scored': person.scoredAttempts,
-            ':next': expectedVersion + 1,
-            ':expected': expectedVersion,
-            ':lbpk': indexKeys.leaderboard.pk(person.contestId, shardOf(person.phone)),
-            ':lbsk': `${indexKeys.leaderboard.sk(best.correctCount, best.durationMs, best.submittedAt)}#${person.phone}`,
-            // The day this person first counted as a participant.
-            ':scoredAt': person.firstScoredAt ?? best.submittedAt,
-            ':ids': new Set([attemptId]),
-            ':id': attemptId,
-          },
+          Key: keys.attempt(attemptId),
+          UpdateExpression: 'SET outcome.best = :best',
+          ConditionExpression: 'attribute_exists(outcome)',
+          ExpressionAttributeValues: { ':best': best },
         }),
       );
-      return 'ok';
     } catch (e) {
-      if (isConditionFailure(e)) return 'changed';
-      throw e;
-    }
-  },
-
-  async setOutcomeBest(attemptId, best) {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.attempt(attemptId),
-        UpdateExpression: 'SET outcome.best = :best',
-        ConditionExpression: 'attribute_exists(outcome)',
-        ExpressionAttributeValues: { ':best': best },
-      }),
-    ).catch((e) => {
       if (!isConditionFailure(e)) throw e; // erased meanwhile
-    });
+    }
   },
 
   async people(contestId) {
