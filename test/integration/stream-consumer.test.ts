@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemChange } from '../../functions/app/aggregates.ts';
 import { addAggregates, emptyAggregate, personContribution, type ContestAggregate } from '../../functions/domain/aggregate.ts';
-import { startServer, type LocalServer } from '../helpers/server.ts';
+import { apiClient } from '../helpers/api.ts';
+import { createOpenContest, createUnit, eventually, expectStatus, startAttempt } from '../helpers/contest.ts';
+import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 let server: LocalServer;
 let applyChanges: (changes: readonly ItemChange[]) => Promise<number>;
@@ -99,5 +101,37 @@ describe('stream consumer: exactly once', () => {
     const agg = await aggregate(contestId);
     expect(agg.participants).toBe(3);
     expect(agg.sumBestCorrect).toBe(9);
+  });
+});
+
+describe('stream consumer: a submit cut between its two writes', () => {
+  it('is completed: the person gets the attempt, once, and the counters count it', async () => {
+    const api = apiClient(server.baseUrl);
+    const token = await api.login(ADMIN.email, ADMIN.password);
+    const unitId = await createUnit(api, token, 'Hội Nông dân thôn Cut', 40);
+    const contest = await createOpenContest(api, token, { unitIds: [unitId], bank: 5, questionsPerAttempt: 3, maxAttempts: 2 });
+    const started = await startAttempt(api, contest.id, { fullName: 'Trần Thị Cắt', phone: '0912000111', unitId });
+    expectStatus(started, 201);
+    // The submit's first write (the commit point) lands, then the function dies before the person's.
+    const { attemptStore } = await import('../../functions/adapters/dynamodb/attempts.ts');
+    const open = (await attemptStore.getAttempt(started.body.attemptId))!;
+    const outcome = { attemptId: open.id, correctCount: 2, questionCount: 3, durationMs: 5000, submittedAt: new Date().toISOString(), late: false, best: { correctCount: 2, durationMs: 5000 } };
+    expect(await attemptStore.submitAttempt({ ...open, status: 'submitted', outcome, prediction: null })).toBe(true);
+    expect((await attemptStore.getPerson(contest.id, '0912000111'))?.best).toBeUndefined();
+
+    const results = await eventually(
+      () => api.get(`/api/admin/contests/${contest.id}/results`, token),
+      (res) => res.body.items?.length === 1,
+    );
+    expect(results.body.items).toMatchObject([{ phone: '0912000111', correctCount: 2, durationMs: 5000, attempts: 1 }]);
+    const stats = await eventually(
+      () => api.get(`/api/admin/contests/${contest.id}/stats`, token),
+      (res) => res.body.participants === 1,
+    );
+    expect(stats.body).toMatchObject({ participants: 1, attempts: 1, scoreHistogram: [{ correctCount: 2, people: 1 }] });
+    // A repeated submit finds it applied: still one attempt counted.
+    const again = await api.call('POST', `/api/attempts/${open.id}/submit`, { headers: { 'x-attempt-token': started.body.attemptToken }, body: {} });
+    expectStatus(again, 200);
+    expect((await attemptStore.getPerson(contest.id, '0912000111'))?.scoredAttempts).toBe(1);
   });
 });

@@ -3,7 +3,7 @@
 // the commit point, then its person), and the aggregate counters follow from both items through
 // the table's stream (handlers/stream.ts), not from the request path.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttemptRecord, AttemptStore, PersonBestRecord, PersonRecord } from '../../app/contest-ports.ts';
 import type { SavedAnswers } from '../../domain/contest.ts';
@@ -48,6 +48,33 @@ export const toPerson = (item: Record<string, unknown>): PersonRecord => {
     scoredIds: [...((scoredIds as Set<string> | undefined) ?? [])],
   } as PersonRecord;
 };
+
+/**
+ * The scored attempts whose person does not hold them yet (a submit stopped between its two
+ * writes), from eventually consistent BatchGetItem reads of the people's `scoredIds`: half a read
+ * unit per attempt, where trying the write would cost a write unit each. A stale read only means
+ * one idempotent write too many; a missing person (erased) needs nothing.
+ */
+export async function unsettled<T extends { contestId: string; phone: string; id: string }>(scored: T[]): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < scored.length; i += 100) {
+    const chunk = scored.slice(i, i + 100);
+    const unique = new Map(chunk.map((a) => [JSON.stringify(keys.person(a.contestId, a.phone)), keys.person(a.contestId, a.phone)]));
+    const found = new Map<string, Set<string>>();
+    let pending: Record<string, unknown>[] = [...unique.values()];
+    for (let tryNo = 0; pending.length > 0; tryNo++) {
+      const res = await ddb.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: 'PK, SK, scoredIds' } } }));
+      for (const item of res.Responses?.[tableName] ?? []) found.set(JSON.stringify({ PK: item.PK, SK: item.SK }), (item.scoredIds as Set<string>) ?? new Set());
+      pending = (res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(tryNo, 6)));
+    }
+    for (const a of chunk) {
+      const ids = found.get(JSON.stringify(keys.person(a.contestId, a.phone)));
+      if (ids && !ids.has(a.id)) out.push(a);
+    }
+  }
+  return out;
+}
 
 /** Every person of a contest, from strongly consistent Queries of its PEOPLE_SHARDS partitions. */
 export async function peopleOf(contestId: string): Promise<Record<string, unknown>[]> {
