@@ -18,7 +18,7 @@ import { replacesBest } from '../domain/ranking.ts';
 import { checkRegistration, type RegistrationInput } from '../domain/registration.ts';
 import { positionOf, presentQuestion, scoreAttempt, type Answers } from '../domain/scoring.ts';
 import { toIso } from '../domain/time.ts';
-import type { AttemptRecord, AttemptStore, ContestRecord, ContestRepository, PersonBestRecord, PersonRecord, SubmitOutcome } from './contest-ports.ts';
+import type { AttemptRecord, AttemptStore, ContestRecord, ContestRepository, PersonBestRecord, SubmitOutcome } from './contest-ports.ts';
 
 export interface AttemptDeps {
   contests: ContestRepository;

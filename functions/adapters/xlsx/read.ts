@@ -11,7 +11,7 @@
 //
 // Hostile input never throws anything but XlsxReadError.
 
-import { XmlScanner, attr, decodeOoxmlEscapes } from './xml.ts';
+import { XmlScanner, decodeOoxmlEscapes } from './xml.ts';
 import { ZipError, inflateEntry, readZipDirectory } from './zip.ts';
 import type { ZipEntry } from './zip.ts';
 
