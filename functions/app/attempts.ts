@@ -176,9 +176,11 @@ export function attemptUseCases(deps: AttemptDeps) {
       // A prediction sent after the grace could use knowledge of the turnout: it does not count.
       prediction: submitted !== null && !late ? prediction : null,
     };
-    // The best this attempt leaves the person with, from an eventually consistent read (half a read
-    // unit): the write below decides for itself, and corrects the outcome in the rare stale case.
-    const person = await attempts.getPerson(contest.id, attempt.phone, false);
+    // The best this attempt leaves the person with. A first attempt is almost always its person's
+    // first score, so it is taken as the best without a read; a later one reads the person eventually
+    // consistent (half a read unit). Either way the person's write decides for itself and returns
+    // the real best, and the outcome is corrected in the rare case the guess was wrong.
+    const person = attempt.attemptNo === 1 ? undefined : await attempts.getPerson(contest.id, attempt.phone, false);
     const expected = replacesBest(candidate, person?.best) ? candidate : person!.best!;
     const scored = {
       ...attempt,
