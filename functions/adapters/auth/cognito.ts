@@ -1,14 +1,18 @@
-// Staff identities live in Cognito (cognito-local in local mode, same API).
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
-  type AuthenticationResultType,
+// Staff identities live in Cognito (cognito-local in local mode, same API), called through the small
+// JSON client (../aws/json-client.ts) with the SDK's request and response shapes (types only).
+import type {
+  AdminCreateUserCommandInput,
+  AdminCreateUserCommandOutput,
+  AuthenticationResultType,
+  InitiateAuthCommandInput,
+  InitiateAuthCommandOutput,
+  RespondToAuthChallengeCommandInput,
+  RespondToAuthChallengeCommandOutput,
+  AdminSetUserPasswordCommandInput,
+  AdminAddUserToGroupCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
+import { awsJson } from '../aws/json-client.ts';
 import { InvalidCredentials, InvalidState, ValidationFailed } from '../../domain/errors.ts';
 import { optionalEnv, requireEnv } from '../config.ts';
 import { parseGroups } from './claims.ts';
@@ -18,7 +22,20 @@ const endpoint = optionalEnv('COGNITO_ENDPOINT');
 const userPoolId = requireEnv('USER_POOL_ID');
 const clientId = requireEnv('USER_POOL_CLIENT_ID');
 
-const cognito = new CognitoIdentityProviderClient(endpoint ? { endpoint } : {});
+/**
+ * One Cognito call. The two sign-in calls of a public app client (no secret) are not signed, as
+ * the SDK does not sign them either; the Admin* calls are, with the function's role.
+ */
+function cognito<I, O>(operation: string, input: I, unsigned = false): Promise<O> {
+  return awsJson<O>({
+    service: 'cognito-idp',
+    target: `AWSCognitoIdentityProviderService.${operation}`,
+    jsonVersion: '1.1',
+    body: input,
+    unsigned,
+    ...(endpoint ? { endpoint } : {}),
+  });
+}
 
 export interface Session {
   token: string;
@@ -44,12 +61,10 @@ const isNamed = (e: unknown, ...names: string[]) => e instanceof Error && names.
 export async function signIn(email: string, password: string, newPassword?: string): Promise<Session> {
   let out;
   try {
-    out = await cognito.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: clientId,
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      }),
+    out = await cognito<InitiateAuthCommandInput, InitiateAuthCommandOutput>(
+      'InitiateAuth',
+      { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: email, PASSWORD: password } },
+      true,
     );
   } catch (e) {
     // cognito-local answers a wrong password with InvalidPasswordException, Cognito with NotAuthorized.
@@ -63,13 +78,10 @@ export async function signIn(email: string, password: string, newPassword?: stri
     throw new InvalidState('A new password is required on first sign-in', { challenge: 'NEW_PASSWORD_REQUIRED' });
   }
   try {
-    const answered = await cognito.send(
-      new RespondToAuthChallengeCommand({
-        ClientId: clientId,
-        ChallengeName: 'NEW_PASSWORD_REQUIRED',
-        Session: out.Session,
-        ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
-      }),
+    const answered = await cognito<RespondToAuthChallengeCommandInput, RespondToAuthChallengeCommandOutput>(
+      'RespondToAuthChallenge',
+      { ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: out.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword } },
+      true,
     );
     return toSession(answered.AuthenticationResult);
   } catch (e) {
@@ -84,18 +96,16 @@ export async function createStaffAccount(input: { email: string; password: strin
   let sub: string | undefined;
   let username = input.email;
   try {
-    const created = await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: input.email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: input.email },
-          { Name: 'email_verified', Value: 'true' },
-          ...(input.displayName ? [{ Name: 'name', Value: input.displayName }] : []),
-        ],
-      }),
-    );
+    const created = await cognito<AdminCreateUserCommandInput, AdminCreateUserCommandOutput>('AdminCreateUser', {
+      UserPoolId: userPoolId,
+      Username: input.email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: input.email },
+        { Name: 'email_verified', Value: 'true' },
+        ...(input.displayName ? [{ Name: 'name', Value: input.displayName }] : []),
+      ],
+    });
     // Follow-up calls use the real username (a UUID when email is the sign-in alias): aliases are
     // not resolved everywhere, notably not by cognito-local's group calls.
     username = created.User?.Username ?? input.email;
@@ -107,14 +117,17 @@ export async function createStaffAccount(input: { email: string; password: strin
     throw e;
   }
   try {
-    await cognito.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: input.password, Permanent: true }),
-    );
+    await cognito<AdminSetUserPasswordCommandInput, unknown>('AdminSetUserPassword', {
+      UserPoolId: userPoolId,
+      Username: username,
+      Password: input.password,
+      Permanent: true,
+    });
   } catch (e) {
     if (isNamed(e, 'InvalidPasswordException')) throw new ValidationFailed([{ field: 'password', message: (e as Error).message }]);
     throw e;
   }
-  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: input.role }));
+  await cognito<AdminAddUserToGroupCommandInput, unknown>('AdminAddUserToGroup', { UserPoolId: userPoolId, Username: username, GroupName: input.role });
   if (!sub) throw new Error('Cognito returned no user id');
   return sub;
 }

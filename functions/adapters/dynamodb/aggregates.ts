@@ -6,10 +6,9 @@
 // record after a failure (Lambda, or the local poller, checkpoints only after success), so a
 // redelivered chunk finds its ledger item and skips the records it already applied, then
 // continues with the rest. Nothing is ever applied twice or partly.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { counterChange, type ItemChange } from '../../app/aggregates.ts';
 import { addAggregates, emptyAggregate, isEmptyDelta, type ContestAggregate } from '../../domain/aggregate.ts';
-import { ddb, tableName } from './client.ts';
+import { ddb, GetCommand, tableName } from './client.ts';
 import { keys, SHARDS, shardOf } from './keys.ts';
 import { transactWrite } from './writes.ts';
 

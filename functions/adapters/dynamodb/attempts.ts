@@ -3,13 +3,12 @@
 // the commit point, then its person), and the aggregate counters follow from both items through
 // the table's stream (handlers/stream.ts), not from the request path.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttemptRecord, AttemptStore, PersonBestRecord, PersonRecord } from '../../app/contest-ports.ts';
 import type { SavedAnswers } from '../../domain/contest.ts';
 import type { DrawnQuestion } from '../../domain/draw.ts';
 import { AttemptsExhausted } from '../../domain/errors.ts';
-import { ddb, tableName } from './client.ts';
+import { BatchGetCommand, ddb, GetCommand, PutCommand, tableName, UpdateCommand } from './client.ts';
 import { indexKeys, keys, PEOPLE_SHARDS, shardOf } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 

@@ -1,8 +1,7 @@
 // The audit log of staff access to personal data. Flow: audit use case -> this log -> one item per
 // entry under `PK=AUDIT#<yyyy>`, `SK=<iso time>#<id>`; newest-first pages walk back a year at a time.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog } from '../../app/privacy-ports.ts';
-import { ddb, tableName } from './client.ts';
+import { ddb, PutCommand, QueryCommand, tableName } from './client.ts';
 import { keys } from './keys.ts';
 
 /** No entry is older than the platform: the walk back through yearly partitions stops here. */

@@ -1,9 +1,8 @@
 // Contests and their question banks. Flow: use case -> this repository -> DynamoDB.
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContestRecord, ContestRepository } from '../../app/contest-ports.ts';
 import { InvalidState, NotFound } from '../../domain/errors.ts';
 import type { Question } from '../../domain/question.ts';
-import { ddb, tableName } from './client.ts';
+import { ddb, GetCommand, PutCommand, QueryCommand, tableName, TransactWriteCommand } from './client.ts';
 import { keys } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 import { cancellationReasons } from './writes.ts';

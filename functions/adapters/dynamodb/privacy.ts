@@ -1,10 +1,9 @@
 // Erasure on request and the retention purge. Flow: privacy use case -> this store -> DynamoDB
 // (one conditional transaction per erased person and contest; batch deletes for retention). The
 // aggregate counters follow the deleted items through the stream (handlers/stream.ts).
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PersonDataStore, StoredPerson } from '../../app/privacy-ports.ts';
 import { peopleOf, toPerson } from './attempts.ts';
-import { ddb, tableName } from './client.ts';
+import { ddb, GetCommand, tableName, UpdateCommand } from './client.ts';
 import { keys } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 import { FINAL_PAGE_ROWS, standingsStore } from './standings.ts';

@@ -1,5 +1,4 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from './client.ts';
+import { ddb, QueryCommand, type QueryCommandInput, tableName } from './client.ts';
 import { tableDefinition } from './table.ts';
 
 /** Runs a query to its last page. */

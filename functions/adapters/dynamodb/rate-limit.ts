@@ -2,9 +2,8 @@
 // removed by the table's TTL on `expiresAt`. Attempt starts are written in batches (app/rate-limits.ts):
 // one UpdateItem adds a batch and returns the new total (one write unit: the item stays far under
 // 1 KB). Sign-in failures are read before a sign-in and added one by one.
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimitStore } from '../../app/rate-limits.ts';
-import { ddb, tableName } from './client.ts';
+import { ddb, GetCommand, tableName, UpdateCommand } from './client.ts';
 import { keys } from './keys.ts';
 
 export const rateLimitStore: RateLimitStore = {

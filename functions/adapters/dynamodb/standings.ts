@@ -1,12 +1,11 @@
 // Reads behind leaderboards, unit standings, statistics and results. Flow: standings use case ->
 // this store -> the aggregate items (kept by the stream consumer), the sparse leaderboard index,
 // the people partitions, or the final pages.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinalRow, PersonRecord, StandingsStore } from '../../app/contest-ports.ts';
 import { emptyAggregate, type ContestAggregate } from '../../domain/aggregate.ts';
 import { compareLive } from '../../domain/ranking.ts';
 import { peopleOf, toPerson } from './attempts.ts';
-import { ddb, tableName } from './client.ts';
+import { ddb, QueryCommand, tableName } from './client.ts';
 import { indexKeys, keys, SHARDS } from './keys.ts';
 import { queryAll } from './query.ts';
 import { batchWrite } from './writes.ts';

@@ -1,7 +1,6 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFound } from '../../domain/errors.ts';
 import type { Unit, UnitRepository } from '../../app/ports.ts';
-import { ddb, tableName } from './client.ts';
+import { ddb, GetCommand, PutCommand, tableName, UpdateCommand } from './client.ts';
 import { keys } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 

@@ -1,6 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StaffUser, UserRepository } from '../../app/ports.ts';
-import { ddb, tableName } from './client.ts';
+import { ddb, PutCommand, tableName } from './client.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './query.ts';
 

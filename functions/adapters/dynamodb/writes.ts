@@ -1,6 +1,5 @@
 // Batch and transactional writes with the retries DynamoDB asks for, written once.
-import { BatchWriteCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from './client.ts';
+import { BatchWriteCommand, ddb, tableName, TransactWriteCommand, type TransactWriteCommandInput } from './client.ts';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,5 +1,5 @@
 // Results as files an organizer opens in Excel: Vietnamese headers, UTF-8 with BOM for CSV.
-import Papa from 'papaparse';
+import { toCsv } from './csv.ts';
 import type { FinalRow } from '../../app/contest-ports.ts';
 import { writeXlsx } from '../xlsx/write.ts';
 
@@ -49,7 +49,10 @@ export function resultsCsv(rows: ResultRow[]): string {
     const c = cells(r);
     return RESULT_COLUMNS.map((col) => defuse(c[col.key]));
   });
-  return `\uFEFF${Papa.unparse({ fields: RESULT_COLUMNS.map((c) => c.header), data }, { newline: '\r\n' })}\r\n`;
+  return toCsv(
+    RESULT_COLUMNS.map((c) => c.header),
+    data,
+  );
 }
 
 export async function resultsXlsx(rows: ResultRow[], title: string): Promise<Buffer> {

@@ -1,7 +1,7 @@
 // Downloadable question-bank templates (CSV and XLSX) with the Vietnamese
 // headers and two worked examples; both parse back through parseQuestionFile.
 
-import Papa from 'papaparse';
+import { toCsv } from '../export/csv.ts';
 import { FIELD_LABELS, OPTION_LETTERS } from './headers.ts';
 import type { Field } from './headers.ts';
 import { MAX_EXPLANATION_LENGTH, MAX_OPTION_LENGTH, MAX_QUESTION_LENGTH, MAX_QUESTION_ROWS, MAX_TOPIC_LENGTH } from './limits.ts';
@@ -43,11 +43,7 @@ export const TEMPLATE_ROWS: readonly (readonly string[])[] = [
 
 /** UTF-8 with BOM (so Excel opens the accents correctly), CRLF line endings. */
 export function questionTemplateCsv(): string {
-  return (
-    '\uFEFF' +
-    Papa.unparse({ fields: [...TEMPLATE_HEADERS], data: TEMPLATE_ROWS.map((r) => [...r]) }, { newline: '\r\n' }) +
-    '\r\n'
-  );
+  return toCsv(TEMPLATE_HEADERS, TEMPLATE_ROWS);
 }
 
 const GUIDE = [
