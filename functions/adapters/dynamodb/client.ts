@@ -17,30 +17,19 @@ abstract class Command<I, O> {
   abstract readonly operation: string;
   constructor(readonly input: I) {}
 }
-export class GetCommand extends Command<Doc.GetCommandInput, Doc.GetCommandOutput> {
-  readonly operation = 'GetItem';
-}
-export class PutCommand extends Command<Doc.PutCommandInput, Doc.PutCommandOutput> {
-  readonly operation = 'PutItem';
-}
-export class UpdateCommand extends Command<Doc.UpdateCommandInput, Doc.UpdateCommandOutput> {
-  readonly operation = 'UpdateItem';
-}
-export class DeleteCommand extends Command<Doc.DeleteCommandInput, Doc.DeleteCommandOutput> {
-  readonly operation = 'DeleteItem';
-}
-export class QueryCommand extends Command<Doc.QueryCommandInput, Doc.QueryCommandOutput> {
-  readonly operation = 'Query';
-}
-export class BatchGetCommand extends Command<Doc.BatchGetCommandInput, Doc.BatchGetCommandOutput> {
-  readonly operation = 'BatchGetItem';
-}
-export class BatchWriteCommand extends Command<Doc.BatchWriteCommandInput, Doc.BatchWriteCommandOutput> {
-  readonly operation = 'BatchWriteItem';
-}
-export class TransactWriteCommand extends Command<Doc.TransactWriteCommandInput, Doc.TransactWriteCommandOutput> {
-  readonly operation = 'TransactWriteItems';
-}
+/** A command class for one DynamoDB operation, with lib-dynamodb's input and output types. */
+const command = <I, O>(operation: string) =>
+  class extends Command<I, O> {
+    readonly operation = operation;
+  };
+export const GetCommand = command<Doc.GetCommandInput, Doc.GetCommandOutput>('GetItem');
+export const PutCommand = command<Doc.PutCommandInput, Doc.PutCommandOutput>('PutItem');
+export const UpdateCommand = command<Doc.UpdateCommandInput, Doc.UpdateCommandOutput>('UpdateItem');
+export const DeleteCommand = command<Doc.DeleteCommandInput, Doc.DeleteCommandOutput>('DeleteItem');
+export const QueryCommand = command<Doc.QueryCommandInput, Doc.QueryCommandOutput>('Query');
+export const BatchGetCommand = command<Doc.BatchGetCommandInput, Doc.BatchGetCommandOutput>('BatchGetItem');
+export const BatchWriteCommand = command<Doc.BatchWriteCommandInput, Doc.BatchWriteCommandOutput>('BatchWriteItem');
+export const TransactWriteCommand = command<Doc.TransactWriteCommandInput, Doc.TransactWriteCommandOutput>('TransactWriteItems');
 export type QueryCommandInput = Doc.QueryCommandInput;
 export type TransactWriteCommandInput = Doc.TransactWriteCommandInput;
 
