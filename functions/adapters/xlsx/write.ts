@@ -4,7 +4,7 @@
 // styled first row (bold, size); a frozen header row; creator and title in the document
 // properties. No theme part: Excel and LibreOffice fall back to their defaults.
 
-import { zipSync } from 'fflate';
+import { zipFiles } from './zip.ts';
 import { escapeCellText, escapeXml, stripIllegalXml } from './xml.ts';
 
 export type WriteCell = string | number | boolean | Date | null | undefined;
@@ -307,5 +307,5 @@ export function writeXlsx(book: WriteWorkbook): Uint8Array {
   add('xl/sharedStrings.xml', strings.xml());
 
   // Level 4: measured on a 20,000-row export, ~1.5% larger than level 6 for a third of the time.
-  return zipSync(files, { level: 4, mtime: date });
+  return zipFiles(files, 4, date);
 }

@@ -1,12 +1,12 @@
 // The zip container of an .xlsx, read defensively (it comes from uploads). The central directory
 // is read first and checked against the caller's limits (number of parts, total declared
 // uncompressed size) before anything is inflated; then only the parts the reader asks for are
-// inflated, with fflate's streaming inflater fed in small slices so that a part producing more
-// than it declared is stopped as soon as it does (a zip bomb that lies about its size costs at
-// most one slice of output, never its full expansion). No CRC check: it protects nothing here and
-// some writers (and our tests' zip builder) leave it at zero.
+// inflated by Node's zlib with `maxOutputLength` = the part's declared size, so a part producing
+// more than it declared is stopped as soon as it does (a zip bomb that lies about its size never
+// expands). No CRC check on reading: it protects nothing here and some writers (and our tests' zip
+// builder) leave it at zero. Writing (`zipFiles`) is the same container the other way round.
 
-import { Inflate } from 'fflate';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 export type ZipErrorReason = 'not_zip' | 'too_big' | 'corrupt';
 
@@ -39,8 +39,6 @@ const ZIP64_EOCD_SIG = 0x06064b50;
 const CENTRAL_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
 
-/** Compressed bytes fed to the inflater at a time: deflate expands at most ~1032x, so <= ~4 MB out per step. */
-const INFLATE_STEP = 4096;
 
 const utf8 = new TextDecoder();
 
@@ -143,27 +141,68 @@ export function inflateEntry(buf: Uint8Array, e: ZipEntry): Uint8Array {
   }
   if (e.method !== 8) throw new ZipError('corrupt');
 
-  const out = new Uint8Array(e.uncompressed);
-  let n = 0;
-  let tooBig = false;
-  const inflater = new Inflate((chunk) => {
-    if (n + chunk.length > out.length) {
-      tooBig = true;
-      throw new ZipError('too_big');
-    }
-    out.set(chunk, n);
-    n += chunk.length;
-  });
+  let out: Buffer;
   try {
-    if (data.length === 0) inflater.push(data, true);
-    for (let i = 0; i < data.length; i += INFLATE_STEP) {
-      inflater.push(data.subarray(i, i + INFLATE_STEP), i + INFLATE_STEP >= data.length);
-    }
-  } catch {
-    throw new ZipError(tooBig ? 'too_big' : 'corrupt');
+    // Node's inflater stops with an error as soon as the output would pass the declared size.
+    out = inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressed) });
+  } catch (err) {
+    throw new ZipError((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too_big' : 'corrupt');
   }
-  if (n !== out.length) throw new ZipError('corrupt');
+  if (out.length !== e.uncompressed) throw new ZipError('corrupt');
   return out;
+}
+
+/**
+ * A zip archive of `files` (path -> bytes), deflated at `level`, as Excel and every unzipper read
+ * it: local headers, data, central directory, end record (no zip64: parts stay far below 4 GB).
+ */
+export function zipFiles(files: Record<string, Uint8Array>, level: number, at: Date): Uint8Array {
+  // MS-DOS date and time, local fields as zip tools expect.
+  const dosTime = (at.getHours() << 11) | (at.getMinutes() << 5) | (at.getSeconds() >> 1);
+  const dosDate = ((at.getFullYear() - 1980) << 9) | ((at.getMonth() + 1) << 5) | at.getDate();
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [path, content] of Object.entries(files)) {
+    const name = Buffer.from(path, 'utf8');
+    const data = deflateRawSync(content, { level });
+    const crc = crc32(content);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(LOCAL_SIG, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(content.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4); // made by
+    central.writeUInt16LE(20, 6); // needed
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(dosTime, 12);
+    central.writeUInt16LE(dosDate, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(content.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
 }
 
 function safeNumber(n: bigint): number {
