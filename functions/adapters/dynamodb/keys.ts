@@ -47,8 +47,8 @@ export const keys = {
 
   /**
    * Aggregate counters of a contest (units, villages, days, score histogram), written only by the
-   * stream consumer; each counter lives in one of SHARDS items (by its name), so no item's update
-   * expression outgrows DynamoDB's 4 KB expression limit.
+   * stream consumer (adapters/dynamodb/aggregates.ts decides how many items hold them); read as
+   * the sum of every `AGG#` item.
    */
   contestAggregate: (contestId: string, shard: number) => ({ PK: `CONTEST#${contestId}`, SK: `AGG#CONTEST#${shard}` }),
   aggregatesOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'AGG#' }),
