@@ -1,37 +1,34 @@
-// Lambda bundles: every function group built with the deployed esbuild options, its size, what
-// fills it (from the esbuild metafile), and its cold start in a fresh Node process.
+// Lambda bundles: every function (each API group of routes.ts and the table's stream consumer)
+// built with the deployed esbuild options, its size, what fills it (from the esbuild metafile), and
+// its cold start in a fresh Node process. Bundles are self-contained, as deployed (no AWS SDK:
+// functions/adapters/aws/json-client.ts); they are built under bundleScratchDir().
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FunctionGroup } from '../../functions/adapters/http/routes.ts';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { BundledHandler } from '../../infra/bundling.ts';
 import { apiEvent } from './capacity.ts';
+import { personItem } from './seed.ts';
 import { median, round } from './stats.ts';
 
 export interface BundleResult {
-  group: FunctionGroup;
+  group: BundledHandler;
+  /** Minified, self-contained .mjs without its map. */
   bytes: number;
   /** Bytes in the output by package ("app" = this repository's own code). */
   composition: { name: string; bytes: number }[];
   coldStart: {
     event: string;
+    /** HTTP status of the first event; 0 for a handler that answers nothing (the stream consumer) and returned. */
     status: number;
-    /** Median of the runs: import of the bundle + the first event, timed inside the child. */
+    /** Median of the runs: import of the bundle + the first event, timed inside the child (as deployed: no source maps). */
     importAndFirstEventMs: number;
     importMs: number;
     firstEventMs: number;
     /** Median wall time of the whole process, spawn to exit. */
     processWallMs: number;
     runs: { importMs: number; firstEventMs: number; wallMs: number; status: number }[];
-    /** The same with NODE_OPTIONS=--enable-source-maps, as api-function.ts deploys it. */
-    withSourceMaps: { importAndFirstEventMs: number; processWallMs: number };
-  };
-  /** Sizes of the same entry built with one change each (sizes only: what a fix would buy). */
-  whatIf?: {
-    zodNamespaceImport: number;
-    runtimeAwsSdk: number;
-    both: number;
-    /** Cold start (median, no source maps) of the zod-namespace build: it is self-contained, so it runs here. */
-    zodNamespaceImportColdStartMs?: number;
   };
   error?: string;
 }
@@ -53,7 +50,8 @@ const { handler } = await import(pathToFileURL(bundle).href);
 const t1 = performance.now();
 const res = await handler(event, { awsRequestId: 'cold-start', functionName: 'bench', getRemainingTimeInMillis: () => 10000 });
 const t2 = performance.now();
-process.stdout.write('\\nCOLD ' + JSON.stringify({ status: res.statusCode, importMs: t1 - t0, firstEventMs: t2 - t1 }) + '\\n', () => process.exit(0));
+const status = typeof res?.statusCode === 'number' ? res.statusCode : 0;
+process.stdout.write('\\nCOLD ' + JSON.stringify({ status, importMs: t1 - t0, firstEventMs: t2 - t1 }) + '\\n', () => process.exit(0));
 `;
 
 function runChild(runner: string, bundle: string, eventFile: string, env: Record<string, string>): Promise<{ importMs: number; firstEventMs: number; wallMs: number; status: number }> {
@@ -69,8 +67,40 @@ function runChild(runner: string, bundle: string, eventFile: string, env: Record
   });
 }
 
-/** The first event each function answers: a real request reaching DynamoDB / Cognito where the group has one. */
-function firstEvent(group: FunctionGroup, contestId: string, admin: { email: string; password: string }, n: number) {
+/**
+ * A stream batch of one record: a scored person inserted, as DynamoDB Streams (NEW_AND_OLD_IMAGES)
+ * hands it to Lambda. Its contest id is the bench contest's with `-cold-start` appended, a contest
+ * nobody reads: the consumer folds it into that id's counters with one transaction (ledger item +
+ * counter items), so the demo contest's counters stay exact.
+ */
+function streamEvent(contestId: string, n: number): DynamoDBStreamEvent {
+  const spec = { contestId: `${contestId}-cold-start`, units: ['hoi-nong-dan'], villages: ['Thôn Đắk Chum 1'], questionsPerAttempt: 10, from: Date.now() - 86_400_000, to: Date.now() };
+  const { item } = personItem(spec, 1_000_000 + n);
+  const at = Math.floor(Date.now() / 1000);
+  return {
+    Records: [
+      {
+        eventID: `bench-cold-start-${Date.now()}-${n}`,
+        eventName: 'INSERT',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: 'ap-southeast-1',
+        eventSourceARN: 'arn:aws:dynamodb:ap-southeast-1:000000000000:table/cuoc-thi/stream/bench',
+        dynamodb: {
+          ApproximateCreationDateTime: at,
+          Keys: marshall({ PK: item.PK, SK: item.SK }) as never,
+          NewImage: marshall(item, { removeUndefinedValues: true }) as never,
+          SequenceNumber: `${Date.now()}${String(n).padStart(6, '0')}`,
+          SizeBytes: 600,
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+      },
+    ],
+  };
+}
+
+/** The first event each function answers: a real request reaching DynamoDB / Cognito where the function has one. */
+function firstEvent(group: BundledHandler, contestId: string, admin: { email: string; password: string }, n: number): { label: string; event: unknown } {
   const ev = (method: string, path: string, routePath: string, params: Record<string, string>, options: { body?: unknown; staff?: boolean } = {}) => ({
     label: `${method} ${path}`,
     event: apiEvent(method, new URL(path, 'http://x'), `${method} ${routePath}`, params, options),
@@ -86,6 +116,8 @@ function firstEvent(group: FunctionGroup, contestId: string, admin: { email: str
       return ev('GET', `/api/contests/${contestId}`, '/api/contests/{contestId}', { contestId });
     case 'contests':
       return ev('GET', '/api/admin/contests', '/api/admin/contests', {}, { staff: true });
+    case 'imports':
+      return ev('GET', '/api/admin/question-template?format=xlsx', '/api/admin/question-template', {}, { staff: true });
     case 'results':
       return ev('GET', `/api/admin/contests/${contestId}/stats`, '/api/admin/contests/{contestId}/stats', { contestId }, { staff: true });
     case 'privacy':
@@ -94,6 +126,8 @@ function firstEvent(group: FunctionGroup, contestId: string, admin: { email: str
       return ev('POST', `/api/contests/${contestId}/attempts`, '/api/contests/{contestId}/attempts', { contestId }, {
         body: { fullName: 'Y Bench Cold', phone: `08${String(90_000_000 + n).padStart(8, '0')}`, unitId: 'hoi-nong-dan', consent: true },
       });
+    case 'stream':
+      return { label: 'DynamoDB stream batch: 1 scored person INSERT', event: streamEvent(contestId, n) };
   }
 }
 
@@ -105,51 +139,10 @@ const emptyColdStart = (): BundleResult['coldStart'] => ({
   firstEventMs: Number.NaN,
   processWallMs: Number.NaN,
   runs: [],
-  withSourceMaps: { importAndFirstEventMs: Number.NaN, processWallMs: Number.NaN },
 });
 
-/**
- * What-if builds. `import { z } from 'zod'` keeps zod's whole namespace object (64 locales
- * included) alive; `import * as z from 'zod'` lets esbuild drop what is unused. The plugin
- * rewrites that import on the fly (the sources are untouched). `runtimeAwsSdk` leaves
- * @aws-sdk/* and @smithy/* to the Lambda Node.js 22 runtime, which ships SDK v3.
- */
-async function whatIfSizes(group: FunctionGroup, dir: string) {
-  const esbuild = await import('esbuild');
-  const { esbuildOptions } = await import('../../infra/bundling.ts');
-  const zodPlugin = {
-    name: 'zod-namespace-import',
-    setup(build: import('esbuild').PluginBuild) {
-      build.onLoad({ filter: /[\\/]functions[\\/].*\.ts$/ }, (args) => {
-        const source = readFileSync(args.path, 'utf8').replace(
-          /import\s*\{\s*z\s*(?:,\s*type\s+(\w+)\s*)?\}\s*from\s*'zod';/g,
-          (_m, typeName?: string) => `import * as z from 'zod';${typeName ? ` import type { ${typeName} } from 'zod';` : ''}`,
-        );
-        return { contents: source, loader: 'ts' };
-      });
-    },
-  };
-  const build = async (name: string, zod: boolean, sdk: boolean) => {
-    const options = esbuildOptions(group, join(dir, name));
-    await esbuild.build({
-      ...options,
-      metafile: false,
-      sourcemap: false,
-      external: [...(options.external ?? []), ...(sdk ? ['@aws-sdk/*', '@smithy/*'] : [])],
-      plugins: zod ? [zodPlugin] : [],
-      logLevel: 'silent',
-    });
-    return { outfile: options.outfile, bytes: statSync(options.outfile).size };
-  };
-  const zod = await build('what-if-zod', true, false);
-  return {
-    zodOutfile: zod.outfile,
-    sizes: { zodNamespaceImport: zod.bytes, runtimeAwsSdk: (await build('what-if-sdk', false, true)).bytes, both: (await build('what-if-both', true, true)).bytes },
-  };
-}
-
 export async function measureBundles(options: {
-  groups: FunctionGroup[];
+  groups: readonly BundledHandler[];
   outdir: string;
   runs: number;
   env: Record<string, string>;
@@ -179,58 +172,35 @@ export async function measureBundles(options: {
     }
     const composition = [...byPackage].map(([name, b]) => ({ name, bytes: b })).sort((a, b) => b.bytes - a.bytes);
 
+    // As deployed: no NODE_OPTIONS (no --enable-source-maps).
     const runs: { importMs: number; firstEventMs: number; wallMs: number; status: number }[] = [];
-    const mapped: { importMs: number; firstEventMs: number; wallMs: number; status: number }[] = [];
     let label = '';
     let error: string | undefined;
     try {
-      for (const [list, nodeOptions] of [
-        [runs, ''],
-        [mapped, '--enable-source-maps'],
-      ] as const) {
-        for (let r = 0; r < options.runs; r++) {
-          const { label: l, event } = firstEvent(group, options.contestId, options.admin, n++);
-          label = l;
-          const eventFile = join(dir, `event-${r}.json`);
-          writeFileSync(eventFile, JSON.stringify(event));
-          const run = await runChild(runner, outfile, eventFile, { ...options.env, NODE_OPTIONS: nodeOptions });
-          if (run.status >= 500) error = `${label} answered ${run.status}`;
-          list.push(run);
-        }
+      for (let r = 0; r < options.runs; r++) {
+        const { label: l, event } = firstEvent(group, options.contestId, options.admin, n++);
+        label = l;
+        const eventFile = join(dir, `event-${r}.json`);
+        writeFileSync(eventFile, JSON.stringify(event));
+        const run = await runChild(runner, outfile, eventFile, { ...options.env, NODE_OPTIONS: '' });
+        if (run.status >= 500) error = `${label} answered ${run.status}`;
+        runs.push(run);
       }
     } catch (e) {
       error = (e as Error).message;
-    }
-    const total = (rs: typeof runs) => median(rs.map((r) => r.importMs + r.firstEventMs));
-    let whatIf: BundleResult['whatIf'];
-    try {
-      const { zodOutfile, sizes } = await whatIfSizes(group, dir);
-      const zodRuns: number[] = [];
-      for (let r = 0; r < options.runs; r++) {
-        const { event } = firstEvent(group, options.contestId, options.admin, n++);
-        const eventFile = join(dir, `event-what-if-${r}.json`);
-        writeFileSync(eventFile, JSON.stringify(event));
-        const run = await runChild(runner, zodOutfile, eventFile, { ...options.env, NODE_OPTIONS: '' });
-        zodRuns.push(run.importMs + run.firstEventMs);
-      }
-      whatIf = { ...sizes, zodNamespaceImportColdStartMs: round(median(zodRuns), 1) };
-    } catch (e) {
-      error ??= `what-if build failed: ${(e as Error).message.split('\n')[0]}`;
     }
     results.push({
       group,
       bytes,
       composition,
-      ...(whatIf ? { whatIf } : {}),
       coldStart: {
         event: label,
         status: runs[0]?.status ?? 0,
-        importAndFirstEventMs: round(total(runs), 1),
+        importAndFirstEventMs: round(median(runs.map((r) => r.importMs + r.firstEventMs)), 1),
         importMs: round(median(runs.map((r) => r.importMs)), 1),
         firstEventMs: round(median(runs.map((r) => r.firstEventMs)), 1),
         processWallMs: round(median(runs.map((r) => r.wallMs)), 1),
         runs: runs.map((r) => ({ importMs: round(r.importMs, 1), firstEventMs: round(r.firstEventMs, 1), wallMs: round(r.wallMs, 1), status: r.status })),
-        withSourceMaps: { importAndFirstEventMs: round(total(mapped), 1), processWallMs: round(median(mapped.map((r) => r.wallMs)), 1) },
       },
       ...(error ? { error } : {}),
     });

@@ -1,18 +1,27 @@
 // Consumed capacity per participant. The handlers are imported into this process the way
-// functions/local/main.ts does (environment first: the adapters read it at load time), a
-// middleware on the shared `ddb` client asks every command for ReturnConsumedCapacity and adds
-// up what DynamoDB Local answers, and participants are driven with API Gateway v2 events.
+// functions/local/main.ts does (environment first: the adapters read it at load time), a hook on
+// the shared `ddb` client (its interceptor, `ddb.use`, or with the AWS SDK's document client its
+// middleware stack) asks every call for ReturnConsumedCapacity and adds up what DynamoDB Local
+// answers, and participants are driven with API Gateway v2 events. The
+// table's stream consumer (handlers/stream.ts) runs here too, fed by local mode's own poller
+// (functions/local/streams.ts), and its calls are charged to a bucket of their own.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import type { FunctionGroup } from '../../functions/adapters/http/routes.ts';
 import { matchRoute } from '../../functions/adapters/http/routes.ts';
+import { itemSize } from './item-size.ts';
 import { fullName, phone, randomAnswers, split, viewerHeaders, type PublicQuestion } from './people.ts';
 import { forEachLimit, round, summarize, type Summary } from './stats.ts';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
+/** Operations that read (by DynamoDB operation name, without the SDK's `Command` suffix). */
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+
+/** A key attribute's string, whether the hook sees plain values (SDK document client) or marshalled ones (`{ S: ... }`). */
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof (v as { S?: unknown })?.S === 'string' ? (v as { S: string }).S : undefined);
 
 interface ConsumedCapacity {
   CapacityUnits?: number;
@@ -24,14 +33,14 @@ export interface RouteUsage {
   calls: number;
   rcu: number;
   wcu: number;
-  /** Write units spent on the leaderboard / openAttempts indexes (included in wcu). */
+  /** Write units spent on global secondary indexes (the leaderboard index), by index (included in wcu). */
   indexWcu: Record<string, number>;
   readRequests: number;
   /** Write requests counted per item: a TransactWriteItems of 3 items counts 3. */
   writeRequests: number;
   /** DynamoDB API calls by command name. */
   commands: Record<string, number>;
-  /** Calls by command and the kind of key they touch, e.g. `GetItem CONTESTS`, `TransactWriteItems ATTEMPT+PERSON+CONTEST`. */
+  /** Calls by command and the kind of key they touch, e.g. `GetItem ATTEMPT`, `UpdateItem PEOPLE`, `TransactWriteItems STREAM+CONTEST+CONTEST`. */
   targets: Record<string, number>;
   /** Failed calls by error name (condition failures, transaction conflicts...). */
   failures: Record<string, number>;
@@ -41,8 +50,25 @@ export interface RouteUsage {
   /** Calls whose answer carried no ConsumedCapacity. */
   unreported: number;
   /**
-   * Calls made only in local mode (client.ts reads `PK=#, SK=commit-barrier` after each transaction
-   * so that DynamoDB Local has committed before the 2xx): counted here, left out of the AWS figures.
+   * What DynamoDB Local reported for the TransactWriteItems calls (a diagnostic): it under-reports
+   * them (2 units for a transaction of 5 small items, where DynamoDB charges 2 per item and KB), so
+   * `wcu` counts transactions by DynamoDB's rule instead (transactionWcu).
+   */
+  reportedTransactionWcu: number;
+  /** Write units of the TransactWriteItems calls by DynamoDB's rule (included in wcu). */
+  transactionWcu: number;
+  /**
+   * Write units of conditional writes refused by their condition (included in wcu): DynamoDB bills
+   * them by the item's size (at least 1), DynamoDB Local reports nothing for an error.
+   */
+  failedConditionWcu: number;
+  /** Time the bench itself spent inside calls (sizing transaction items), taken out of durations. */
+  overheadMs: number;
+  /**
+   * Calls made only in local mode (client.ts reads `PK=#, SK=commit-barrier` after each
+   * TransactWriteItems so that DynamoDB Local has committed before it counts): counted here, left out
+   * of the AWS figures. The request path makes none (it has no transaction); the stream consumer one
+   * per aggregate transaction.
    */
   localOnly: number;
 }
@@ -60,16 +86,48 @@ const emptyUsage = (): RouteUsage => ({
   durationsMs: [],
   ddbMs: 0,
   unreported: 0,
+  reportedTransactionWcu: 0,
+  transactionWcu: 0,
+  failedConditionWcu: 0,
+  overheadMs: 0,
   localOnly: 0,
 });
 
-/** The entity a key belongs to: the partition key up to its first `#` (`ATTEMPT`, `PERSON`, `CONTEST`...), or the index queried. */
+/** Keys (PK, SK) and table of each item of a TransactWriteItems input (document-client form). */
+function transactionKeys(input: Record<string, any>): { table: string; PK: string; SK: string }[] {
+  return (input.TransactItems ?? []).map((t: Record<string, any>) => {
+    const op = Object.values(t)[0] as Record<string, any>;
+    const key = op.Key ?? op.Item;
+    return { table: op.TableName, PK: str(key.PK)!, SK: str(key.SK)! };
+  });
+}
+
+/**
+ * DynamoDB's rule for a TransactWriteItems: 2 write units per item per started KB, the item's size
+ * being the larger of before and after (every item of the transaction counted, a ConditionCheck
+ * too: an upper bound for those; the consumer makes none). Sizes by item-size.ts. The items written
+ * here (ledger, aggregate counters) carry no index keys, so no GSI share is added.
+ */
+export function transactionWcu(before: number[], after: number[]): number {
+  return before.reduce((s, b, i) => s + 2 * Math.max(1, Math.ceil(Math.max(b, after[i] ?? 0) / 1024)), 0);
+}
+
+/** The entity a key belongs to: the partition key up to its first `#` (`ATTEMPT`, `PEOPLE`, `CONTEST`...), or the index queried. */
 function keyKind(input: Record<string, any>): string {
-  const pk = (k: unknown) => (typeof k === 'string' ? k.split('#')[0]! : '?');
+  const pk = (k: unknown) => str(k)?.split('#')[0] ?? '?';
   if (input.IndexName) return `index ${input.IndexName}`;
   if (input.Key) return pk(input.Key.PK);
   if (input.Item) return pk(input.Item.PK);
   if (input.ExpressionAttributeValues?.[':pk']) return pk(input.ExpressionAttributeValues[':pk']);
+  if (input.RequestItems) {
+    // BatchGetItem / BatchWriteItem: the kinds of every key, once each.
+    const kinds = new Set<string>();
+    for (const req of Object.values<Record<string, any>>(input.RequestItems)) {
+      for (const k of req.Keys ?? []) kinds.add(pk(k.PK));
+      for (const w of Array.isArray(req) ? req : []) kinds.add(pk((w.PutRequest?.Item ?? w.DeleteRequest?.Key)?.PK));
+    }
+    return [...kinds].join('+') || '?';
+  }
   if (input.TransactItems) {
     return input.TransactItems.map((t: Record<string, any>) => {
       const op = Object.values(t)[0] as Record<string, any>;
@@ -80,8 +138,8 @@ function keyKind(input: Record<string, any>): string {
 }
 
 function writeItems(command: string, input: Record<string, any>): number {
-  if (command === 'TransactWriteItemsCommand') return input.TransactItems?.length ?? 1;
-  if (command === 'BatchWriteItemCommand') return Object.values<unknown[]>(input.RequestItems ?? {}).reduce((s, l) => s + l.length, 0);
+  if (command === 'TransactWriteItems') return input.TransactItems?.length ?? 1;
+  if (command === 'BatchWriteItem') return Object.values<unknown[]>(input.RequestItems ?? {}).reduce((s, l) => s + l.length, 0);
   return 1;
 }
 
@@ -96,54 +154,96 @@ export async function loadInProcess(env: Record<string, string>): Promise<InProc
   const { ddb } = await import('../../functions/adapters/dynamodb/client.ts');
   const handlers = new Map<FunctionGroup, Handler>();
   const als = new AsyncLocalStorage<RouteUsage>();
+  // Sizes transaction items, outside the measured client (its calls are not charged to anyone).
+  const sizer = new DynamoDBClient({
+    endpoint: env.DYNAMODB_ENDPOINT,
+    region: env.AWS_REGION ?? 'ap-southeast-1',
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+  });
+  const sizes = (keys: { table: string; PK: string; SK: string }[]) =>
+    Promise.all(
+      keys.map(async (k) => {
+        const out = await sizer.send(new GetItemCommand({ TableName: k.table, Key: { PK: { S: k.PK }, SK: { S: k.SK } }, ConsistentRead: true }));
+        return out.Item ? itemSize(out.Item) : 0;
+      }),
+    );
 
-  ddb.middlewareStack.add(
-    (next, context) => async (args) => {
-      const usage = als.getStore();
-      if (!usage) return next(args);
-      const input = args.input as Record<string, any>;
-      const command = context.commandName ?? 'unknown';
-      const t0 = performance.now();
-      if (input.Key?.PK === '#' && input.Key?.SK === 'commit-barrier') {
-        usage.localOnly++;
-        try {
-          return await next(args);
-        } finally {
-          usage.ddbMs += performance.now() - t0;
-        }
-      }
-      // INDEXES = TOTAL plus the split between the table and each index.
-      input.ReturnConsumedCapacity = 'INDEXES';
-      usage.commands[command] = (usage.commands[command] ?? 0) + 1;
-      const target = `${command.replace(/Command$/, '')} ${keyKind(input)}`;
-      usage.targets[target] = (usage.targets[target] ?? 0) + 1;
-      const isRead = READS.has(command);
-      if (isRead) usage.readRequests++;
-      else usage.writeRequests += writeItems(command, input);
+  /**
+   * Charges one call to the current bucket: `command` = DynamoDB operation name, `input` its request
+   * (plain or marshalled values), `next` sends it and returns the answer's JSON body.
+   */
+  async function account(command: string, input: Record<string, any>, next: (input: Record<string, any>) => Promise<Record<string, any>>): Promise<Record<string, any>> {
+    const usage = als.getStore();
+    if (!usage) return next(input);
+    const t0 = performance.now();
+    if (str(input.Key?.PK) === '#' && str(input.Key?.SK) === 'commit-barrier') {
+      usage.localOnly++;
       try {
-        const out = await next(args);
-        const raw = (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-        const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-        if (list.length === 0) usage.unreported++;
-        for (const c of list) {
-          const units = c.CapacityUnits ?? 0;
-          if (isRead) usage.rcu += units;
-          else {
-            usage.wcu += units;
-            for (const [name, idx] of Object.entries(c.GlobalSecondaryIndexes ?? {})) usage.indexWcu[name] = (usage.indexWcu[name] ?? 0) + (idx.CapacityUnits ?? 0);
-          }
-        }
-        return out;
-      } catch (e) {
-        const name = (e as Error).name ?? 'Error';
-        usage.failures[name] = (usage.failures[name] ?? 0) + 1;
-        throw e;
+        return await next(input);
       } finally {
         usage.ddbMs += performance.now() - t0;
       }
-    },
-    { step: 'initialize', name: 'benchConsumedCapacity' },
-  );
+    }
+    usage.commands[command] = (usage.commands[command] ?? 0) + 1;
+    const target = `${command} ${keyKind(input)}`;
+    usage.targets[target] = (usage.targets[target] ?? 0) + 1;
+    const isRead = READS.has(command);
+    if (isRead) usage.readRequests++;
+    else usage.writeRequests += writeItems(command, input);
+    const isTransaction = command === 'TransactWriteItems';
+    let overhead = 0;
+    const sized = async (keys: { table: string; PK: string; SK: string }[]) => {
+      const s0 = performance.now();
+      try {
+        return await sizes(keys);
+      } finally {
+        overhead += performance.now() - s0;
+      }
+    };
+    const txKeys = isTransaction ? transactionKeys(input) : [];
+    const before = isTransaction ? await sized(txKeys) : [];
+    try {
+      // INDEXES = TOTAL plus the split between the table and each index.
+      const out = await next({ ...input, ReturnConsumedCapacity: 'INDEXES' });
+      const raw = out.ConsumedCapacity as ConsumedCapacity | ConsumedCapacity[] | undefined;
+      const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      if (list.length === 0) usage.unreported++;
+      for (const c of list) {
+        const units = c.CapacityUnits ?? 0;
+        if (isRead) usage.rcu += units;
+        else if (isTransaction) usage.reportedTransactionWcu += units;
+        else {
+          usage.wcu += units;
+          for (const [name, idx] of Object.entries(c.GlobalSecondaryIndexes ?? {})) usage.indexWcu[name] = (usage.indexWcu[name] ?? 0) + (idx.CapacityUnits ?? 0);
+        }
+      }
+      if (isTransaction) {
+        const units = transactionWcu(before, await sized(txKeys));
+        usage.wcu += units;
+        usage.transactionWcu += units;
+      }
+      return out;
+    } catch (e) {
+      const name = (e as Error).name ?? 'Error';
+      usage.failures[name] = (usage.failures[name] ?? 0) + 1;
+      if (name === 'ConditionalCheckFailedException' && !isRead && !isTransaction) {
+        // Billed by the existing item's size (ALL_OLD when the call asked for it, else read here), at least 1.
+        const old = (e as { Item?: Record<string, AttributeValue> }).Item;
+        const key = input.Key ?? input.Item;
+        const size = old ? itemSize(old) : key ? (await sized([{ table: input.TableName, PK: str(key.PK)!, SK: str(key.SK)! }]))[0]! : 0;
+        const units = Math.max(1, Math.ceil(size / 1024));
+        usage.wcu += units;
+        usage.failedConditionWcu += units;
+      }
+      throw e;
+    } finally {
+      usage.overheadMs += overhead;
+      usage.ddbMs += performance.now() - t0 - overhead;
+    }
+  }
+
+  // The product's client runs every call through its interceptors (`ddb.use`), wire-level requests and answers.
+  ddb.use((operation, input, next) => account(operation, input, next));
 
   async function handlerFor(group: FunctionGroup): Promise<Handler> {
     let h = handlers.get(group);
@@ -224,6 +324,12 @@ export interface CapacityRoute {
   /** Local-mode-only reads per call (not in the AWS figures). */
   localOnlyReadsPerCall: number;
   writeRequestsPerCall: number;
+  /** DynamoDB Local's own figure for the TransactWriteItems calls (wcuPerCall counts them by DynamoDB's rule). */
+  reportedTransactionWcuPerCall: number;
+  /** Write units of its TransactWriteItems by DynamoDB's rule (included in wcuPerCall). */
+  transactionWcuPerCall: number;
+  /** Write units of its writes refused by their condition (included in wcuPerCall). */
+  failedConditionWcuPerCall: number;
   commandsPerCall: Record<string, number>;
   targetsPerCall: Record<string, number>;
   failures: Record<string, number>;
@@ -232,11 +338,26 @@ export interface CapacityRoute {
   dynamodbMsPerCall: number;
 }
 
+export interface PerParticipant {
+  rcu: number;
+  wcu: number;
+  readRequests: number;
+  localOnlyReads: number;
+  writeRequests: number;
+  lambdaInvocations: number;
+  lambdaBilledMs: number;
+}
+
 export interface CapacityResult {
   method: string;
   participants: number;
-  perParticipant: { rcu: number; wcu: number; readRequests: number; localOnlyReads: number; writeRequests: number; lambdaInvocations: number; lambdaBilledMs: number };
+  /** Request path plus the stream consumer (when it ran) amortized over the participants. */
+  perParticipant: PerParticipant;
+  /** The three routes only (start, autosaves, submit). */
+  requestPath: PerParticipant;
   routes: Record<string, CapacityRoute>;
+  /** The stream consumer's share of this phase, when it ran. */
+  consumer?: ConsumerResult;
   unreported: number;
   errors: number;
   errorCodes: Record<string, number>;
@@ -258,11 +379,30 @@ function perCall(u: RouteUsage): CapacityRoute {
     readRequestsPerCall: round(u.readRequests / n, 3),
     localOnlyReadsPerCall: round(u.localOnly / n, 3),
     writeRequestsPerCall: round(u.writeRequests / n, 3),
+    reportedTransactionWcuPerCall: round(u.reportedTransactionWcu / n, 3),
+    transactionWcuPerCall: round(u.transactionWcu / n, 3),
+    failedConditionWcuPerCall: round(u.failedConditionWcu / n, 3),
     commandsPerCall: Object.fromEntries(Object.entries(u.commands).map(([k, v]) => [k.replace(/Command$/, ''), round(v / n, 3)])),
     targetsPerCall: Object.fromEntries(Object.entries(u.targets).map(([k, v]) => [k, round(v / n, 3)])),
     failures: u.failures,
     duration: summarize(u.durationsMs),
     dynamodbMsPerCall: round(u.ddbMs / n, 2),
+  };
+}
+
+/** Totals of `buckets` divided by `participants`. */
+function perParticipantOf(buckets: RouteUsage[], participants: number): PerParticipant {
+  const sum = (f: (u: RouteUsage) => number) => buckets.reduce((s, u) => s + f(u), 0);
+  const n = Math.max(1, participants);
+  return {
+    rcu: round(sum((u) => u.rcu) / n, 3),
+    wcu: round(sum((u) => u.wcu) / n, 3),
+    readRequests: round(sum((u) => u.readRequests) / n, 3),
+    localOnlyReads: round(sum((u) => u.localOnly) / n, 3),
+    writeRequests: round(sum((u) => u.writeRequests) / n, 3),
+    lambdaInvocations: round(sum((u) => u.calls) / n, 3),
+    // Lambda bills each invocation rounded up to the next millisecond.
+    lambdaBilledMs: round(sum((u) => u.durationsMs.reduce((s, ms) => s + Math.ceil(ms), 0)) / n, 1),
   };
 }
 
@@ -279,8 +419,9 @@ export async function measureCapacity(ip: InProcess, contestId: string, units: s
   async function timed(kind: keyof typeof usage, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> }) {
     const bucket = usage[kind];
     const t0 = performance.now();
+    const o0 = bucket.overheadMs;
     const res = await ip.measure(bucket, () => ip.invoke(method, path, options));
-    bucket.durationsMs.push(performance.now() - t0);
+    bucket.durationsMs.push(performance.now() - t0 - (bucket.overheadMs - o0));
     bucket.calls++;
     return res;
   }
@@ -304,22 +445,15 @@ export async function measureCapacity(ip: InProcess, contestId: string, units: s
     completed++;
   });
 
+  const requestPath = perParticipantOf([usage.start, usage.save, usage.submit], completed);
   const all = [usage.start, usage.save, usage.submit];
   const sum = (f: (u: RouteUsage) => number) => all.reduce((s, u) => s + f(u), 0);
-  const n = Math.max(1, completed);
   return {
-    method: 'ReturnConsumedCapacity=INDEXES as DynamoDB Local answers it (table + GSI units); local-mode-only commit-barrier reads left out',
+    method:
+      "ReturnConsumedCapacity=INDEXES as DynamoDB Local answers it (table + GSI units), except what it leaves out or under-reports, counted by DynamoDB's rules from the items' sizes: TransactWriteItems (2 WCU per item and KB) and writes refused by their condition (the item's size, at least 1 WCU); local-mode-only commit-barrier reads left out",
     participants: completed,
-    perParticipant: {
-      rcu: round(sum((u) => u.rcu) / n, 3),
-      wcu: round(sum((u) => u.wcu) / n, 3),
-      readRequests: round(sum((u) => u.readRequests) / n, 3),
-      localOnlyReads: round(sum((u) => u.localOnly) / n, 3),
-      writeRequests: round(sum((u) => u.writeRequests) / n, 3),
-      lambdaInvocations: round(sum((u) => u.calls) / n, 3),
-      // Lambda bills each invocation rounded up to the next millisecond.
-      lambdaBilledMs: round(sum((u) => u.durationsMs.reduce((s, ms) => s + Math.ceil(ms), 0)) / n, 1),
-    },
+    perParticipant: requestPath,
+    requestPath,
     routes: { [ROUTE_KEYS.start]: perCall(usage.start), [ROUTE_KEYS.save]: perCall(usage.save), [ROUTE_KEYS.submit]: perCall(usage.submit) },
     unreported: sum((u) => u.unreported),
     errors: Object.values(errorCodes).reduce((s, v) => s + v, 0),
@@ -339,4 +473,97 @@ export async function measureReadRoute(ip: InProcess, method: string, path: stri
     status = res.status;
   }
   return { ...perCall(bucket), status };
+}
+
+// --- the stream consumer -------------------------------------------------------------------------
+
+export interface ConsumerResult {
+  /** Handler invocations (one per stream batch, as Lambda's event source mapping makes them). */
+  batches: number;
+  records: number;
+  recordsPerBatch: { mean: number; max: number };
+  /** What one batch cost on average (calls = batches). */
+  perBatch: CapacityRoute;
+  /** Its RCU, WCU, calls, invocations and billed ms divided by the phase's participants. */
+  perParticipant: PerParticipant;
+  /** From the phase's last request to the poller having handled every record (drained). */
+  catchUpMs: number;
+}
+
+export interface Consumer {
+  /** Starts charging the consumer's calls to a fresh bucket. */
+  begin(): void;
+  /** Waits until every record written so far has been handled, and returns the bucket's figures. */
+  end(participants: number): Promise<ConsumerResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the table's stream consumer in this process the way local mode does: functions/local/streams.ts
+ * polls the table's stream and hands each batch to handlers/stream.ts, whose DynamoDB calls (through
+ * the shared `ddb` client) are charged to the current bucket. The poller must be the stream's only
+ * consumer: a second one would fold the same records into the counters again.
+ */
+export async function startConsumer(ip: InProcess, options: { endpoint: string; streamArn: string; positionFile: string }): Promise<Consumer> {
+  const { handler } = (await import('../../functions/handlers/stream.ts')) as { handler: (event: DynamoDBStreamEvent) => Promise<void> };
+  const { startStreamPoller } = await import('../../functions/local/streams.ts');
+  let bucket = emptyUsage();
+  let records = 0;
+  let sizes: number[] = [];
+  const poller = startStreamPoller({
+    ...options,
+    handler: async (event) => {
+      const mine = bucket;
+      const t0 = performance.now();
+      const o0 = mine.overheadMs;
+      await ip.measure(mine, () => handler(event));
+      // Batches are handled one at a time: the overhead added meanwhile is this batch's own.
+      mine.durationsMs.push(performance.now() - t0 - (mine.overheadMs - o0));
+      mine.calls++;
+      records += event.Records.length;
+      sizes.push(event.Records.length);
+    },
+  });
+  return {
+    begin() {
+      bucket = emptyUsage();
+      records = 0;
+      sizes = [];
+    },
+    async end(participants) {
+      const t0 = performance.now();
+      await poller.drained(120_000);
+      const catchUpMs = performance.now() - t0;
+      const mine = bucket;
+      return {
+        batches: mine.calls,
+        records,
+        recordsPerBatch: { mean: round(records / Math.max(1, mine.calls), 1), max: Math.max(0, ...sizes) },
+        perBatch: perCall(mine),
+        perParticipant: perParticipantOf([mine], participants),
+        catchUpMs: Math.round(catchUpMs),
+      };
+    },
+    stop: () => poller.stop(),
+  };
+}
+
+/** The phase's figures with the consumer's share added to the per-participant totals. */
+export function withConsumer(c: CapacityResult, consumer: ConsumerResult): CapacityResult {
+  const a = c.requestPath;
+  const b = consumer.perParticipant;
+  const add = (k: keyof PerParticipant, digits = 3) => round(a[k] + b[k], digits);
+  return {
+    ...c,
+    consumer,
+    perParticipant: {
+      rcu: add('rcu'),
+      wcu: add('wcu'),
+      readRequests: add('readRequests'),
+      localOnlyReads: add('localOnlyReads'),
+      writeRequests: add('writeRequests'),
+      lambdaInvocations: add('lambdaInvocations'),
+      lambdaBilledMs: add('lambdaBilledMs', 1),
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // The floor: what DynamoDB Local itself sustains for single-item PutItem and GetItem of an
 // attempt-sized item (~1 KB) at the same concurrency, from an SDK client with keep-alive.
 import { Agent as HttpAgent } from 'node:http';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { forEachLimit, summarize, type Summary } from './stats.ts';
 import { itemSize } from './item-size.ts';
@@ -56,8 +56,6 @@ export interface FloorChunk {
   putWallMs: number;
   getMs: number[];
   getWallMs: number;
-  txMs: number[];
-  txWallMs: number;
   errors: number;
 }
 
@@ -69,12 +67,13 @@ export async function warmFloor(client: DynamoDBClient, tableName: string, concu
 }
 
 /**
- * One round of the floor: `ops` PutItem of new items, `ops` consistent GetItem of items written
- * in this round, and ops/3 TransactWriteItems of 3 new items, each kind at `concurrency`.
+ * One round of the floor: `ops` PutItem of new items, then `ops` consistent GetItem of items written
+ * in this round, each kind at `concurrency`. (A submit is two conditional UpdateItems and two
+ * consistent GetItems, no transaction, so single-item writes and reads are its floor.)
  */
 export async function floorChunk(client: DynamoDBClient, tableName: string, round: number, ops: number, concurrency: number): Promise<FloorChunk> {
   const base = round * 1_000_000;
-  const c: FloorChunk = { putMs: [], putWallMs: 0, getMs: [], getWallMs: 0, txMs: [], txWallMs: 0, errors: 0 };
+  const c: FloorChunk = { putMs: [], putWallMs: 0, getMs: [], getWallMs: 0, errors: 0 };
   let t0 = performance.now();
   await forEachLimit(ops, concurrency, async (i) => {
     const s = performance.now();
@@ -101,23 +100,23 @@ export async function floorChunk(client: DynamoDBClient, tableName: string, roun
     }
   });
   c.getWallMs = performance.now() - t0;
-
-  t0 = performance.now();
-  await forEachLimit(Math.max(20, Math.round(ops / 3)), concurrency, async (i) => {
-    const s = performance.now();
-    try {
-      await client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [0, 1, 2].map((k) => ({ Put: { TableName: tableName, Item: attemptLikeItem(base + 500_000 + i * 3 + k) } })),
-        }),
-      );
-      c.txMs.push(performance.now() - s);
-    } catch {
-      c.errors++;
-    }
-  });
-  c.txWallMs = performance.now() - t0;
   return c;
+}
+
+/** DynamoDB Local's own latency, one call at a time: mean ms of 20 PutItem then 20 consistent GetItem of a ~0.8 KB item per table (items `BENCH#LATENCY#i`). */
+export async function tableLatency(client: DynamoDBClient, tables: string[]): Promise<Record<string, { putMs: number; getMs: number }>> {
+  const out: Record<string, { putMs: number; getMs: number }> = {};
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+  for (const table of tables) {
+    const key = (i: number) => ({ PK: { S: `BENCH#LATENCY#${i}` }, SK: { S: 'X' } });
+    let t0 = performance.now();
+    for (let i = 0; i < 20; i++) await client.send(new PutItemCommand({ TableName: table, Item: { ...key(i), v: { S: 'x'.repeat(800) } } }));
+    const putMs = r1((performance.now() - t0) / 20);
+    t0 = performance.now();
+    for (let i = 0; i < 20; i++) await client.send(new GetItemCommand({ TableName: table, Key: key(i), ConsistentRead: true }));
+    out[table] = { putMs, getMs: r1((performance.now() - t0) / 20) };
+  }
+  return out;
 }
 
 export const rate = (count: number, wallMs: number) => Math.round((count / wallMs) * 10_000) / 10;
@@ -128,11 +127,8 @@ export interface FloorResult {
   itemBytes: number;
   putsPerSec: number;
   getsPerSec: number;
-  /** TransactWriteItems of 3 new ~1 KB items, the shape of a submit's commit (a diagnostic). */
-  transactions3PerSec: number;
   put: Summary;
   get: Summary;
-  transaction3: Summary;
   errors: number;
 }
 
@@ -145,10 +141,8 @@ export function floorResult(chunks: FloorChunk[], concurrency: number): FloorRes
     itemBytes: itemSize(attemptLikeItem(0)),
     putsPerSec: rate(sum((c) => c.putMs.length), sum((c) => c.putWallMs)),
     getsPerSec: rate(sum((c) => c.getMs.length), sum((c) => c.getWallMs)),
-    transactions3PerSec: rate(sum((c) => c.txMs.length), sum((c) => c.txWallMs)),
     put: summarize(all((c) => c.putMs)),
     get: summarize(all((c) => c.getMs)),
-    transaction3: summarize(all((c) => c.txMs)),
     errors: sum((c) => c.errors),
   };
 }

@@ -26,7 +26,10 @@ export const PRICES = {
 export interface CostInput {
   rcuPerParticipant: number;
   wcuPerParticipant: number;
+  /** API requests: each is an HTTP API request and a Lambda invocation. */
   invocationsPerParticipant: number;
+  /** Lambda invocations that are no API request (the stream consumer's batches). */
+  nonApiInvocationsPerParticipant?: number;
   /** Per route: billed milliseconds per participant and the function's configured memory. */
   lambda: { billedMsPerParticipant: number; memoryMb: number }[];
 }
@@ -38,7 +41,7 @@ export function costPer10k(input: CostInput) {
     (n * input.rcuPerParticipant * PRICES.dynamodb.perMillionReadRequestUnits) / 1e6;
   const gbSeconds = input.lambda.reduce((s, l) => s + (n * l.billedMsPerParticipant * l.memoryMb) / 1024 / 1000, 0);
   const lambdaCompute = gbSeconds * PRICES.lambda.perGbSecondArm;
-  const lambdaRequests = (n * input.invocationsPerParticipant * PRICES.lambda.perMillionRequests) / 1e6;
+  const lambdaRequests = (n * (input.invocationsPerParticipant + (input.nonApiInvocationsPerParticipant ?? 0)) * PRICES.lambda.perMillionRequests) / 1e6;
   const httpApi = (n * input.invocationsPerParticipant * PRICES.httpApi.perMillionRequests) / 1e6;
   const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
   return {
