@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { functionGroups } from '../functions/adapters/http/routes.ts';
 import { keys, SHARDS } from '../functions/adapters/dynamodb/keys.ts';
-import { ADMIN, startServer, type LocalServer } from '../test/helpers/server.ts';
+import { ADMIN, functionEnv, startServer, type LocalServer } from '../test/helpers/server.ts';
 import { bundleScratchDir, nonApiHandlers } from '../infra/bundling.ts';
 import { measureBundles } from './lib/bundles.ts';
 import { loadInProcess, measureReadRoute } from './lib/capacity.ts';
@@ -219,19 +219,7 @@ async function phases(server: LocalServer, http: HttpClient, sampler: RssSampler
   // 3. Consumed capacity: the handlers and the stream consumer in a child process, on a DynamoDB
   // Local of its own (lib/capacity-phase.ts says why).
   sampler.enter('capacity');
-  const env = {
-    TABLE_NAME: TABLE,
-    DYNAMODB_ENDPOINT: server.ready.dynamoEndpoint,
-    USER_POOL_ID: server.ready.userPoolId,
-    USER_POOL_CLIENT_ID: server.ready.clientId,
-    COGNITO_ENDPOINT: server.ready.cognitoEndpoint,
-    AWS_REGION: 'ap-southeast-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    ORIGIN_VERIFY_SECRET: ORIGIN_SECRET,
-  };
+  const env = { ...functionEnv(server), TABLE_NAME: TABLE, ORIGIN_VERIFY_SECRET: ORIGIN_SECRET, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' };
   // The stack's DynamoDB Local, one call at a time, for comparison with the capacity phase's own.
   const stackLatency = (await tableLatency(raw, [TABLE]))[TABLE]!;
   const phase3 = await runCapacityPhase({

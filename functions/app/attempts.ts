@@ -213,14 +213,23 @@ export function attemptUseCases(deps: AttemptDeps) {
     return done;
   }
 
+  /**
+   * An attempt whose reservation is stored may not be written yet (its start is a moment behind):
+   * looks for it `tries` times, `everyMs` apart; undefined if it never came (that start failed).
+   */
+  async function awaitAttempt(attemptId: string, tries: number, everyMs: number): Promise<AttemptRecord | undefined> {
+    for (let i = 0; ; i++) {
+      const attempt = await attempts.getAttempt(attemptId);
+      if (attempt || i >= tries) return attempt;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+
   /** A concurrent copy of a keyed start took the attempt: its attempt item lands within moments. */
   async function waitForAttempt(attemptId: string): Promise<AttemptRecord> {
-    for (let i = 0; i < 50; i++) {
-      const attempt = await attempts.getAttempt(attemptId);
-      if (attempt) return attempt;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new InvalidState('The first request with this Idempotency-Key did not finish; start again with a new key');
+    const attempt = await awaitAttempt(attemptId, 50, 100);
+    if (!attempt) throw new InvalidState('The first request with this Idempotency-Key did not finish; start again with a new key');
+    return attempt;
   }
 
   async function replay(contest: ContestRecord, existing: AttemptRecord, key: string, phone: string) {
@@ -329,11 +338,7 @@ export function attemptUseCases(deps: AttemptDeps) {
       await Promise.all(
         Array.from({ length: Math.min(8, queue.length) }, async () => {
           for (let id = queue.shift(); id; id = queue.shift()) {
-            let fresh = await attempts.getAttempt(id);
-            for (let wait = 0; !fresh && wait < 5; wait++) {
-              await new Promise((r) => setTimeout(r, 200));
-              fresh = await attempts.getAttempt(id);
-            }
+            const fresh = await awaitAttempt(id, 5, 200);
             if (fresh?.status === 'open') {
               await score(contest, fresh, null, null);
               done++;

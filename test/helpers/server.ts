@@ -19,6 +19,24 @@ export interface LocalServer {
 }
 
 export const ADMIN = { email: 'admin@example.com', password: 'Admin@123456' };
+
+/**
+ * The environment a Lambda handler or bundle needs to run against this server's emulators, in this
+ * process or another (the adapters read it at load: set it before importing them).
+ */
+export function functionEnv(server: LocalServer): Record<string, string> {
+  return {
+    TABLE_NAME: 'cuoc-thi',
+    DYNAMODB_ENDPOINT: server.ready.dynamoEndpoint,
+    USER_POOL_ID: server.ready.userPoolId,
+    USER_POOL_CLIENT_ID: server.ready.clientId,
+    COGNITO_ENDPOINT: server.ready.cognitoEndpoint,
+    AWS_REGION: 'ap-southeast-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  };
+}
 const root = resolve(import.meta.dirname, '..', '..');
 
 export function freePort(): Promise<number> {

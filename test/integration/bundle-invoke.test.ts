@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctionBundle, bundleScratchDir } from '../../infra/bundling.ts';
-import { startServer, type LocalServer } from '../helpers/server.ts';
+import { functionEnv, startServer, type LocalServer } from '../helpers/server.ts';
 
 const run = promisify(execFile);
 let server: LocalServer;
@@ -60,18 +60,7 @@ async function invoke(group: string, ev: unknown) {
     const res = await handler(ev, { awsRequestId: 'r', functionName: ${JSON.stringify(group)}, getRemainingTimeInMillis: () => 10000 });
     console.log(JSON.stringify({ res, ms: performance.now() - t0 }));`;
   const { stdout } = await run(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${script}})()`], {
-    env: {
-      PATH: process.env.PATH,
-      TABLE_NAME: 'cuoc-thi',
-      DYNAMODB_ENDPOINT: server.ready.dynamoEndpoint,
-      USER_POOL_ID: server.ready.userPoolId,
-      USER_POOL_CLIENT_ID: server.ready.clientId,
-      COGNITO_ENDPOINT: server.ready.cognitoEndpoint,
-      AWS_REGION: 'ap-southeast-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-    },
+    env: { PATH: process.env.PATH ?? '', ...functionEnv(server) },
   });
   const line = stdout.trim().split('\n').at(-1)!;
   return JSON.parse(line) as { res: { statusCode: number; body: string; headers: Record<string, string> }; ms: number };

@@ -8,7 +8,7 @@ import { maskPhone } from '../../functions/domain/phone.ts';
 import { scheduledEvent } from '../../functions/local/schedule.ts';
 import { apiClient } from '../helpers/api.ts';
 import { AnswerKey, attemptApi, createOpenContest, createUnit, eventually, expectError, expectStatus, fetchBytes, startAttempt, vnDate, type Person } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, functionEnv, startServer, type LocalServer } from '../helpers/server.ts';
 import { staffTokens } from '../helpers/tokens.ts';
 
 let server: LocalServer;
@@ -252,16 +252,7 @@ describe('retention', () => {
 
   beforeAll(async () => {
     // The privacy Lambda in this process, against the local mode's DynamoDB Local.
-    Object.assign(process.env, {
-      TABLE_NAME: 'cuoc-thi',
-      DYNAMODB_ENDPOINT: server.ready.dynamoEndpoint,
-      USER_POOL_ID: server.ready.userPoolId,
-      USER_POOL_CLIENT_ID: server.ready.clientId,
-      AWS_REGION: 'ap-southeast-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-    });
+    Object.assign(process.env, functionEnv(server));
     privacy = (await import('../../functions/handlers/privacy.ts')).handler as never;
   });
 

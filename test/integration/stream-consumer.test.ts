@@ -8,7 +8,7 @@ import type { ItemChange } from '../../functions/app/aggregates.ts';
 import { addAggregates, emptyAggregate, personContribution, type ContestAggregate } from '../../functions/domain/aggregate.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createOpenContest, createUnit, eventually, expectStatus, startAttempt } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, functionEnv, startServer, type LocalServer } from '../helpers/server.ts';
 
 let server: LocalServer;
 let applyChanges: (changes: readonly ItemChange[]) => Promise<number>;
@@ -17,13 +17,7 @@ let aggregate: (contestId: string) => Promise<ContestAggregate>;
 beforeAll(async () => {
   server = await startServer({ seedDemo: false });
   // The adapters read their configuration at load: point them at the server's DynamoDB Local first.
-  Object.assign(process.env, {
-    TABLE_NAME: 'cuoc-thi',
-    DYNAMODB_ENDPOINT: server.ready.dynamoEndpoint,
-    AWS_REGION: 'ap-southeast-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
+  Object.assign(process.env, functionEnv(server));
   ({ applyChanges } = await import('../../functions/adapters/dynamodb/aggregates.ts'));
   const { standingsStore } = await import('../../functions/adapters/dynamodb/standings.ts');
   aggregate = (contestId) => standingsStore.aggregate(contestId);

@@ -10,7 +10,7 @@ import { counterChange, type ItemChange } from '../../app/aggregates.ts';
 import { addAggregates, emptyAggregate, isEmptyDelta, type ContestAggregate } from '../../domain/aggregate.ts';
 import { ddb, GetCommand, tableName } from './client.ts';
 import { keys, shardOf } from './keys.ts';
-import { transactWrite } from './writes.ts';
+import { transactWrite } from './batches.ts';
 
 /** A transaction holds 100 items: the ledger and up to 99 counter items. */
 const MAX_COUNTER_ITEMS = 99;
@@ -62,12 +62,6 @@ function updateOf(key: { PK: string; SK: string }, adds: [string, number][]) {
   };
 }
 
-/** Whether the folded deltas fit one transaction. */
-function fits(folded: Map<string, ContestAggregate>): boolean {
-  const items = [...folded].flatMap(([contestId, delta]) => counterItems(contestId, delta));
-  return items.length <= MAX_COUNTER_ITEMS && items.every((i) => i.adds.length <= MAX_ADDS);
-}
-
 const seq = (s: string) => BigInt(s);
 
 /**
@@ -78,16 +72,22 @@ export async function applyChanges(changes: readonly ItemChange[], nowSec = Math
   let written = 0;
   let i = 0;
   while (i < changes.length) {
-    // Grow the chunk while it fits; changes that touch no counter ride along for free.
-    let folded = new Map<string, ContestAggregate>();
+    // Grow the chunk while it fits one transaction; changes that touch no counter ride along for
+    // free. Only the contest a change touches is re-checked.
+    const folded = new Map<string, ContestAggregate>();
+    const itemsOf = new Map<string, number>();
+    let items = 0;
     let j = i;
     for (; j < changes.length; j++) {
       const c = counterChange(changes[j]!);
       if (!c) continue;
-      const next = new Map(folded);
-      next.set(c.contestId, addAggregates(next.get(c.contestId) ?? emptyAggregate(), c.delta));
-      if (j > i && !fits(next)) break;
-      folded = next;
+      const sum = addAggregates(folded.get(c.contestId) ?? emptyAggregate(), c.delta);
+      const parts = counterItems(c.contestId, sum);
+      const total = items - (itemsOf.get(c.contestId) ?? 0) + parts.length;
+      if (j > i && (total > MAX_COUNTER_ITEMS || parts.some((p) => p.adds.length > MAX_ADDS))) break;
+      folded.set(c.contestId, sum);
+      itemsOf.set(c.contestId, parts.length);
+      items = total;
     }
     const chunk = changes.slice(i, j);
     const counters = [...folded].flatMap(([contestId, delta]) => (isEmptyDelta(delta) ? [] : counterItems(contestId, delta)));

@@ -8,7 +8,8 @@ import type { AttemptRecord, AttemptStore, PersonBestRecord, PersonRecord } from
 import type { SavedAnswers } from '../../domain/contest.ts';
 import type { DrawnQuestion } from '../../domain/draw.ts';
 import { AttemptsExhausted } from '../../domain/errors.ts';
-import { BatchGetCommand, ddb, GetCommand, PutCommand, tableName, UpdateCommand } from './client.ts';
+import { ddb, GetCommand, PutCommand, tableName, UpdateCommand } from './client.ts';
+import { batchGet } from './batches.ts';
 import { indexKeys, keys, PEOPLE_SHARDS, shardOf } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 
@@ -55,24 +56,15 @@ export const toPerson = (item: Record<string, unknown>): PersonRecord => {
  * one idempotent write too many; a missing person (erased) needs nothing.
  */
 export async function unsettled<T extends { contestId: string; phone: string; id: string }>(scored: T[]): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < scored.length; i += 100) {
-    const chunk = scored.slice(i, i + 100);
-    const unique = new Map(chunk.map((a) => [JSON.stringify(keys.person(a.contestId, a.phone)), keys.person(a.contestId, a.phone)]));
-    const found = new Map<string, Set<string>>();
-    let pending: Record<string, unknown>[] = [...unique.values()];
-    for (let tryNo = 0; pending.length > 0; tryNo++) {
-      const res = await ddb.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: 'PK, SK, scoredIds' } } }));
-      for (const item of res.Responses?.[tableName] ?? []) found.set(JSON.stringify({ PK: item.PK, SK: item.SK }), (item.scoredIds as Set<string>) ?? new Set());
-      pending = (res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      if (pending.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(tryNo, 6)));
-    }
-    for (const a of chunk) {
-      const ids = found.get(JSON.stringify(keys.person(a.contestId, a.phone)));
-      if (ids && !ids.has(a.id)) out.push(a);
-    }
-  }
-  return out;
+  const keyOf = (k: { PK: unknown; SK: unknown }) => `${String(k.PK)}\n${String(k.SK)}`;
+  const people = new Map(scored.map((a) => [keyOf(keys.person(a.contestId, a.phone)), keys.person(a.contestId, a.phone)]));
+  const found = new Map(
+    (await batchGet([...people.values()], 'PK, SK, scoredIds')).map((item) => [keyOf(item as { PK: unknown; SK: unknown }), (item.scoredIds as Set<string>) ?? new Set<string>()]),
+  );
+  return scored.filter((a) => {
+    const ids = found.get(keyOf(keys.person(a.contestId, a.phone)));
+    return ids !== undefined && !ids.has(a.id);
+  });
 }
 
 /** Every person of a contest, from strongly consistent Queries of its PEOPLE_SHARDS partitions. */

@@ -5,7 +5,7 @@ import type { Question } from '../../domain/question.ts';
 import { ddb, GetCommand, PutCommand, QueryCommand, tableName, TransactWriteCommand } from './client.ts';
 import { keys } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
-import { cancellationReasons } from './writes.ts';
+import { cancellationReasons } from './batches.ts';
 
 type Item<T> = T & { PK: string; SK: string; entity: string };
 const strip = <T>({ PK: _pk, SK: _sk, entity: _e, ...rest }: Item<T>) => rest as unknown as T;

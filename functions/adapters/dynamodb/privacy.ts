@@ -7,7 +7,7 @@ import { ddb, GetCommand, tableName, UpdateCommand } from './client.ts';
 import { keys } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 import { FINAL_PAGE_ROWS, standingsStore } from './standings.ts';
-import { batchWrite, transactWrite } from './writes.ts';
+import { batchWrite, transactWrite } from './batches.ts';
 
 const toStoredPerson = (item: Record<string, unknown>): StoredPerson => {
   const { birthYear, attemptIds, startKeys } = item as { birthYear?: number | null; attemptIds?: Set<string>; startKeys?: Set<string> };

@@ -8,7 +8,7 @@ import { peopleOf, toPerson } from './attempts.ts';
 import { ddb, QueryCommand, tableName } from './client.ts';
 import { indexKeys, keys, SHARDS } from './keys.ts';
 import { queryAll } from './query.ts';
-import { batchWrite } from './writes.ts';
+import { batchWrite } from './batches.ts';
 
 /** Rows per final-ranking item: 100 rows of ~200 bytes stay far below the 400 KB item limit. */
 export const FINAL_PAGE_ROWS = 100;

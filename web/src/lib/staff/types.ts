@@ -1,5 +1,5 @@
 // Shapes of the staff routes of API contract v1 (and the additions documented in README "API").
-import type { ContestStatus, ShowAnswers } from '../api/types.ts';
+import type { ContestStatus, ShowAnswers, UnitStanding } from '../api/types.ts';
 
 export type Role = 'admin' | 'organizer' | 'observer';
 export const ROLES: readonly Role[] = ['admin', 'organizer', 'observer'];
@@ -106,14 +106,8 @@ export interface Results {
   items: ResultRow[];
 }
 
-export interface UnitStat {
-  unitId: string;
-  name: string;
-  memberCount: number;
-  participants: number;
-  participationRate: number;
-  averageCorrect: number;
-}
+/** A unit's figures in the statistics: its standing without the rank. */
+export type UnitStat = Omit<UnitStanding, 'rank'>;
 
 export interface Stats {
   participants: number;
