@@ -8,9 +8,9 @@
 // directory, prints a table and writes every figure as JSON (and the table as Markdown beside it).
 // Targets are goals, reported PASS/MISS; the exit code is 0 when the run completed with zero
 // errors, whatever the timings.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { functionGroups } from '../functions/adapters/http/routes.ts';
 import { keys, SHARDS } from '../functions/adapters/dynamodb/keys.ts';
@@ -38,10 +38,11 @@ function parseArgs(argv: string[]) {
     if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
     return v;
   };
-  const known = new Set(['--n', '--concurrency', '--quick', '--out', '--help']);
+  const known = new Set(['--n', '--concurrency', '--quick', '--out', '--write', '--help']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a} (try --help)`);
   if (argv.includes('--help')) {
-    console.log('usage: npm run bench -- [--quick] [--n 2000] [--concurrency 64] [--out bench/results.json]');
+    console.log('usage: npm run bench -- [--quick] [--n 2000] [--concurrency 64] [--out FILE.json | --write]');
+    console.log('  figures go to --out (default: a file under the system temp dir); --write updates bench/results.{json,md}');
     process.exit(0);
   }
   const quick = argv.includes('--quick');
@@ -53,7 +54,8 @@ function parseArgs(argv: string[]) {
     quick,
     n,
     concurrency,
-    out: resolve(get('out') ?? 'bench/results.json'),
+    // Tracked files change only when asked: a run on a busy machine must not rewrite the published figures.
+    out: resolve(get('out') ?? (argv.includes('--write') ? 'bench/results.json' : join(os.tmpdir(), 'cuoc-thi-bench', 'results.json'))),
     /** Participants of the read-path contest, small then large. */
     sizes: quick ? ([1_000, 5_000] as const) : ([1_000, 100_000] as const),
     /** Participants driven in-process for the consumed-capacity figures. */
@@ -881,6 +883,7 @@ main()
       targets: e.targets,
       errors: r.errors,
     };
+    mkdirSync(dirname(opts.out), { recursive: true });
     writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);
     writeFileSync(opts.out.replace(/\.json$/, '') + '.md', md);
     log(`wrote ${opts.out} and ${opts.out.replace(/\.json$/, '')}.md`);
