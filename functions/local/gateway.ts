@@ -48,6 +48,67 @@ function sendError(req: IncomingMessage, res: ServerResponse, status: number, co
   sendCompressed(req, res, status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, Buffer.from(errorBody(code, message)));
 }
 
+/** A request as API Gateway's payload v2 event (also a Lambda function URL's), for any of our handlers. */
+export function lambdaEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  routeKey: string,
+  pathParameters: Record<string, string>,
+  auth?: { jwt: { claims: Record<string, string>; scopes: null } },
+): APIGatewayProxyEventV2 {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  // A text body is passed as a string only when it is valid UTF-8: decoding anything else would
+  // silently replace bytes with U+FFFD (a Windows-1258 or UTF-16 CSV, a zip labelled text/csv).
+  const isText = body.length === 0 || (TEXT_TYPES.test(headers['content-type'] ?? 'application/json') && isUtf8(body));
+  const now = new Date();
+  const requestId = randomUUID();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+    ...(headers.cookie ? { cookies: headers.cookie.split(/;\s*/) } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(auth ? { authorizer: auth } : {}),
+    } as APIGatewayProxyEventV2['requestContext'],
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: !isText,
+  };
+}
+
+/** A handler's result as the HTTP response API Gateway (or a function URL) would send. */
+export function sendLambdaResult(req: IncomingMessage, res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const out = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const outHeaders: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) if (v !== undefined) outHeaders[k.toLowerCase()] = String(v);
+  if (result.cookies?.length) outHeaders['set-cookie'] = result.cookies;
+  sendCompressed(req, res, result.statusCode ?? 200, outHeaders, out);
+}
+
 export function createGateway(options: GatewayOptions) {
   const jwks = createRemoteJWKSet(new URL(`${options.issuer}/.well-known/jwks.json`));
   const handlers = new Map<FunctionGroup, Promise<LambdaHandler>>();
@@ -86,47 +147,9 @@ export function createGateway(options: GatewayOptions) {
     const auth = await authorizer(route, authorization);
     if (auth === null) return sendError(req, res, 401, 'UNAUTHORIZED', 'A valid staff token is required');
 
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-    const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-    // A text body is passed as a string only when it is valid UTF-8: decoding anything else would
-    // silently replace bytes with U+FFFD (a Windows-1258 or UTF-16 CSV, a zip labelled text/csv).
-    const isText = body.length === 0 || (TEXT_TYPES.test(headers['content-type'] ?? 'application/json') && isUtf8(body));
-    const now = new Date();
-    const requestId = randomUUID();
     const routeKey = `${route.method} ${route.path}`;
-    const event: APIGatewayProxyEventV2 = {
-      version: '2.0',
-      routeKey,
-      rawPath: url.pathname,
-      rawQueryString: url.search.slice(1),
-      headers,
-      ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-      ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
-      ...(headers.cookie ? { cookies: headers.cookie.split(/;\s*/) } : {}),
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        domainName: headers.host ?? 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method,
-          path: url.pathname,
-          protocol: `HTTP/${req.httpVersion}`,
-          sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId,
-        routeKey,
-        stage: '$default',
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
-        ...(auth ? { authorizer: auth } : {}),
-      } as APIGatewayProxyEventV2['requestContext'],
-      ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
-      isBase64Encoded: !isText,
-    };
+    const event = lambdaEvent(req, url, body, routeKey, pathParameters, auth);
+    const requestId = event.requestContext.requestId;
     const deadline = Date.now() + 60_000;
     const context = {
       functionName: `local-${route.group}`,
@@ -142,10 +165,6 @@ export function createGateway(options: GatewayOptions) {
       console.error(`[local] ${routeKey} threw`, error);
       return sendError(req, res, 500, 'INTERNAL', 'Internal Server Error');
     }
-    const out = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-    const outHeaders: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(result.headers ?? {})) if (v !== undefined) outHeaders[k.toLowerCase()] = String(v);
-    if (result.cookies?.length) outHeaders['set-cookie'] = result.cookies;
-    sendCompressed(req, res, result.statusCode ?? 200, outHeaders, out);
+    sendLambdaResult(req, res, result);
   };
 }

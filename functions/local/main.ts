@@ -10,6 +10,7 @@ import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createGateway } from './gateway.ts';
 import { startRetentionTimer } from './schedule.ts';
 import { freePort, killLeftovers, stopAll, writePidFile } from './processes.ts';
+import { createSharePage, isSharePage } from './share.ts';
 import { createStatic } from './static.ts';
 import { ensureTable } from './table.ts';
 
@@ -89,6 +90,8 @@ async function main() {
     loadHandler: async (group: FunctionGroup) => (await import(`../handlers/${group}.ts`)).handler,
   });
   const serveStatic = createStatic(join(root, 'web', 'dist'));
+  process.env.WEB_INDEX_FILE = join(root, 'web', 'dist', 'index.html');
+  const serveShare = createSharePage(async () => (await import('../handlers/share.ts')).handler);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/api' || path.startsWith('/api/')) {
@@ -96,6 +99,11 @@ async function main() {
         console.error('[local] gateway error', error);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end('{"error":{"code":"INTERNAL","message":"Internal Server Error"}}');
+      });
+    } else if (isSharePage(req.method, path)) {
+      serveShare(req, res).catch((error) => {
+        console.error('[local] share page error', error);
+        serveStatic(req, res);
       });
     } else serveStatic(req, res);
   });
