@@ -1,9 +1,10 @@
-// Contest lifecycle, the attempt clock and the field bounds. Every rule takes `now`.
+// Contest lifecycle and the attempt clock (field bounds: limits.ts). Every rule takes `now`.
 import { ContestNotOpen, AttemptsExhausted, InvalidState, NotEnoughQuestions, ValidationFailed } from './errors.ts';
 import type { FieldIssue } from './errors.ts';
 import type { Answers } from './scoring.ts';
 import { toIso, toMs, vnYear } from './time.ts';
 import type { Instant } from './time.ts';
+import { LIMITS } from './limits.ts';
 
 export type ContestStatus = 'draft' | 'published' | 'closed';
 /** What participants experience: a published contest is scheduled, open or ended depending on the clock. */
@@ -33,33 +34,6 @@ export interface Contest extends ContestInput {
   status: ContestStatus;
 }
 
-/** Input bounds. Text lengths count UTF-16 units after trimming (what `string.length` and zod measure). */
-export const LIMITS = {
-  /** Questions drawn per attempt; 200 is already well over an hour of reading on a phone. */
-  questionsPerAttempt: { min: 1, max: 200 },
-  /** Seconds per attempt: 30 s to 4 h. */
-  timeLimitSec: { min: 30, max: 14_400 },
-  maxAttempts: { min: 1, max: 100 },
-  /** Options per question: the import file has columns A..F. */
-  options: { min: 2, max: 6 },
-  title: { min: 3, max: 200 },
-  description: { max: 5_000 },
-  /** The thể lệ (rules) are often a pasted official document. */
-  rules: { max: 20_000 },
-  questionText: { max: 1_000 },
-  optionText: { max: 500 },
-  topic: { max: 100 },
-  explanation: { max: 2_000 },
-  predictionPrompt: { min: 3, max: 300 },
-  unitIds: { min: 1, max: 100 },
-  villages: { max: 200 },
-  villageName: { min: 1, max: 80 },
-  unitName: { min: 2, max: 120 },
-  memberCount: { min: 0, max: 1_000_000 },
-  birthYear: { min: 1900 },
-  /** Days phone numbers are kept after the close: 1 day to 10 years. */
-  retentionDays: { min: 1, max: 3_650 },
-} as const;
 
 /** A year: long enough to settle prize disputes and hand out the awards, short enough to matter. */
 export const DEFAULT_RETENTION_DAYS = 365;

@@ -1,5 +1,5 @@
 // The rules a question must meet, shared by the form (POST) and the file import.
-import { LIMITS } from './contest.ts';
+import { LIMITS } from './limits.ts';
 import type { FieldIssue } from './errors.ts';
 import { cleanText } from './names.ts';
 

@@ -1,6 +1,7 @@
 // The participant form of POST /api/contests/{id}/attempts, checked against its contest.
-import { isValidBirthYear, LIMITS } from './contest.ts';
+import { isValidBirthYear } from './contest.ts';
 import type { Contest } from './contest.ts';
+import { LIMITS } from './limits.ts';
 import { ValidationFailed } from './errors.ts';
 import type { FieldIssue } from './errors.ts';
 import { cleanText, normalizeName } from './names.ts';

@@ -1,11 +1,11 @@
 // Limits of a question-bank import. The text bounds come from the domain
-// (functions/domain/contest.ts LIMITS, also used by POST .../questions) so an
+// (functions/domain/limits.ts LIMITS, also used by POST .../questions) so an
 // imported question is never one the form would refuse; options are kept
 // stricter (300) because they are buttons on a 360 px phone screen. Lengths
 // count UTF-16 units after cleaning, as the domain does (= characters for
 // Vietnamese text in NFC).
 
-import { LIMITS } from '../../domain/contest.ts';
+import { LIMITS } from '../../domain/limits.ts';
 
 export const MAX_QUESTION_LENGTH = LIMITS.questionText.max;
 export const MAX_OPTION_LENGTH = Math.min(300, LIMITS.optionText.max);

@@ -8,7 +8,7 @@ import {
   MAX_TOPIC_LENGTH,
   parseCorrect,
 } from '../../../functions/adapters/import/question-file.ts';
-import { LIMITS } from '../../../functions/domain/contest.ts';
+import { LIMITS } from '../../../functions/domain/limits.ts';
 import { checkQuestion } from '../../../functions/domain/question.ts';
 import { bank, csv, expectErrors, expectOk, parseCsv } from './helpers.ts';
 

@@ -1,0 +1,30 @@
+// Field bounds shared by the contest, question and registration rules. A leaf module: the rules
+// import it, it imports nothing, so the domain has no import cycle.
+
+/** Input bounds. Text lengths count UTF-16 units after trimming (what `string.length` and zod measure). */
+export const LIMITS = {
+  /** Questions drawn per attempt; 200 is already well over an hour of reading on a phone. */
+  questionsPerAttempt: { min: 1, max: 200 },
+  /** Seconds per attempt: 30 s to 4 h. */
+  timeLimitSec: { min: 30, max: 14_400 },
+  maxAttempts: { min: 1, max: 100 },
+  /** Options per question: the import file has columns A..F. */
+  options: { min: 2, max: 6 },
+  title: { min: 3, max: 200 },
+  description: { max: 5_000 },
+  /** The thể lệ (rules) are often a pasted official document. */
+  rules: { max: 20_000 },
+  questionText: { max: 1_000 },
+  optionText: { max: 500 },
+  topic: { max: 100 },
+  explanation: { max: 2_000 },
+  predictionPrompt: { min: 3, max: 300 },
+  unitIds: { min: 1, max: 100 },
+  villages: { max: 200 },
+  villageName: { min: 1, max: 80 },
+  unitName: { min: 2, max: 120 },
+  memberCount: { min: 0, max: 1_000_000 },
+  birthYear: { min: 1900 },
+  /** Days phone numbers are kept after the close: 1 day to 10 years. */
+  retentionDays: { min: 1, max: 3_650 },
+} as const;
