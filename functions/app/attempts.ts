@@ -11,7 +11,7 @@ import {
   reviewVisible,
 } from '../domain/contest.ts';
 import { drawAttempt, type Rng } from '../domain/draw.ts';
-import { AttemptClosed, Forbidden, InvalidState, NotFound, Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors.ts';
+import { AttemptClosed, Forbidden, InvalidState, NotFound, ValidationFailed, type FieldIssue } from '../domain/errors.ts';
 import type { Question } from '../domain/question.ts';
 import { normalizePhone } from '../domain/phone.ts';
 import { replacesBest } from '../domain/ranking.ts';
@@ -81,8 +81,8 @@ export function attemptUseCases(deps: AttemptDeps) {
     return contest;
   }
 
-  async function authorized(attemptId: string, token: string | undefined): Promise<AttemptRecord> {
-    if (!token) throw new Unauthorized('X-Attempt-Token is required');
+  /** The token is the one the request carried; a request without one never gets here (the HTTP layer answers 401). */
+  async function authorized(attemptId: string, token: string): Promise<AttemptRecord> {
     const attempt = await attempts.getAttempt(attemptId);
     if (!attempt) throw new NotFound('Attempt', attemptId);
     if (!tokenMatches(token, attempt.tokenHash)) throw new Forbidden('This token does not open this attempt');
@@ -282,7 +282,7 @@ export function attemptUseCases(deps: AttemptDeps) {
       return { ...(await startPayload(contest, attempt, attemptNo)), attemptToken: token };
     },
 
-    async resume(attemptId: string, token: string | undefined) {
+    async resume(attemptId: string, token: string) {
       const attempt = await authorized(attemptId, token);
       const contest = await publicContest(attempt.contestId);
       const person = await attempts.getPerson(contest.id, attempt.phone);
@@ -296,7 +296,7 @@ export function attemptUseCases(deps: AttemptDeps) {
       };
     },
 
-    async save(attemptId: string, token: string | undefined, answers: Answers) {
+    async save(attemptId: string, token: string, answers: Answers) {
       const attempt = await authorized(attemptId, token);
       const at = now();
       if (attempt.status !== 'open' || !canSaveAnswers(at.getTime(), attempt.deadline)) throw new AttemptClosed('Time is up for this attempt');
@@ -307,7 +307,7 @@ export function attemptUseCases(deps: AttemptDeps) {
       return { savedAt };
     },
 
-    async submit(attemptId: string, token: string | undefined, body: { answers?: Answers; prediction?: number | null }) {
+    async submit(attemptId: string, token: string, body: { answers?: Answers; prediction?: number | null }) {
       const attempt = await authorized(attemptId, token);
       const contest = await publicContest(attempt.contestId);
       // The final ranking is written: an attempt that slipped past the close can no longer change it.

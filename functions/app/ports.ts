@@ -1,5 +1,5 @@
 // Ports the use cases depend on. Adapters implement them (DynamoDB, Cognito); tests pass fakes.
-import type { Role } from '../adapters/http/routes.ts';
+import type { Role } from '../domain/staff.ts';
 
 export type UnitKind = 'mass_organization' | 'agency' | 'school' | 'health' | 'police' | 'other';
 

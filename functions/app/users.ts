@@ -1,4 +1,4 @@
-import type { Role } from '../adapters/http/routes.ts';
+import type { Role } from '../domain/staff.ts';
 import type { StaffDirectory, StaffUser, UserRepository } from './ports.ts';
 
 export function userUseCases(deps: { users: UserRepository; directory: StaffDirectory; now: () => Date }) {

@@ -1,5 +1,6 @@
 // Domain errors: a stable `code` from API contract v1 and optional `details`.
-// No HTTP here: the http adapter maps each class to its status in one table.
+// No HTTP here: the http adapter maps each code to its status in one table, and declares the
+// refusals of the transport itself (bad JSON, too large, no credentials) on its own.
 
 export interface FieldIssue {
   /** Dotted path of the offending input, e.g. `options.2` or `endsAt`. */
@@ -29,18 +30,6 @@ export class ValidationFailed extends DomainError {
   declare readonly details: FieldIssue[];
   constructor(details: FieldIssue[], message = 'Invalid input') {
     super('VALIDATION_FAILED', message, details);
-  }
-}
-
-export class BadJson extends DomainError {
-  constructor(message = 'Request body is not valid JSON') {
-    super('BAD_JSON', message);
-  }
-}
-
-export class Unauthorized extends DomainError {
-  constructor(message = 'Authentication required') {
-    super('UNAUTHORIZED', message);
   }
 }
 
@@ -83,16 +72,6 @@ export class AttemptClosed extends DomainError {
 export class InvalidState extends DomainError {
   constructor(message: string, details?: unknown) {
     super('INVALID_STATE', message, details);
-  }
-}
-
-export class PayloadTooLarge extends DomainError {
-  constructor(limitBytes?: number) {
-    super(
-      'PAYLOAD_TOO_LARGE',
-      limitBytes === undefined ? 'Payload too large' : `Payload larger than ${limitBytes} bytes`,
-      limitBytes === undefined ? undefined : { limitBytes },
-    );
   }
 }
 

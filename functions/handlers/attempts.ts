@@ -26,10 +26,9 @@ export const handler = httpApi({
     await startLimit.take(clientKey(event, headers));
     return json(201, await attemptCases.start(params.contestId, body, key));
   },
-  'GET /api/attempts/{attemptId}': async ({ params, headers }) =>
-    json(200, await attemptCases.resume(params.attemptId, headers['x-attempt-token'])),
-  'PUT /api/attempts/{attemptId}/answers': async ({ params, headers, body }) =>
-    json(200, await attemptCases.save(params.attemptId, headers['x-attempt-token'], body.answers)),
-  'POST /api/attempts/{attemptId}/submit': async ({ params, headers, body }) =>
-    json(200, await attemptCases.submit(params.attemptId, headers['x-attempt-token'], body)),
+  'GET /api/attempts/{attemptId}': async ({ params, attemptToken }) => json(200, await attemptCases.resume(params.attemptId, attemptToken)),
+  'PUT /api/attempts/{attemptId}/answers': async ({ params, attemptToken, body }) =>
+    json(200, await attemptCases.save(params.attemptId, attemptToken, body.answers)),
+  'POST /api/attempts/{attemptId}/submit': async ({ params, attemptToken, body }) =>
+    json(200, await attemptCases.submit(params.attemptId, attemptToken, body)),
 });

@@ -22,7 +22,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { functionGroups, routeKey, routes, type FunctionGroup, type Role } from '#adapters/http/routes.ts';
+import { functionGroups, routeKey, routes, type FunctionGroup } from '#adapters/http/routes.ts';
+import { ROLES, type Role } from '#domain/staff.ts';
 import { ApiFunction, type TableAccess } from '../constructs/api-function.ts';
 import { StreamConsumer } from '../constructs/stream-consumer.ts';
 
@@ -63,8 +64,6 @@ const groupConfig: Record<FunctionGroup, GroupConfig> = {
   // Erasure rewrites final rankings; the daily retention purge deletes whole contests' people (resumable if cut short).
   privacy: { table: 'readWrite', timeoutSec: 300, memorySize: 1024 },
 };
-
-const ROLES: readonly Role[] = ['admin', 'organizer', 'observer'];
 
 /**
  * Abuse controls of every function (functions/handlers/abuse.ts): attempt starts per client address

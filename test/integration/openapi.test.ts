@@ -10,8 +10,7 @@ import { z, type ZodType } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorEnvelope } from '../../functions/adapters/http/contract.ts';
 import { buildOpenApi } from '../../functions/adapters/http/openapi.ts';
-import { operations, type Operation } from '../../functions/adapters/http/operations.ts';
-import { routes } from '../../functions/adapters/http/routes.ts';
+import { routeByKey, routes, type RouteDef, type RouteKey } from '../../functions/adapters/http/routes.ts';
 import { apiClient, type ApiResponse } from '../helpers/api.ts';
 import { AnswerKey, attemptApi, expectStatus, startAttempt } from '../helpers/contest.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
@@ -72,8 +71,8 @@ const checked = new Set<string>();
  * envelope) accepts the body and would strip nothing from it (the document says
  * additionalProperties: false), and the document's schema is the one zod generates from it.
  */
-function conforms(routeKey: keyof typeof operations, res: ApiResponse) {
-  const op = operations[routeKey] as Operation;
+function conforms(routeKey: RouteKey, res: ApiResponse) {
+  const op = routeByKey.get(routeKey)!;
   const [method, path] = routeKey.split(' ') as [string, string];
   const schema = res.status === op.status ? op.response : ErrorEnvelope;
   expect(schema, `${routeKey} ${res.status} has a schema`).toBeDefined();
@@ -94,7 +93,7 @@ describe('the OpenAPI document', () => {
     for (const r of routes) {
       const op = doc.paths[r.path]?.[r.method.toLowerCase()];
       expect(op, `${r.method} ${r.path}`).toBeDefined();
-      const declared = (operations as Record<string, Operation>)[`${r.method} ${r.path}`]!;
+      const declared: RouteDef = r;
       expect(Object.keys(op.responses)).toContain(String(declared.status));
       if (declared.response) expect(deref(documented(r.path, r.method, declared.status), doc)).toEqual(zodJson(declared.response));
     }
@@ -253,11 +252,8 @@ describe('real responses against the document', () => {
   });
 
   it('checked every route with a JSON response, and every error status the calls can produce', () => {
-    const withJson = routes
-      .map((r) => `${r.method} ${r.path}`)
-      .filter((k) => (operations as Record<string, Operation>)[k]!.response)
-      .filter((k) => k !== 'GET /api/openapi.json');
-    const successes = withJson.map((k) => `${k} ${(operations as Record<string, Operation>)[k]!.status}`);
+    const withJson = (routes as readonly RouteDef[]).filter((r) => r.response && r.path !== '/api/openapi.json');
+    const successes = withJson.map((r) => `${r.method} ${r.path} ${r.status}`);
     expect(successes.filter((s) => !checked.has(s))).toEqual([]);
     const errorStatuses = new Set([...checked].map((c) => Number(c.split(' ').pop())).filter((s) => s >= 400));
     expect([...errorStatuses].sort()).toEqual([400, 401, 403, 404, 409, 422]);

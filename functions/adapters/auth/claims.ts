@@ -1,13 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Role } from '../http/routes.ts';
+import { ROLES, type Role } from '../../domain/staff.ts';
 
 export interface Staff {
   userId: string;
   email: string;
   roles: Role[];
 }
-
-const ROLES: readonly Role[] = ['admin', 'organizer', 'observer'];
 
 /**
  * API Gateway's JWT authorizer hands claims over as strings; an array claim such as

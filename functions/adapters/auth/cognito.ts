@@ -16,7 +16,7 @@ import { awsJson } from '../aws/json-client.ts';
 import { InvalidCredentials, InvalidState, ValidationFailed } from '../../domain/errors.ts';
 import { optionalEnv, requireEnv } from '../config.ts';
 import { parseGroups } from './claims.ts';
-import type { Role } from '../http/routes.ts';
+import type { Role } from '../../domain/staff.ts';
 
 const endpoint = optionalEnv('COGNITO_ENDPOINT');
 const userPoolId = requireEnv('USER_POOL_ID');

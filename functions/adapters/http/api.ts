@@ -6,11 +6,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z, ZodType } from 'zod';
-import { BadJson, type DomainError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed } from '../../domain/errors.ts';
+import { Forbidden, NotFound, ValidationFailed } from '../../domain/errors.ts';
 import { staffFromEvent, type Staff } from '../auth/claims.ts';
-import { toErrorResponse } from './errors.ts';
-import { operations, type Operation, type Operations } from './operations.ts';
-import { routes, type RouteDef, type RouteKey } from './routes.ts';
+import { BadJson, PayloadTooLarge, toErrorResponse, Unauthorized } from './errors.ts';
+import { routeByKey, type RouteDef, type RouteKey, type RouteTable, type Validated } from './routes.ts';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cuoc-thi' });
 
@@ -21,23 +20,21 @@ export const FILE_BODY_LIMIT = 4 * 1024 * 1024;
 
 export type Result = APIGatewayProxyStructuredResultV2;
 
-export interface Request<B, P, Q> {
-  body: B;
-  params: P;
-  query: Q;
-  staff: Staff | undefined;
+export interface Request<K extends RouteKey> {
+  body: Validated<K, 'body'>;
+  params: Validated<K, 'params'>;
+  query: Validated<K, 'query'>;
+  /** Always there on a route with roles: the stack refused the request otherwise. */
+  staff: RouteTable[K] extends { roles: readonly string[] } ? Staff : Staff | undefined;
+  /** The X-Attempt-Token of an attempt route (never empty: the stack refused the request otherwise). */
+  attemptToken: RouteTable[K] extends { attemptToken: true } ? string : undefined;
   /** Undecoded body, for endpoints that take files. */
   raw: Buffer;
   headers: Record<string, string | undefined>;
   event: APIGatewayProxyEventV2;
 }
 
-type Op<K extends RouteKey> = Operations[K];
-type In<K extends RouteKey, F extends string> = Op<K> extends { [P in F]: infer S extends ZodType } ? z.output<S> : undefined;
-
-export type RouteHandler<K extends RouteKey> = (
-  req: Request<In<K, 'body'>, In<K, 'params'>, In<K, 'query'>>,
-) => Promise<Result>;
+export type RouteHandler<K extends RouteKey> = (req: Request<K>) => Promise<Result>;
 export type Handlers = { [K in RouteKey]?: RouteHandler<K> };
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
@@ -91,10 +88,8 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-const routesByKey = new Map<string, RouteDef>((routes as readonly RouteDef[]).map((r) => [`${r.method} ${r.path}`, r]));
-
-function authorize(route: RouteDef | undefined, staff: Staff | undefined): void {
-  if (!route?.roles) return;
+function authorize(route: RouteDef, staff: Staff | undefined): void {
+  if (!route.roles) return;
   if (!staff) throw new Unauthorized();
   if (!staff.roles.some((r) => route.roles!.includes(r))) throw new Forbidden();
 }
@@ -104,7 +99,7 @@ const errorEnvelope = (): middy.MiddlewareObj<APIGatewayProxyEventV2, Result> =>
   onError: async (request) => {
     const response = toErrorResponse(request.error);
     if (!response.expose) logger.error('Unhandled error', { error: request.error as Error, routeKey: request.event.routeKey });
-    else if (response.statusCode >= 400) logger.info('Request refused', { routeKey: request.event.routeKey, code: (request.error as DomainError).code });
+    else if (response.statusCode >= 400) logger.info('Request refused', { routeKey: request.event.routeKey, code: (request.error as Error & { code?: string }).code });
     request.response = { statusCode: response.statusCode, headers: response.headers, body: response.body };
   },
 });
@@ -117,16 +112,19 @@ export function httpApi(handlers: Handlers) {
     .use(httpSecurityHeaders({ poweredBy: false, reportTo: false, ...({ reportingEndpoints: false } as object) }))
     .use(errorEnvelope())
     .handler(async (event) => {
-      const route = routesByKey.get(event.routeKey);
+      const route = routeByKey.get(event.routeKey);
       const handle = handlers[event.routeKey as RouteKey] as RouteHandler<RouteKey> | undefined;
-      const op = operations[event.routeKey as RouteKey] as Operation | undefined;
-      if (!handle || !op) throw new NotFound('Route', event.routeKey);
+      if (!handle || !route) throw new NotFound('Route', event.routeKey);
       const staff = staffFromEvent(event);
       authorize(route, staff);
-      const raw = readBody(event, op.file ? FILE_BODY_LIMIT : JSON_BODY_LIMIT);
-      const body = op.body ? validate(op.body, parseJson(raw)) : undefined;
-      const params = op.params ? validate(op.params, event.pathParameters ?? {}, 'path') : (event.pathParameters ?? {});
-      const query = op.query ? validate(op.query, event.queryStringParameters ?? {}, 'query') : undefined;
-      return handle({ body, params, query, staff, raw, headers: event.headers ?? {}, event } as never);
+      const headers = event.headers ?? {};
+      const raw = readBody(event, route.file ? FILE_BODY_LIMIT : JSON_BODY_LIMIT);
+      const body = route.body ? validate(route.body, parseJson(raw)) : undefined;
+      const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : (event.pathParameters ?? {});
+      const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query') : undefined;
+      // After validation, as the use cases did before: a malformed body is a 400 whatever the token.
+      const attemptToken = route.attemptToken ? headers['x-attempt-token'] : undefined;
+      if (route.attemptToken && !attemptToken) throw new Unauthorized('X-Attempt-Token is required');
+      return handle({ body, params, query, staff, attemptToken, raw, headers, event } as never);
     });
 }

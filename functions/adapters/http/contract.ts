@@ -2,6 +2,7 @@
 // GET /api/openapi.json is generated from them, so the description cannot drift from the code.
 // Namespace import: `import { z }` keeps all of zod (its locales too) in every Lambda bundle.
 import * as z from 'zod';
+import { ROLES } from '../../domain/staff.ts';
 
 /** Trimmed, NFC-normalised text with control characters removed. */
 export const text = (min: number, max: number) =>
@@ -25,7 +26,7 @@ export const ErrorEnvelope = z
 export const Health = z.object({ status: z.literal('ok') });
 
 // --- auth and staff accounts ---------------------------------------------------------
-export const RoleSchema = z.enum(['admin', 'organizer', 'observer']);
+export const RoleSchema = z.enum(ROLES);
 
 /** Matches the Cognito pool's password policy (infra/stacks/api.ts): 12+ characters, upper, lower, digit, symbol. */
 export const Password = z

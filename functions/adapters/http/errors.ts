@@ -1,6 +1,46 @@
+// Errors -> the contract's envelope: the refusals of the HTTP layer itself, and the one table from
+// error codes (domain and HTTP) to statuses.
 import { DomainError, RateLimited } from '../../domain/errors.ts';
 
-// The one table from domain error codes to HTTP statuses.
+/**
+ * A refusal decided by the HTTP layer before any use case runs (the body, the credentials the
+ * request carries): the domain never sees these.
+ */
+export class HttpRefusal extends Error {
+  readonly code: string;
+  readonly details?: unknown;
+
+  constructor(code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export class BadJson extends HttpRefusal {
+  constructor(message = 'Request body is not valid JSON') {
+    super('BAD_JSON', message);
+  }
+}
+
+export class Unauthorized extends HttpRefusal {
+  constructor(message = 'Authentication required') {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+export class PayloadTooLarge extends HttpRefusal {
+  constructor(limitBytes?: number) {
+    super(
+      'PAYLOAD_TOO_LARGE',
+      limitBytes === undefined ? 'Payload too large' : `Payload larger than ${limitBytes} bytes`,
+      limitBytes === undefined ? undefined : { limitBytes },
+    );
+  }
+}
+
+// The one table from error codes to HTTP statuses.
 const statusByCode: Record<string, number> = {
   VALIDATION_FAILED: 400,
   BAD_JSON: 400,
@@ -33,7 +73,7 @@ export function errorBody(code: string, message: string, details?: unknown): str
 /** Turns any thrown value into the contract's envelope. Unknown errors become a 500 that says nothing of internals. */
 export function toErrorResponse(error: unknown): ErrorResponse & { expose: boolean } {
   const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
-  if (error instanceof DomainError && statusByCode[error.code] !== undefined) {
+  if ((error instanceof DomainError || error instanceof HttpRefusal) && statusByCode[error.code] !== undefined) {
     if (error instanceof RateLimited) headers['Retry-After'] = String(error.retryAfterSec);
     return {
       statusCode: statusByCode[error.code]!,

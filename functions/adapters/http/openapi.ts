@@ -2,7 +2,6 @@
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import { ErrorEnvelope } from './contract.ts';
-import { operations, type Operation } from './operations.ts';
 import { routes, type RouteDef } from './routes.ts';
 
 const schema = (s: ZodType, io: 'input' | 'output') =>
@@ -44,9 +43,9 @@ const ERROR_STATUS: Record<string, string> = {
   '429': 'Too many requests (RATE_LIMITED)',
 };
 
-function parameters(op: Operation) {
+function parameters(route: RouteDef) {
   const out: unknown[] = [];
-  for (const [where, s] of [['path', op.params], ['query', op.query]] as const) {
+  for (const [where, s] of [['path', route.params], ['query', route.query]] as const) {
     if (!s) continue;
     const js = strip(schema(s, 'input')) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, prop] of Object.entries(js.properties ?? {})) {
@@ -62,19 +61,18 @@ export function buildOpenApi(): Record<string, unknown> {
   const described = (s: ZodType, io: 'input' | 'output') => hoist(strip(schema(s, io)), named);
   described(ErrorEnvelope, 'output');
   for (const route of routes as readonly RouteDef[]) {
-    const op = operations[`${route.method} ${route.path}` as keyof typeof operations] as Operation;
-    const success: Record<string, unknown> = { description: op.summary };
-    if (op.status !== 204) {
-      const content: Record<string, unknown> = { 'application/json': { schema: op.response ? described(op.response, 'output') : {} } };
-      for (const type of op.produces ?? []) content[type] = { schema: { type: 'string', contentEncoding: 'binary' } };
+    const success: Record<string, unknown> = { description: route.summary };
+    if (route.status !== 204) {
+      const content: Record<string, unknown> = { 'application/json': { schema: route.response ? described(route.response, 'output') : {} } };
+      for (const type of route.produces ?? []) content[type] = { schema: { type: 'string', contentEncoding: 'binary' } };
       success.content = content;
     }
-    const responses: Record<string, unknown> = { [String(op.status)]: success };
+    const responses: Record<string, unknown> = { [String(route.status)]: success };
     for (const [status, description] of Object.entries(ERROR_STATUS)) {
       responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-    const declared = parameters(op);
+    const declared = parameters(route);
     const declaredNames = new Set(declared.map((p) => (p as { name: string }).name));
     const params = [
       ...declared,
@@ -82,18 +80,18 @@ export function buildOpenApi(): Record<string, unknown> {
     ];
     const operation: Record<string, unknown> = {
       operationId: `${route.method.toLowerCase()}${route.path.replace(/^\/api/, '').replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
-      summary: op.summary,
+      summary: route.summary,
       tags: [route.group],
       ...(params.length ? { parameters: params } : {}),
       responses,
-      security: route.roles ? [{ staffToken: [] }] : route.path.startsWith('/api/attempts/') ? [{ attemptToken: [] }] : [],
+      security: route.roles ? [{ staffToken: [] }] : route.attemptToken ? [{ attemptToken: [] }] : [],
       ...(route.roles ? { 'x-roles': route.roles } : {}),
     };
-    if (op.body) operation.requestBody = { required: true, content: { 'application/json': { schema: described(op.body, 'input') } } };
-    if (op.file) {
+    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: described(route.body, 'input') } } };
+    if (route.file) {
       operation.requestBody = {
         required: true,
-        content: Object.fromEntries(op.file.map((t) => [t, { schema: { type: 'string', contentEncoding: 'binary' } }])),
+        content: Object.fromEntries(route.file.map((t) => [t, { schema: { type: 'string', contentEncoding: 'binary' } }])),
       };
     }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;

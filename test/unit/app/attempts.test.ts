@@ -6,7 +6,6 @@ import {
   Forbidden,
   InvalidState,
   NotFound,
-  Unauthorized,
   ValidationFailed,
 } from '../../../functions/domain/errors.ts';
 import type { FakeSystem } from '../../factories/fakes.ts';
@@ -153,17 +152,17 @@ describe('attemptUseCases.start', () => {
 });
 
 describe('attempt tokens', () => {
-  type Op = (sys: FakeSystem, attemptId: string, token: string | undefined) => Promise<unknown>;
+  type Op = (sys: FakeSystem, attemptId: string, token: string) => Promise<unknown>;
   const ops: [string, Op][] = [
     ['resume', (sys, id, token) => sys.attemptCases.resume(id, token)],
     ['save', (sys, id, token) => sys.attemptCases.save(id, token, {})],
     ['submit', (sys, id, token) => sys.attemptCases.submit(id, token, { answers: {} })],
   ];
 
-  it.each(ops)('%s without a token is Unauthorized', async (_label, op) => {
+  // A request without a token is the HTTP layer's 401 (test/unit/http/api.test.ts); one that reaches the use case is checked.
+  it.each(ops)('%s with an empty token is Forbidden', async (_label, op) => {
     const { sys, attempt } = await started();
-    await expect(op(sys, attempt.attemptId, undefined)).rejects.toBeInstanceOf(Unauthorized);
-    await expect(op(sys, attempt.attemptId, '')).rejects.toBeInstanceOf(Unauthorized);
+    await expect(op(sys, attempt.attemptId, '')).rejects.toBeInstanceOf(Forbidden);
   });
 
   it.each(ops)('%s with a wrong token, or the token of another attempt, is Forbidden', async (_label, op) => {

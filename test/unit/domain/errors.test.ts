@@ -4,8 +4,6 @@ import * as errors from '../../../functions/domain/errors.ts';
 describe('domain errors', () => {
   it.each([
     [new errors.ValidationFailed([{ field: 'phone', message: 'bad' }]), 'VALIDATION_FAILED'],
-    [new errors.BadJson(), 'BAD_JSON'],
-    [new errors.Unauthorized(), 'UNAUTHORIZED'],
     [new errors.InvalidCredentials(), 'INVALID_CREDENTIALS'],
     [new errors.Forbidden(), 'FORBIDDEN'],
     [new errors.NotFound('Contest', 'c1'), 'NOT_FOUND'],
@@ -13,7 +11,6 @@ describe('domain errors', () => {
     [new errors.AttemptsExhausted(3), 'ATTEMPTS_EXHAUSTED'],
     [new errors.AttemptClosed(), 'ATTEMPT_CLOSED'],
     [new errors.InvalidState('no'), 'INVALID_STATE'],
-    [new errors.PayloadTooLarge(1024), 'PAYLOAD_TOO_LARGE'],
     [new errors.ImportInvalid([{ row: 2, message: 'no question' }]), 'IMPORT_INVALID'],
     [new errors.NotEnoughQuestions(20, 5), 'NOT_ENOUGH_QUESTIONS'],
     [new errors.RateLimited(30), 'RATE_LIMITED'],
