@@ -51,6 +51,15 @@ describe('participant bundle', () => {
     expect(bytes).toBeLessThanOrEqual(BUDGET);
   });
 
+  // The web's API types come from the server's zod schemas through type-only imports: none of zod
+  // (nor any server code) may reach any chunk, staff ones included.
+  it('carries no zod: the contract reaches the web as types only', () => {
+    const js = Object.values(manifest).filter((c) => c.file.endsWith('.js'));
+    expect(js.length).toBeGreaterThan(0);
+    const withZod = js.filter((c) => /ZodError|\$ZodType|_zod\b/.test(readFileSync(resolve(dist, c.file), 'utf8'))).map((c) => c.file);
+    expect(withZod).toEqual([]);
+  });
+
   it('keeps staff pages out of the participant entry', () => {
     const entry = Object.keys(manifest).find((k) => manifest[k]!.isEntry)!;
     const loaded = [...staticGraph(manifest, entry)];

@@ -74,6 +74,7 @@ export function startPayload(over: Partial<AttemptStart> = {}): AttemptStart {
   return {
     attemptId: 'att-1',
     attemptToken: 'tok-1',
+    contestId: 'c-1',
     attemptNo: 1,
     attemptsLeft: 2,
     startedAt: '2024-05-01T01:00:00.000Z',

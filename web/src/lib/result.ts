@@ -1,6 +1,6 @@
 // Pure helpers for the result screen: finding the person on the leaderboard and reading
 // the optional `review` of a submit response.
-import type { LeaderboardEntry } from './api/types.ts';
+import type { LeaderboardEntry, ReviewItem } from './api/types.ts';
 
 const normName = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('vi');
 
@@ -35,50 +35,17 @@ export function findRank(
 export interface ReviewEntry {
   correct: string[];
   /** What the server counted (after a late submit, only what was saved in time). */
-  chosen?: string[];
-  isCorrect?: boolean;
+  chosen: string[];
+  isCorrect: boolean;
   explanation?: string;
 }
 
-function idsOf(v: unknown): string[] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  return v.map((x) => (x && typeof x === 'object' ? String((x as { id?: unknown }).id) : String(x)));
-}
-
-/**
- * `review` is optional and PRODUCT.md does not fix its shape. The server sends a list of
- * {questionId, isCorrect, chosen, correctOptionIds, explanation?}; also accepted: `correct`
- * or `correctOptions` for the key, a map from question id, or {items: [...]}.
- */
-export function readReview(review: unknown): Map<string, ReviewEntry> {
-  const out = new Map<string, ReviewEntry>();
-  const addItem = (qid: unknown, item: unknown) => {
-    if (typeof qid !== 'string') return;
-    const direct = idsOf(item);
-    if (direct) return void out.set(qid, { correct: direct });
-    if (!item || typeof item !== 'object') return;
-    const o = item as Record<string, unknown>;
-    const correct = idsOf(o.correct ?? o.correctOptionIds ?? o.correctOptions);
-    if (!correct) return;
-    const entry: ReviewEntry = { correct };
-    const chosen = idsOf(o.chosen);
-    if (chosen) entry.chosen = chosen;
-    if (typeof o.isCorrect === 'boolean') entry.isCorrect = o.isCorrect;
-    if (typeof o.explanation === 'string' && o.explanation) entry.explanation = o.explanation;
-    out.set(qid, entry);
-  };
-  if (review && typeof review === 'object' && !Array.isArray(review) && Array.isArray((review as { items?: unknown }).items)) {
-    return readReview((review as { items: unknown[] }).items);
-  }
-  if (Array.isArray(review)) {
-    for (const item of review) {
-      if (item && typeof item === 'object') {
-        const o = item as Record<string, unknown>;
-        addItem(o.questionId ?? o.id, item);
-      }
-    }
-  } else if (review && typeof review === 'object') {
-    for (const [qid, item] of Object.entries(review)) addItem(qid, item);
-  }
-  return out;
+/** The review of a submit (present when the contest shows answers), by question id. */
+export function readReview(review: readonly ReviewItem[] | undefined): Map<string, ReviewEntry> {
+  return new Map(
+    (review ?? []).map((r) => [
+      r.questionId,
+      { correct: r.correctOptionIds, chosen: r.chosen, isCorrect: r.isCorrect, ...(r.explanation ? { explanation: r.explanation } : {}) },
+    ]),
+  );
 }

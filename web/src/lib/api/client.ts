@@ -1,9 +1,11 @@
 // Fetch wrapper for API contract v1: parses the error envelope, retries what is worth
 // retrying (network failures, 5xx, 429) with exponential backoff and jitter, never a 4xx.
 
-export interface ErrorEnvelope {
-  error: { code: string; message: string; details?: unknown };
-}
+import type * as z from 'zod';
+import type { ErrorEnvelope as ErrorEnvelopeSchema } from '../../../../functions/adapters/http/contract.ts';
+
+/** Every 4xx and 5xx of the API carries this body (API Gateway's own refusals excepted). */
+export type ErrorEnvelope = z.output<typeof ErrorEnvelopeSchema>;
 
 /** status 0 means the request never got an HTTP answer (offline, timeout, reset). */
 export class ApiError extends Error {

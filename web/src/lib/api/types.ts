@@ -1,131 +1,34 @@
-// Shapes of API contract v1 as the participant app reads them. Fields marked
-// "assumed" are not spelled out in PRODUCT.md; the UI works without them.
+// Shapes of the API as the participant app reads them, derived from the zod schemas the server
+// validates with and documents GET /api/openapi.json from (functions/adapters/http/routes.ts and
+// contract.ts). Type-only imports: nothing of zod or the server reaches the bundle, and a change to
+// the contract that the app does not follow fails the type check (test/unit/web/contract.test.ts).
+import type * as z from 'zod';
+import type * as c from '../../../../functions/adapters/http/contract.ts';
+import type { BodyOf, ResponseOf } from '../../../../functions/adapters/http/routes.ts';
 
-export type ContestStatus = 'draft' | 'published' | 'closed';
-export type ShowAnswers = 'after_submit' | 'after_close' | 'never';
+export type { BodyOf, ResponseOf };
 
-export interface UnitRef {
-  id: string;
-  name: string;
-}
+export type ContestStatus = z.output<typeof c.ContestStatusSchema>;
+export type ContestPhase = z.output<typeof c.ContestPhaseSchema>;
+export type ShowAnswers = z.output<typeof c.ShowAnswersSchema>;
 
-export interface Unit extends UnitRef {
-  kind?: string;
-  memberCount?: number;
-}
+export type Unit = z.output<typeof c.Unit>;
+export type PublicContest = ResponseOf<'GET /api/contests/{contestId}'>;
+export type UnitRef = PublicContest['units'][number];
 
-export interface PublicContest {
-  id: string;
-  title: string;
-  description?: string | null;
-  rules?: string | null;
-  startsAt: string;
-  endsAt: string;
-  status: ContestStatus;
-  /** draft, scheduled, open, ended or closed, on the server's clock when the answer was built */
-  phase?: string;
-  questionsPerAttempt: number;
-  timeLimitSec: number;
-  maxAttempts: number;
-  unitIds?: string[];
-  /** assumed: the units with their names, so the form needs no second request */
-  units?: UnitRef[];
-  villages?: string[] | null;
-  prediction?: { prompt: string } | null;
-  showAnswers?: ShowAnswers;
-  /** assumed: live count of distinct participants */
-  participants?: number;
-  /** assumed: server time when the answer was built */
-  serverNow?: string;
-  /** Leading zero bits of the proof of work a start needs (X-Start-Proof); 0 or absent: none. */
-  startProofBits?: number;
-}
+export type AttemptStart = ResponseOf<'POST /api/contests/{contestId}/attempts'>;
+/** GET /api/attempts/{id}: the start payload again (no token), with what the server has saved. */
+export type AttemptResume = ResponseOf<'GET /api/attempts/{attemptId}'>;
+export type AttemptQuestion = AttemptStart['questions'][number];
+export type AttemptOption = AttemptQuestion['options'][number];
+export type SubmitResult = ResponseOf<'POST /api/attempts/{attemptId}/submit'>;
+export type ReviewItem = NonNullable<SubmitResult['review']>[number];
 
-export interface AttemptOption {
-  id: string;
-  text: string;
-}
+/** Question id -> chosen option ids, as autosave and submit carry them. */
+export type Answers = BodyOf<'PUT /api/attempts/{attemptId}/answers'>['answers'];
+export type RegistrationBody = BodyOf<'POST /api/contests/{contestId}/attempts'>;
+export type SubmitBody = BodyOf<'POST /api/attempts/{attemptId}/submit'>;
 
-export interface AttemptQuestion {
-  id: string;
-  text: string;
-  multiple: boolean;
-  options: AttemptOption[];
-}
-
-export type Answers = Record<string, string[]>;
-
-export interface AttemptStart {
-  attemptId: string;
-  attemptToken: string;
-  attemptNo: number;
-  attemptsLeft: number;
-  startedAt: string;
-  deadline: string;
-  serverNow: string;
-  questions: AttemptQuestion[];
-  prediction?: { prompt: string } | null;
-  /** assumed, optional: which contest the attempt belongs to */
-  contestId?: string;
-}
-
-/** GET /api/attempts/{id}: the start payload again, with what the server has saved. */
-export interface AttemptResume extends Omit<AttemptStart, 'attemptToken'> {
-  attemptToken?: string;
-  savedAnswers?: Answers;
-  /** open while it can still be answered; anything else means finished on the server */
-  status: string;
-  /** assumed, optional */
-  savedPrediction?: number | null;
-  /** the submit result, once the attempt is scored */
-  result?: SubmitResult;
-}
-
-export interface SubmitResult {
-  attemptId: string;
-  correctCount: number;
-  questionCount: number;
-  durationMs: number;
-  submittedAt: string;
-  late: boolean;
-  best: { correctCount: number; durationMs: number };
-  /** assumed, optional: some servers may add these */
-  attemptsLeft?: number;
-  rank?: number;
-  review?: unknown;
-}
-
-export interface RegistrationBody {
-  fullName: string;
-  phone: string;
-  unitId: string;
-  village?: string;
-  birthYear?: number;
-  consent: true;
-}
-
-export interface LeaderboardEntry {
-  rank: number;
-  fullName: string;
-  phoneMasked: string;
-  unitId: string;
-  unitName: string;
-  village?: string | null;
-  correctCount: number;
-  durationMs: number;
-}
-
-export interface Leaderboard {
-  final: boolean;
-  items: LeaderboardEntry[];
-}
-
-export interface UnitStanding {
-  rank: number;
-  unitId: string;
-  name: string;
-  memberCount: number;
-  participants: number;
-  participationRate: number;
-  averageCorrect: number;
-}
+export type Leaderboard = ResponseOf<'GET /api/contests/{contestId}/leaderboard'>;
+export type LeaderboardEntry = Leaderboard['items'][number];
+export type UnitStanding = ResponseOf<'GET /api/contests/{contestId}/units'>['items'][number];

@@ -1,4 +1,4 @@
-// Typed calls for the staff routes. Every call carries the session's token; any 401 ends
+// Typed calls for the staff routes (types derived from the server's schemas: ./types.ts). Every call carries the session's token; any 401 ends
 // the session (on AWS it is API Gateway's own body, not the envelope: the status is enough).
 import { ApiError, request, type FetchFn, type RequestOptions } from '../api/client.ts';
 import type { StaffSession } from './session.svelte.ts';
@@ -7,6 +7,7 @@ import type {
   AdminQuestion,
   ContestFields,
   ImportPreview,
+  ImportResult,
   LoginResponse,
   QuestionInput,
   Results,
@@ -142,9 +143,9 @@ export function staffApi(session: StaffSession, fetchFn: FetchFn = (i, init) => 
       const res = await raw(`${contest(id)}/questions/import?dryRun=true`, { method: 'POST', body: file, headers: { 'content-type': questionFileType(file) } });
       return (await res.json()) as ImportPreview;
     },
-    async importFile(id: string, file: File): Promise<{ imported: number; total: number }> {
+    async importFile(id: string, file: File): Promise<ImportResult> {
       const res = await raw(`${contest(id)}/questions/import`, { method: 'POST', body: file, headers: { 'content-type': questionFileType(file) } });
-      return (await res.json()) as { imported: number; total: number };
+      return (await res.json()) as ImportResult;
     },
     template: (format: 'csv' | 'xlsx') => download(`/api/admin/question-template?format=${format}`, `mau-cau-hoi.${format}`),
 

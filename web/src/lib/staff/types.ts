@@ -1,124 +1,42 @@
-// Shapes of the staff routes of API contract v1 (and the additions documented in README "API").
-import type { ContestStatus, ShowAnswers, UnitStanding } from '../api/types.ts';
+// Shapes of the staff routes, derived like the participant ones (../api/types.ts) from the server's
+// route table and schemas: type-only imports, nothing of the server in the bundle.
+import type * as z from 'zod';
+import type * as c from '../../../../functions/adapters/http/contract.ts';
+import type { FieldIssue, RowIssue } from '../../../../functions/domain/errors.ts';
+import type { BodyOf, ResponseOf } from '../api/types.ts';
 
-export type Role = 'admin' | 'organizer' | 'observer';
-export const ROLES: readonly Role[] = ['admin', 'organizer', 'observer'];
+export type { ContestPhase, ContestStatus, ShowAnswers } from '../api/types.ts';
+export type { FieldIssue };
 
-export interface LoginResponse {
-  token: string;
-  role: Role;
-  expiresAt: string;
-}
+export type Role = z.output<typeof c.RoleSchema>;
+export type UnitKind = z.output<typeof c.UnitKind>;
 
-export type UnitKind = 'mass_organization' | 'agency' | 'school' | 'health' | 'police' | 'other';
-export const UNIT_KINDS: readonly UnitKind[] = ['mass_organization', 'agency', 'school', 'health', 'police', 'other'];
+/** A list the compiler checks names every member of the union. */
+const every =
+  <T extends string>() =>
+  <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : { missing: Exclude<T, L[number]> })): L =>
+    list;
 
-export interface StaffUnit {
-  id: string;
-  name: string;
-  kind: UnitKind;
-  memberCount: number;
-}
+export const ROLES = every<Role>()(['admin', 'organizer', 'observer']);
+export const UNIT_KINDS = every<UnitKind>()(['mass_organization', 'agency', 'school', 'health', 'police', 'other']);
 
-export interface StaffUser {
-  id: string;
-  email: string;
-  role: Role;
-  displayName?: string;
-  createdAt?: string;
-}
+export type LoginResponse = ResponseOf<'POST /api/auth/login'>;
+export type StaffUnit = ResponseOf<'POST /api/admin/units'>;
+export type StaffUser = ResponseOf<'POST /api/admin/users'>;
 
-export type ContestPhase = 'draft' | 'scheduled' | 'open' | 'ended' | 'closed';
+/** What an organizer sets on a contest (POST /api/admin/contests; PATCH takes any of it). */
+export type ContestFields = BodyOf<'POST /api/admin/contests'>;
+export type AdminContest = ResponseOf<'GET /api/admin/contests/{contestId}'>;
 
-export interface ContestFields {
-  title: string;
-  description?: string;
-  rules?: string;
-  startsAt: string;
-  endsAt: string;
-  questionsPerAttempt: number;
-  timeLimitSec: number;
-  maxAttempts: number;
-  unitIds: string[];
-  villages: string[];
-  prediction: { prompt: string } | null;
-  showAnswers: ShowAnswers;
-  /** Days after the close that phone numbers are kept (default 365); editable in every status. */
-  retentionDays?: number;
-}
+export type QuestionInput = BodyOf<'POST /api/admin/contests/{contestId}/questions'>;
+export type AdminQuestion = ResponseOf<'POST /api/admin/contests/{contestId}/questions'>;
+export type ImportPreview = z.output<typeof c.ImportPreview>;
+export type ImportResult = z.output<typeof c.ImportResult>;
+/** The details of IMPORT_INVALID. */
+export type ImportRowError = RowIssue;
 
-export interface AdminContest extends ContestFields {
-  id: string;
-  status: ContestStatus;
-  phase: ContestPhase;
-  questionCount: number;
-  createdAt: string;
-  updatedAt: string;
-  publishedAt?: string;
-  closedAt?: string;
-  /** closedAt + retentionDays */
-  personalDataDueAt?: string;
-  /** set once the phone numbers were removed */
-  purgedAt?: string;
-}
-
-export interface QuestionInput {
-  text: string;
-  options: string[];
-  correct: number[];
-  topic?: string;
-  explanation?: string;
-}
-
-export interface AdminQuestion extends QuestionInput {
-  id: string;
-  multiple: boolean;
-}
-
-export interface ImportPreview {
-  questions: (QuestionInput & { multiple: boolean })[];
-  total: number;
-}
-
-export interface ImportRowError {
-  row: number;
-  message: string;
-}
-
-export interface ResultRow {
-  rank: number;
-  fullName: string;
-  phone: string;
-  unitId: string;
-  unitName: string;
-  village: string | null;
-  correctCount: number;
-  prediction: number | null;
-  predictionError: number | null;
-  durationMs: number;
-  submittedAt: string;
-  attempts: number;
-}
-
-export interface Results {
-  final: boolean;
-  participants: number;
-  items: ResultRow[];
-}
-
+export type Results = ResponseOf<'GET /api/admin/contests/{contestId}/results'>;
+export type ResultRow = Results['items'][number];
+export type Stats = ResponseOf<'GET /api/admin/contests/{contestId}/stats'>;
 /** A unit's figures in the statistics: its standing without the rank. */
-export type UnitStat = Omit<UnitStanding, 'rank'>;
-
-export interface Stats {
-  participants: number;
-  attempts: number;
-  byUnit: UnitStat[];
-  byVillage: { village: string; participants: number }[];
-  byDay: { date: string; participants: number; attempts: number }[];
-  scoreHistogram: { correctCount: number; people: number }[];
-}
-
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+export type UnitStat = Stats['byUnit'][number];

@@ -206,7 +206,7 @@ export class AttemptSession {
     return this.#start.attemptNo;
   }
   get attemptsLeft(): number {
-    return this.#result?.attemptsLeft ?? this.#start.attemptsLeft;
+    return this.#start.attemptsLeft;
   }
   get answers(): Answers {
     return this.#answers;
@@ -471,7 +471,6 @@ export class AttemptSession {
     for (const [id, saved] of Object.entries(r.savedAnswers ?? {})) {
       if (!this.#dirty.has(id) && Array.isArray(saved)) this.#answers[id] = [...saved];
     }
-    if (!this.#prediction && typeof r.savedPrediction === 'number') this.#prediction = String(r.savedPrediction);
     if (r.result) {
       // Scored already (on another tab, or by the contest closing): nothing left to send.
       this.#result = r.result;
