@@ -122,7 +122,7 @@ export function httpApi(handlers: Handlers) {
       const body = route.body ? validate(route.body, parseJson(raw)) : undefined;
       const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : (event.pathParameters ?? {});
       const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query') : undefined;
-      // After validation, as the use cases did before: a malformed body is a 400 whatever the token.
+      // After validation: a malformed body is a 400 whatever the token carried.
       const attemptToken = route.attemptToken ? headers['x-attempt-token'] : undefined;
       if (route.attemptToken && !attemptToken) throw new Unauthorized('X-Attempt-Token is required');
       return handle({ body, params, query, staff, attemptToken, raw, headers, event } as never);
