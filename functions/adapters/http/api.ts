@@ -8,6 +8,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z, ZodType } from 'zod';
 import { BadJson, type DomainError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed } from '../../domain/errors.ts';
 import { staffFromEvent, type Staff } from '../auth/claims.ts';
+import { serviceErrorFields } from '../aws/settings.ts';
+import { count, countRefusal, flushMetrics, METRIC } from '../metrics.ts';
 import { toErrorResponse } from './errors.ts';
 import { operations, type Operation, type Operations } from './operations.ts';
 import { routes, type RouteDef, type RouteKey } from './routes.ts';
@@ -103,16 +105,29 @@ function authorize(route: RouteDef | undefined, staff: Staff | undefined): void 
 const errorEnvelope = (): middy.MiddlewareObj<APIGatewayProxyEventV2, Result> => ({
   onError: async (request) => {
     const response = toErrorResponse(request.error);
-    if (!response.expose) logger.error('Unhandled error', { error: request.error as Error, routeKey: request.event.routeKey });
-    else if (response.statusCode >= 400) logger.info('Request refused', { routeKey: request.event.routeKey, code: (request.error as DomainError).code });
+    if (!response.expose) {
+      // An AWS call's request id goes with it: the one thing AWS Support needs to trace a failed call.
+      logger.error('Unhandled error', { error: request.error as Error, routeKey: request.event.routeKey, ...serviceErrorFields(request.error) });
+    } else if (response.statusCode >= 400) {
+      const { code } = request.error as DomainError;
+      logger.info('Request refused', { routeKey: request.event.routeKey, code });
+      countRefusal(code);
+    }
     request.response = { statusCode: response.statusCode, headers: response.headers, body: response.body };
   },
 });
+
+/** The participant traffic on the dashboard: successful answers of these routes. */
+const TRAFFIC: Partial<Record<RouteKey, string>> = {
+  'POST /api/contests/{contestId}/attempts': METRIC.attemptStarted,
+  'POST /api/attempts/{attemptId}/submit': METRIC.attemptSubmitted,
+};
 
 /** The one middy stack every Lambda of this API uses; it dispatches on the route key API Gateway matched. */
 export function httpApi(handlers: Handlers) {
   return middy<APIGatewayProxyEventV2, Result, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(flushMetrics())
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders({ poweredBy: false, reportTo: false, ...({ reportingEndpoints: false } as object) }))
     .use(errorEnvelope())
@@ -127,6 +142,9 @@ export function httpApi(handlers: Handlers) {
       const body = op.body ? validate(op.body, parseJson(raw)) : undefined;
       const params = op.params ? validate(op.params, event.pathParameters ?? {}, 'path') : (event.pathParameters ?? {});
       const query = op.query ? validate(op.query, event.queryStringParameters ?? {}, 'query') : undefined;
-      return handle({ body, params, query, staff, raw, headers: event.headers ?? {}, event } as never);
+      const result = await handle({ body, params, query, staff, raw, headers: event.headers ?? {}, event } as never);
+      const traffic = TRAFFIC[event.routeKey as RouteKey];
+      if (traffic && (result.statusCode ?? 200) < 300) count(traffic);
+      return result;
     });
 }
