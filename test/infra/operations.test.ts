@@ -150,7 +150,8 @@ describe('CloudFront never caches an error', () => {
 });
 
 describe('failures reach a person', () => {
-  const alarmsOf = (b: Built) => stacksOf(b).flatMap((s) => ofType(s, 'AWS::CloudWatch::Alarm').map(([id, a]) => ({ stack: s, id, ...(a.Properties as Record<string, any>) })));
+  type AlarmProps = { stack: Stack; id: string } & Record<string, any>;
+  const alarmsOf = (b: Built): AlarmProps[] => stacksOf(b).flatMap((s) => ofType(s, 'AWS::CloudWatch::Alarm').map(([id, a]) => ({ stack: s, id, ...a.Properties })));
   const topicIn = (stack: Stack) => {
     const topics = ofType(stack, 'AWS::SNS::Topic');
     return topics;
