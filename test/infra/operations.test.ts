@@ -253,6 +253,16 @@ describe('stream consumer: filters', () => {
   });
 });
 
+describe('least privilege: grants a function does not use are gone', () => {
+  it('the admin function may call exactly the three Cognito actions of createStaffAccount', () => {
+    const actions = ofType(built.dev.api, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('FnadminRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => [st.Action].flat()))
+      .filter((a: string) => a.startsWith('cognito-idp:'));
+    expect(actions.sort()).toEqual(['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword']);
+  });
+});
+
 describe('retention job', () => {
   it('ends in a dead-letter queue when EventBridge cannot deliver it or Lambda gives up on it', () => {
     const [queueId] = ofType(built.dev.api, 'AWS::SQS::Queue').find(([id]) => id.startsWith('RetentionDlq'))!;
