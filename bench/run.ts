@@ -131,17 +131,19 @@ const coldStartBudgetMs = (group: string) => (group === 'public' || group === 'a
 /** `--only bundles`: the bundle phase alone, on a fresh local stack; prints its table and writes nothing. */
 async function onlyBundles() {
   const server = await startServer({ seedDemo: true, env: { ORIGIN_VERIFY_SECRET: ORIGIN_SECRET } });
+  let failed: string[];
   try {
     const env = { ...functionEnv(server), TABLE_NAME: TABLE, ORIGIN_VERIFY_SECRET: ORIGIN_SECRET, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' };
     const bundles = await bundlePhase(env);
     const { title, header, rows } = bundleSection(bundles);
     console.log(`\n${title}\n${table(rows, header)}\n`);
-    const failed = bundles.filter((b) => b.error);
-    for (const b of failed) console.error(`bundle ${b.group}: ${b.error}`);
-    process.exit(failed.length ? 1 : 0);
+    failed = bundles.flatMap((b) => (b.error ? [`bundle ${b.group}: ${b.error}`] : []));
   } finally {
+    // Before exiting: the stack's DynamoDB Local and cognito-local would outlive this process.
     await server.stop();
   }
+  for (const f of failed) console.error(f);
+  process.exit(failed.length ? 1 : 0);
 }
 
 async function main() {
