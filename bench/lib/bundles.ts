@@ -1,7 +1,7 @@
 // Lambda bundles: every function (each API group of routes.ts and the table's stream consumer)
 // built with the deployed esbuild options, its size, what fills it (from the esbuild metafile), and
-// its cold start in a fresh Node process. Bundles are self-contained, as deployed (no AWS SDK:
-// functions/adapters/aws/json-client.ts); they are built under bundleScratchDir().
+// its cold start in a fresh Node process. Bundles are self-contained, as deployed (the AWS SDK v3
+// clients inside); they are built under bundleScratchDir().
 import { execFile } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ function packageOf(path: string): string {
   return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
 }
 
-const RUNNER = `
+export const RUNNER = `
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 const [bundle, eventFile] = process.argv.slice(2);
@@ -54,7 +54,7 @@ const status = typeof res?.statusCode === 'number' ? res.statusCode : 0;
 process.stdout.write('\\nCOLD ' + JSON.stringify({ status, importMs: t1 - t0, firstEventMs: t2 - t1 }) + '\\n', () => process.exit(0));
 `;
 
-function runChild(runner: string, bundle: string, eventFile: string, env: Record<string, string>): Promise<{ importMs: number; firstEventMs: number; wallMs: number; status: number }> {
+export function runChild(runner: string, bundle: string, eventFile: string, env: Record<string, string>): Promise<{ importMs: number; firstEventMs: number; wallMs: number; status: number }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [runner, bundle, eventFile], { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -100,7 +100,7 @@ function streamEvent(contestId: string, n: number): DynamoDBStreamEvent {
 }
 
 /** The first event each function answers: a real request reaching DynamoDB / Cognito where the function has one. */
-function firstEvent(group: BundledHandler, contestId: string, admin: { email: string; password: string }, n: number): { label: string; event: unknown } {
+export function firstEvent(group: BundledHandler, contestId: string, admin: { email: string; password: string }, n: number): { label: string; event: unknown } {
   const ev = (method: string, path: string, routePath: string, params: Record<string, string>, options: { body?: unknown; staff?: boolean } = {}) => ({
     label: `${method} ${path}`,
     event: apiEvent(method, new URL(path, 'http://x'), `${method} ${routePath}`, params, options),

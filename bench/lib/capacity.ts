@@ -1,7 +1,6 @@
 // Consumed capacity per participant. The handlers are imported into this process the way
 // functions/local/main.ts does (environment first: the adapters read it at load time), a hook on
-// the shared `ddb` client (its interceptor, `ddb.use`, or with the AWS SDK's document client its
-// middleware stack) asks every call for ReturnConsumedCapacity and adds up what DynamoDB Local
+// the shared `ddb` client (`intercept`, a middleware on the SDK document client's stack) asks every call for ReturnConsumedCapacity and adds up what DynamoDB Local
 // answers, and participants are driven with API Gateway v2 events. The
 // table's stream consumer (handlers/stream.ts) runs here too, fed by local mode's own poller
 // (functions/local/streams.ts), and its calls are charged to a bucket of their own.
@@ -151,7 +150,7 @@ export interface InProcess {
 
 export async function loadInProcess(env: Record<string, string>): Promise<InProcess> {
   Object.assign(process.env, env);
-  const { ddb } = await import('../../functions/adapters/dynamodb/client.ts');
+  const { intercept } = await import('../../functions/adapters/dynamodb/client.ts');
   const handlers = new Map<FunctionGroup, Handler>();
   const als = new AsyncLocalStorage<RouteUsage>();
   // Sizes transaction items, outside the measured client (its calls are not charged to anyone).
@@ -242,8 +241,8 @@ export async function loadInProcess(env: Record<string, string>): Promise<InProc
     }
   }
 
-  // The product's client runs every call through its interceptors (`ddb.use`), wire-level requests and answers.
-  ddb.use((operation, input, next) => account(operation, input, next));
+  // The product's client runs every call through its interceptors (`intercept`): document-level requests and answers.
+  intercept((operation, input, next) => account(operation, input, next));
 
   async function handlerFor(group: FunctionGroup): Promise<Handler> {
     let h = handlers.get(group);
@@ -505,7 +504,7 @@ export interface Consumer {
  * consumer: a second one would fold the same records into the counters again.
  */
 export async function startConsumer(ip: InProcess, options: { endpoint: string; streamArn: string; positionFile: string }): Promise<Consumer> {
-  const { handler } = (await import('../../functions/handlers/stream.ts')) as { handler: (event: DynamoDBStreamEvent) => Promise<void> };
+  const { handler } = (await import('../../functions/handlers/stream.ts')) as { handler: (event: DynamoDBStreamEvent) => Promise<unknown> };
   const { startStreamPoller } = await import('../../functions/local/streams.ts');
   let bucket = emptyUsage();
   let records = 0;

@@ -1,6 +1,7 @@
 // Personal data: the audit log, a person's export and erasure (HTTP routes), and the retention purge
 // (EventBridge's daily scheduled event on AWS; the local server sends the same event at start and hourly).
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from 'aws-lambda';
+import { serviceErrorFields } from '../adapters/aws/settings.ts';
 import { httpApi, json, logger } from '../adapters/http/api.ts';
 import { nothingStored } from '../app/privacy.ts';
 import { auditCases, privacyCases } from './composition.ts';
@@ -36,9 +37,15 @@ export const isScheduledEvent = (event: unknown): event is ScheduledEvent =>
 async function scheduled(event: ScheduledEvent) {
   const time = Date.parse(event.time);
   const at = Number.isFinite(time) ? new Date(time) : new Date();
-  const result = await privacyCases.purgeExpired(at);
-  if (result.contests.length > 0) logger.info('Retention purge', { ...result });
-  return result;
+  try {
+    const result = await privacyCases.purgeExpired(at);
+    if (result.contests.length > 0) logger.info('Retention purge', { ...result });
+    return result;
+  } catch (error) {
+    // Thrown on: Lambda retries twice, then the event goes to the retention dead-letter queue.
+    logger.error('Retention purge failed', { error: error as Error, ...serviceErrorFields(error) });
+    throw error;
+  }
 }
 
 export async function handler(event: APIGatewayProxyEventV2 | ScheduledEvent, context: Context) {

@@ -4,9 +4,9 @@
 // the handler succeeded, and it keeps its position per shard (in DATA_DIR), so after a restart,
 // even a kill -9, a batch is delivered again from its first record or not at all.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
-type Handler = (event: DynamoDBStreamEvent) => Promise<void>;
+type Handler = (event: DynamoDBStreamEvent) => Promise<void | DynamoDBBatchResponse>;
 
 interface Shard {
   ShardId: string;
@@ -121,7 +121,16 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
           eventSourceARN: options.streamArn,
           dynamodb: { ...r.dynamodb, NewImage: awsImage(r.dynamodb?.NewImage as Record<string, Json>), OldImage: awsImage(r.dynamodb?.OldImage as Record<string, Json>) },
         })) as DynamoDBStreamEvent['Records'];
-        await options.handler({ Records });
+        const response = await options.handler({ Records });
+        // A partial batch response, as Lambda reads it: checkpoint before the first failed record
+        // and deliver again from it.
+        const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+        const at = failed === undefined ? -1 : out.Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
+        if (at >= 0) {
+          if (at > 0) positions[shard.ShardId] = out.Records[at - 1]!.dynamodb!.SequenceNumber!;
+          savePositions();
+          throw new Error(`batch failed from record ${at} of ${out.Records.length}; delivered again from there`);
+        }
         positions[shard.ShardId] = out.Records[out.Records.length - 1]!.dynamodb!.SequenceNumber!;
         savePositions();
         if (moved !== 'full') moved = out.Records.length >= batchSize ? 'full' : 'moved';

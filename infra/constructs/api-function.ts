@@ -1,5 +1,5 @@
 // Our NodejsFunction defaults, plus explicit, per-function DynamoDB access.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { FunctionGroup } from '#adapters/http/routes.ts';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { handlerEntry, lambdaBundling, repoRoot } from '../bundling.ts';
+import type { Stage } from '../stage.ts';
 
 /** `rateLimit`: read and update the rate-limit counters (`PK` beginning `RATE#`) and nothing else. */
 export type TableAccess = 'none' | 'read' | 'readWrite' | 'rateLimit';
@@ -24,9 +25,23 @@ const WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem', // TransactWriteItems conditions on items it does not write
 ];
 
+/**
+ * API Gateway gives up on an integration after 30 s and answers 503 while the function runs on, so
+ * no API function may run longer than 29 s. What can take longer (closing a big contest, a big
+ * export, the retention purge) must become a background job (docs/operations.md lists them).
+ */
+export const MAX_API_TIMEOUT = Duration.seconds(29);
+/**
+ * Room for the worst case of one AWS SDK call (3 attempts with timeouts and backoff, about 15 s:
+ * functions/adapters/aws/settings.ts) plus the handler's own work, so a failing call ends in a
+ * logged error with its request id rather than a Lambda timeout.
+ */
+export const DEFAULT_API_TIMEOUT = Duration.seconds(20);
+
 export interface ApiFunctionProps {
   group: FunctionGroup;
-  /** @default 10 seconds */
+  stage: Stage;
+  /** @default DEFAULT_API_TIMEOUT; at most MAX_API_TIMEOUT */
   timeout?: Duration;
   /** @default 512 MB */
   memorySize?: number;
@@ -41,9 +56,12 @@ export interface ApiFunctionProps {
 export function functionDefaults(
   scope: Construct,
   id: string,
-  props: { entry: string; memorySize: number; timeout: Duration; environment?: Record<string, string> },
+  props: { entry: string; memorySize: number; timeout: Duration; stage: Stage; environment?: Record<string, string> },
 ): NodejsFunctionProps {
-  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    retention: props.stage.settings.logRetentionDays as RetentionDays,
+    removalPolicy: props.stage.settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
   return {
@@ -63,20 +81,29 @@ export function functionDefaults(
       // files ship next to the bundle, so a logged stack trace can be decoded offline when needed.
       LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: 'cuoc-thi',
+      // Per stage, so dev and prod in one account keep apart on the dashboard (functions/adapters/metrics.ts).
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(props.stage),
       ...props.environment,
     },
   };
 }
 
+export const metricsNamespace = (stage: Stage) => `CuocThi/${stage.name}`;
+
 export class ApiFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    const timeout = props.timeout ?? DEFAULT_API_TIMEOUT;
+    if (timeout.toSeconds() > MAX_API_TIMEOUT.toSeconds()) {
+      throw new Error(`ApiFunction ${props.group}: timeout ${timeout.toSeconds()} s is over API Gateway's 30 s; make the work a background job`);
+    }
     super(
       scope,
       id,
       functionDefaults(scope, id, {
         entry: handlerEntry(props.group),
         memorySize: props.memorySize ?? 512,
-        timeout: props.timeout ?? Duration.seconds(10),
+        timeout,
+        stage: props.stage,
         environment: props.environment,
       }),
     );

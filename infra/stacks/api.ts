@@ -1,6 +1,7 @@
 // Staff identity (Cognito), one Lambda per route group, and the HTTP API whose routes and
 // authorizer come from routes.ts, the same table the local gateway serves.
 import { CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ComparisonOperator, MathExpression, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -19,13 +20,18 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { functionGroups, routeKey, routes, type FunctionGroup } from '#adapters/http/routes.ts';
 import { ROLES, type Role } from '#domain/staff.ts';
-import { ApiFunction, type TableAccess } from '../constructs/api-function.ts';
+import { ALARM_PERIOD, notifyingAlarm, queueNotEmptyAlarm } from '../constructs/alarms.ts';
+import { ApiFunction, MAX_API_TIMEOUT, type TableAccess } from '../constructs/api-function.ts';
 import { StreamConsumer } from '../constructs/stream-consumer.ts';
+import type { Stage } from '../stage.ts';
 
 interface GroupConfig {
   table: TableAccess;
@@ -37,32 +43,26 @@ interface GroupConfig {
 }
 
 // Least privilege per function. Typed as a Record so a new group in routes.ts fails the build until it is configured here.
+// Timeouts: 20 s by default (api-function.ts), 29 s at most. Closing a contest, a results export
+// and the retention purge may need longer on a big contest; until they run as background jobs they
+// are given the most API Gateway allows (docs/operations.md, "Long-running work").
 const groupConfig: Record<FunctionGroup, GroupConfig> = {
   system: { table: 'none' },
   // Cognito does not evaluate IAM for these two public-client calls; granting them documents the intent and costs nothing.
   // Its table access is the rate-limit counters only (failed sign-ins per address).
   auth: { table: 'rateLimit', originSecret: true, cognito: ['InitiateAuth', 'RespondToAuthChallenge'] },
-  admin: {
-    table: 'readWrite',
-    cognito: [
-      'AdminCreateUser',
-      'AdminSetUserPassword',
-      'AdminAddUserToGroup',
-      'AdminRemoveUserFromGroup',
-      'AdminListGroupsForUser',
-      'AdminGetUser',
-      'ListUsers',
-    ],
-  },
+  // Exactly the calls of createStaffAccount (adapters/auth/cognito.ts).
+  admin: { table: 'readWrite', cognito: ['AdminCreateUser', 'AdminSetUserPassword', 'AdminAddUserToGroup'] },
   public: { table: 'read' },
-  // Closing a contest finalises every open attempt, and exports build whole spreadsheets: more time, and more memory for more CPU.
-  contests: { table: 'readWrite', timeoutSec: 60, memorySize: 1024 },
+  // Closing a contest finalises every open attempt, and exports build whole spreadsheets: more memory for more CPU.
+  contests: { table: 'readWrite', timeoutSec: MAX_API_TIMEOUT.toSeconds(), memorySize: 1024 },
   // Parsing a 5 MB spreadsheet of thousands of questions: CPU and time to spare.
-  imports: { table: 'readWrite', timeoutSec: 30, memorySize: 1024 },
-  results: { table: 'readWrite', timeoutSec: 60, memorySize: 1024 },
+  imports: { table: 'readWrite', timeoutSec: MAX_API_TIMEOUT.toSeconds(), memorySize: 1024 },
+  results: { table: 'readWrite', timeoutSec: MAX_API_TIMEOUT.toSeconds(), memorySize: 1024 },
   attempts: { table: 'readWrite', originSecret: true },
-  // Erasure rewrites final rankings; the daily retention purge deletes whole contests' people (resumable if cut short).
-  privacy: { table: 'readWrite', timeoutSec: 300, memorySize: 1024 },
+  // Erasure rewrites final rankings; the daily retention purge deletes whole contests' people and
+  // resumes where it stopped if cut short.
+  privacy: { table: 'readWrite', timeoutSec: MAX_API_TIMEOUT.toSeconds(), memorySize: 1024 },
 };
 
 /**
@@ -72,50 +72,15 @@ const groupConfig: Record<FunctionGroup, GroupConfig> = {
  */
 export const ABUSE_ENV = { START_RATE_PER_MINUTE: '300', LOGIN_FAILURES_PER_MINUTE: '20', START_POW_BITS: '12' };
 
-/** Whole-API ceiling; per-route limits in routes.ts sit below it. Context `stageRateLimit` / `stageBurstLimit` override it. */
-export const DEFAULT_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
-
-/** The attempt-start route, whose throttle (routes.ts, burst twice the rate) context `startRateLimit` overrides. */
+/** The attempt-start route, whose throttle (routes.ts, burst twice the rate) the stage's `throttle.startRateLimit` overrides. */
 export const START_ROUTE_KEY = 'POST /api/contests/{contestId}/attempts';
 const startRoute = routes.find((r) => routeKey(r) === START_ROUTE_KEY);
 if (!startRoute || !('throttle' in startRoute)) throw new Error(`routes.ts must throttle ${START_ROUTE_KEY}`);
-export const DEFAULT_START_RATE_LIMIT: number = startRoute.throttle;
-
-/**
- * API Gateway throttles sized per deployment (docs/scale.md: a province-wide peak needs far more than
- * the defaults): `npx cdk deploy --all -c stageRateLimit=8000 -c stageBurstLimit=5000 -c startRateLimit=1500`.
- */
-export const THROTTLE_CONTEXT = {
-  stageRateLimit: DEFAULT_THROTTLE.rateLimit,
-  stageBurstLimit: DEFAULT_THROTTLE.burstLimit,
-  startRateLimit: DEFAULT_START_RATE_LIMIT,
-} as const;
-export type ThrottleContext = { -readonly [K in keyof typeof THROTTLE_CONTEXT]: number };
-
-/** A context value that must be a positive integer: a number, or its decimal digits (what `-c key=value` gives). */
-function positiveIntegerContext(scope: Construct, key: keyof typeof THROTTLE_CONTEXT): number {
-  const raw: unknown = scope.node.tryGetContext(key);
-  if (raw === undefined) return THROTTLE_CONTEXT[key];
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new Error(
-      `CDK context ${key} must be a positive integer (requests per second), got ${JSON.stringify(raw)}; e.g. -c ${key}=${THROTTLE_CONTEXT[key]}`,
-    );
-  }
-  return n;
-}
-
-/** The throttles of this deployment: CDK context values, today's figures by default. */
-export function throttleContext(scope: Construct): ThrottleContext {
-  return {
-    stageRateLimit: positiveIntegerContext(scope, 'stageRateLimit'),
-    stageBurstLimit: positiveIntegerContext(scope, 'stageBurstLimit'),
-    startRateLimit: positiveIntegerContext(scope, 'startRateLimit'),
-  };
-}
 
 export interface ApiStackProps extends StackProps {
   table: ITable;
+  stage: Stage;
+  alarmTopic: ITopic;
 }
 
 export class ApiStack extends Stack {
@@ -127,16 +92,21 @@ export class ApiStack extends Stack {
   readonly originVerifySecret: Secret;
   /** Folds the table's stream into the aggregates (handlers/stream.ts). */
   readonly streamConsumer: StreamConsumer;
-  /** The API Gateway throttles this stack was synthesized with. */
-  readonly throttles: ThrottleContext;
+  /** Dead-letter queue of the scheduled retention purge. */
+  readonly retentionDlq: Queue;
+  /** Every alarm of this stack, each notifying the stage's topic. */
+  readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    // Read first: a bad value fails the synth before anything is built.
-    this.throttles = throttleContext(this);
+    const { stage } = props;
+    const { settings } = stage;
+    const retain = settings.retainData;
 
+    // The stage's adminEmail (validated at synth) is the default, so a plain redeploy keeps it.
     const adminEmail = new CfnParameter(this, 'AdminEmail', {
       type: 'String',
+      default: settings.adminEmail,
       description: 'Email of the first administrator. Cognito emails them a temporary password; none is stored anywhere.',
       allowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
       constraintDescription: 'must be an email address',
@@ -164,8 +134,8 @@ export class ApiStack extends Stack {
         emailBody:
           'Tên đăng nhập: {username}<br>Mật khẩu tạm thời: {####}<br>Hãy đăng nhập trong 3 ngày và đặt mật khẩu mới.',
       },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: retain,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     Validations.of(userPool).acknowledge(
       {
@@ -229,6 +199,7 @@ export class ApiStack extends Stack {
         const config = groupConfig[group];
         const fn = new ApiFunction(this, `Fn-${group}`, {
           group,
+          stage,
           ...(config.timeoutSec ? { timeout: Duration.seconds(config.timeoutSec) } : {}),
           ...(config.memorySize ? { memorySize: config.memorySize } : {}),
           environment: {
@@ -254,7 +225,7 @@ export class ApiStack extends Stack {
       }),
     ) as Record<FunctionGroup, ApiFunction>;
 
-    this.streamConsumer = new StreamConsumer(this, 'StreamConsumer', { table: props.table });
+    this.streamConsumer = new StreamConsumer(this, 'StreamConsumer', { table: props.table, stage, alarmTopic: props.alarmTopic });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Contest API, reached through CloudFront under /api',
@@ -262,12 +233,15 @@ export class ApiStack extends Stack {
       createDefaultStage: false,
     });
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
-    const stage = new HttpStage(this, 'DefaultStage', {
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: settings.logRetentionDays as RetentionDays,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const apiStage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: this.throttles.stageRateLimit, burstLimit: this.throttles.stageBurstLimit },
+      throttle: { rateLimit: settings.throttle.stageRateLimit, burstLimit: settings.throttle.stageBurstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -290,7 +264,7 @@ export class ApiStack extends Stack {
       functionGroups.map((group) => [group, new HttpLambdaIntegration(`${group}Integration`, this.functions[group])]),
     ) as Record<FunctionGroup, HttpLambdaIntegration>;
 
-    const cfnStage = stage.node.defaultChild as CfnStage;
+    const cfnStage = apiStage.node.defaultChild as CfnStage;
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes) {
       const [httpRoute] = this.httpApi.addRoutes({
@@ -308,7 +282,7 @@ export class ApiStack extends Stack {
         });
       }
       if ('throttle' in route) {
-        const rate = routeKey(route) === START_ROUTE_KEY ? this.throttles.startRateLimit : route.throttle;
+        const rate = routeKey(route) === START_ROUTE_KEY ? settings.throttle.startRateLimit : route.throttle;
         routeSettings[routeKey(route)] = { ThrottlingRateLimit: rate, ThrottlingBurstLimit: rate * 2 };
         // Route settings naming a route that does not exist yet fail the deployment.
         cfnStage.node.addDependency(httpRoute!);
@@ -320,14 +294,102 @@ export class ApiStack extends Stack {
 
     // Retention: once a day (02:30 in Vietnam, UTC+7) the privacy function gets EventBridge's scheduled
     // event and removes the phone numbers of contests whose closedAt + retentionDays has passed.
+    // A run that cannot be delivered (EventBridge) or fails after Lambda's async retries ends in the
+    // dead-letter queue, which alarms.
+    this.retentionDlq = new Queue(this, 'RetentionDlq', {
+      queueName: `${stage.resourcePrefix}-retention-failed`,
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.retentionDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the retention schedule; nothing consumes it.',
+    });
+    this.functions.privacy.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.retentionDlq),
+    });
     new Rule(this, 'RetentionSchedule', {
       description: 'Daily retention purge of participants phone numbers (privacy function)',
       schedule: Schedule.cron({ minute: '30', hour: '19' }),
-      targets: [new LambdaFunction(this.functions.privacy, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+      targets: [new LambdaFunction(this.functions.privacy, { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: this.retentionDlq })],
     });
+
+    this.alarms.push(...this.defineAlarms(stage, props.alarmTopic));
 
     new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+  }
+
+  /** The HTTP API's 5xx rate and p99 latency, and each function's errors and throttles. */
+  private defineAlarms(stage: Stage, topic: ITopic): Alarm[] {
+    const { alarms } = stage.settings;
+    const common = { stage, topic };
+    const out: Alarm[] = [
+      notifyingAlarm(this, 'Api5xxAlarm', {
+        ...common,
+        name: 'api-5xx',
+        description: `The API answered 5xx to ${alarms.api5xxPercent}%+ of requests over 5 minutes (people see errors).`,
+        metric: new MathExpression({
+          // No requests: no rate (missing data, not breaching).
+          expression: 'IF(requests > 0, 100 * errors / requests)',
+          usingMetrics: {
+            errors: this.httpApi.metricServerError({ statistic: 'Sum', period: ALARM_PERIOD }),
+            requests: this.httpApi.metricCount({ statistic: 'Sum', period: ALARM_PERIOD }),
+          },
+          label: '5xx %',
+          period: ALARM_PERIOD,
+        }),
+        threshold: alarms.api5xxPercent,
+      }),
+      notifyingAlarm(this, 'ApiLatencyAlarm', {
+        ...common,
+        name: 'api-p99-latency',
+        description: `The API's p99 latency was over ${alarms.apiP99LatencyMs} ms for 10 minutes.`,
+        metric: this.httpApi.metricLatency({ statistic: 'p99', period: ALARM_PERIOD }),
+        threshold: alarms.apiP99LatencyMs,
+        comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+      }),
+    ];
+    // The stream consumer's errors alarm is its own (stream-consumer.ts); its throttles are here.
+    const fns = [...Object.entries(this.functions), ['stream', this.streamConsumer] as const];
+    for (const [group, fn] of fns) {
+      if (group !== 'stream') {
+        out.push(
+          notifyingAlarm(this, `Errors-${group}`, {
+            ...common,
+            name: `lambda-errors-${group}`,
+            runbook: 'lambda-errors',
+            description: `Function ${group} crashed or timed out ${alarms.lambdaErrors}+ times in 5 minutes (handled errors are answered, not counted here).`,
+            metric: fn.metricErrors({ statistic: 'Sum', period: ALARM_PERIOD }),
+            threshold: alarms.lambdaErrors,
+          }),
+        );
+      }
+      out.push(
+        notifyingAlarm(this, `Throttles-${group}`, {
+          ...common,
+          name: `lambda-throttles-${group}`,
+          runbook: 'lambda-throttles',
+          description: `Function ${group} was throttled ${alarms.lambdaThrottles}+ times in 5 minutes (account concurrency exhausted: people get 503).`,
+          metric: fn.metricThrottles({ statistic: 'Sum', period: ALARM_PERIOD }),
+          threshold: alarms.lambdaThrottles,
+        }),
+      );
+    }
+    out.push(
+      ...this.streamConsumer.alarms,
+      queueNotEmptyAlarm(this, 'RetentionDlqAlarm', {
+        ...common,
+        queue: this.retentionDlq,
+        name: 'retention-dlq',
+        description: 'The daily retention purge failed (after retries) or could not be delivered: phone numbers past their retention may still be stored.',
+      }),
+    );
+    return out;
   }
 }

@@ -1,17 +1,44 @@
-// The single table, built from the same definition local mode uses for CreateTable.
+// The single table, built from the same definition local mode uses for CreateTable, and its
+// throttling alarms (the table and each index).
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { MathExpression, Metric, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { ALARM_PERIOD, notifyingAlarm } from '../constructs/alarms.ts';
+import type { Stage } from '../stage.ts';
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 const projections: Record<'ALL' | 'KEYS_ONLY', ProjectionType> = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY };
 
+export interface DataStackProps extends StackProps {
+  stage: Stage;
+  alarmTopic: ITopic;
+}
+
+/** Read + write throttle events of the table, or of one index, in 5 minutes. */
+export function throttleEvents(tableName: string, indexName?: string) {
+  const dimensionsMap = { TableName: tableName, ...(indexName ? { GlobalSecondaryIndexName: indexName } : {}) };
+  const metric = (metricName: string) => new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap, statistic: 'Sum', period: ALARM_PERIOD });
+  // Ids unique per index: a dashboard graph holds the table's and every index's expression.
+  const id = (indexName ?? 'table').toLowerCase().replace(/[^a-z0-9]/g, '_');
+  return new MathExpression({
+    expression: `FILL(r_${id}, 0) + FILL(w_${id}, 0)`,
+    usingMetrics: { [`r_${id}`]: metric('ReadThrottleEvents'), [`w_${id}`]: metric('WriteThrottleEvents') },
+    label: `${indexName ?? 'table'} throttle events`,
+    period: ALARM_PERIOD,
+  });
+}
+
 export class DataStack extends Stack {
   readonly table: Table;
+  readonly alarms: Alarm[] = [];
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
+    const { settings } = props.stage;
+    const warmThroughput = settings.warmThroughput ?? undefined;
 
     this.table = new Table(this, 'Table', {
       partitionKey: stringKey(tableDefinition.partitionKey),
@@ -22,9 +49,11 @@ export class DataStack extends Stack {
       stream: StreamViewType[tableDefinition.stream],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
-      // Results are the contest's legal record: a stack deletion or a stray click must not drop them.
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Results are the contest's legal record: on a stage that holds them (retainData), a stack
+      // deletion or a stray click must not drop them. A scratch stage goes away with its stack.
+      deletionProtection: settings.retainData,
+      removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      ...(warmThroughput ? { warmThroughput } : {}),
     });
 
     for (const [indexName, index] of Object.entries(tableDefinition.indexes)) {
@@ -33,7 +62,22 @@ export class DataStack extends Stack {
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
         projectionType: projections[index.projection],
+        ...(warmThroughput ? { warmThroughput } : {}),
       });
+    }
+
+    for (const indexName of [undefined, ...Object.keys(tableDefinition.indexes)]) {
+      this.alarms.push(
+        notifyingAlarm(this, indexName ? `Throttles-${indexName}` : 'Throttles-table', {
+          stage: props.stage,
+          topic: props.alarmTopic,
+          name: indexName ? `dynamodb-throttles-${indexName.toLowerCase()}` : 'dynamodb-throttles-table',
+          runbook: 'dynamodb-throttles',
+          description: `DynamoDB throttled ${indexName ? `index ${indexName}` : 'the table'}: ${settings.alarms.dynamoThrottleEvents}+ read/write throttle events in 5 minutes (the SDK retries, then callers get errors).`,
+          metric: throttleEvents(this.table.tableName, indexName),
+          threshold: settings.alarms.dynamoThrottleEvents,
+        }),
+      );
     }
   }
 }

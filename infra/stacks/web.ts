@@ -33,6 +33,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js'
 import type { Construct } from 'constructs';
 import { CONTENT_SECURITY_POLICY } from '../../functions/adapters/http/web-security.ts';
 import { repoRoot } from '../bundling.ts';
+import type { Stage } from '../stage.ts';
 
 export const webDist = join(repoRoot, 'web', 'dist');
 
@@ -58,7 +59,11 @@ export const viewerAddress = `function handler(event) {
 
 const csp = CONTENT_SECURITY_POLICY;
 
+/** The error codes CloudFront caches by default (and the only ones errorResponses may name). */
+export const NEVER_CACHED_ERRORS = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504];
+
 export interface WebStackProps extends StackProps {
+  stage: Stage;
   /** execute-api host name of the HTTP API. */
   apiDomain: string;
   /** Built web app to upload. @default web/dist */
@@ -130,7 +135,9 @@ export class WebStack extends Stack {
 
     // The public reads send `Cache-Control: public, max-age=5` (30 for units): honour it at the
     // edge, so a burst of people opening one contest costs one origin request per few seconds.
-    // Responses without caching headers (and the API's `no-store` ones) are not cached.
+    // Responses without caching headers (and the API's `no-store` ones: every error it answers)
+    // are not cached. Errors API Gateway answers itself (a throttle, a timeout) carry no header:
+    // the distribution's errorResponses below keep CloudFront from caching those.
     const publicReads = new CachePolicy(this, 'PublicReads', {
       comment: 'Public API reads: origin Cache-Control up to 30 s, keyed on path and ?limit only',
       minTtl: Duration.seconds(0),
@@ -151,8 +158,21 @@ export class WebStack extends Stack {
       cachePolicy: publicReads,
     };
 
+    // Synth refuses to go on without a built web app: deploying an empty site would take the
+    // platform down for every participant. `npm run deploy` builds it first.
+    const dist = props.webDist ?? webDist;
+    if (!existsSync(join(dist, 'index.html'))) {
+      throw new Error(`The web app is not built: ${join(dist, 'index.html')} is missing. Run \`npm run build:web\` first (\`npm run deploy\` does), or pass webDist.`);
+    }
+
     this.distribution = new Distribution(this, 'Cdn', {
+      comment: `${props.stage.resourcePrefix}: web app and /api`,
       defaultRootObject: 'index.html',
+      // CloudFront caches 4xx/5xx answers for 10 s by default when the origin says nothing (API
+      // Gateway's own throttle and timeout answers say nothing): one failed public read would be
+      // served to everyone. TTL 0, and no page replacement (that would turn the API's 404s into
+      // index.html). These are every code CloudFront caches by default.
+      errorResponses: NEVER_CACHED_ERRORS.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Includes the Asian edges that serve Vietnam.
       priceClass: PriceClass.PRICE_CLASS_200,
@@ -194,9 +214,8 @@ export class WebStack extends Stack {
       },
     );
 
-    // Synth and tests must work without a web build; deploy after `npm run build:web`.
-    const dist = props.webDist ?? webDist;
-    if (existsSync(join(dist, 'index.html'))) this.deploySite(dist);
+    this.deploySite(dist);
+    acknowledgeCrossRegionWriter(this);
 
     new CfnOutput(this, 'Url', { value: `https://${this.distribution.distributionDomainName}` });
   }
@@ -274,4 +293,24 @@ function acknowledgeDeploymentHandler(stack: Stack) {
     if (!reason) throw new Error(`Unreviewed wildcard in the BucketDeployment role: ${finding}`);
     Validations.of(handler).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
+}
+
+/**
+ * The CloudFront alarm lives in us-east-1 and reads the distribution id through CDK's cross-region
+ * references: a CDK-provided singleton Lambda here writes it to SSM Parameter Store there.
+ */
+function acknowledgeCrossRegionWriter(stack: Stack) {
+  const provider = stack.node.tryFindChild('Custom::CrossRegionExportWriterCustomResourceProvider');
+  if (!provider) return;
+  Validations.of(provider).acknowledge(
+    { id: 'AwsSolutions-L1', reason: 'CDK-managed cross-region export writer: aws-cdk-lib picks its runtime.' },
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'CDK-managed cross-region export writer: CDK attaches the basic execution policy so it can log.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:aws:ssm:us-east-1:<AWS::AccountId>:parameter/cdk/exports/*]',
+      reason: 'CDK writes cross-region exports under /cdk/exports/ in the consuming region; it names no other parameter.',
+    },
+  );
 }

@@ -1,7 +1,7 @@
 // Every Lambda bundle builds with the shared esbuild options, loads as ESM under plain Node
 // (catching CJS `require` and top-level surprises), and is byte-identical to what CDK deploys.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { functionGroups } from '#adapters/http/routes.ts';
 import { defineApp } from '../../infra/app.ts';
 import { buildFunctionBundle, bundleScratchDir, nonApiHandlers, type BundledHandler } from '../../infra/bundling.ts';
+import { cdkContext } from './context.ts';
 
 // Lambda allows 250 MB unzipped; far less keeps cold starts short on the 512 MB functions.
 const MAX_BUNDLE_BYTES = 5 * 1024 * 1024;
@@ -60,8 +61,11 @@ describe.each(bundled)('%s bundle', (group) => {
 
 describe('CDK bundling', () => {
   it('produces byte-identical index.mjs to buildFunctionBundle for every group and the stream consumer', async () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': ['CuocThi-Api'] } });
-    const { api } = defineApp(app, { webDist: join(outRoot, 'no-web-build') });
+    const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': ['CuocThi-dev-Api'] } });
+    const webDist = join(outRoot, 'web-dist');
+    mkdirSync(webDist, { recursive: true });
+    writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>x</title>');
+    const { api } = defineApp(app, { webDist, nag: false });
     onTestFinished(() => rmSync(app.outdir, { recursive: true, force: true }));
     const deployedFunctions = { ...api.functions, stream: api.streamConsumer };
     expect(Object.keys(deployedFunctions).sort()).toEqual([...bundled].sort());

@@ -10,18 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { functionGroups, routeKey, routes } from '#adapters/http/routes.ts';
 import { defineApp } from '../../infra/app.ts';
-import { ABUSE_ENV, DEFAULT_START_RATE_LIMIT, DEFAULT_THROTTLE, START_ROUTE_KEY } from '../../infra/stacks/api.ts';
-import { ITERATOR_AGE_ALARM_MS, STREAM_CONSUMER_READ_ACTIONS, STREAM_CONSUMER_WRITE_ACTIONS } from '../../infra/constructs/stream-consumer.ts';
+import { cdkContext, stageSettings } from './context.ts';
+import { ABUSE_ENV, START_ROUTE_KEY } from '../../infra/stacks/api.ts';
+import { STREAM_CONSUMER_READ_ACTIONS, STREAM_CONSUMER_WRITE_ACTIONS } from '../../infra/constructs/stream-consumer.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 
 const noBundling = { 'aws:cdk:bundling-stacks': [] };
+const devStage = stageSettings('dev');
 
 // Synth output (with the 21 MB CLI layer of BucketDeployment) and fixtures, removed at the end.
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const newApp = (context: Record<string, unknown> = {}) => {
-  const app = new App({ context: { ...noBundling, ...context } });
+  const app = new App({ context: { ...noBundling, ...cdkContext, ...context } });
   scratch.push(app.outdir);
   return app;
 };
@@ -92,13 +94,10 @@ describe('data stack', () => {
     expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
   });
 
-  it('protects the table: PITR, deletion protection, retained, encrypted', () => {
+  it('protects the table: PITR and encryption everywhere (retention per stage: operations.test.ts)', () => {
     data.hasResource('AWS::DynamoDB::Table', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
       Properties: Match.objectLike({
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
         SSESpecification: { SSEEnabled: true },
       }),
     });
@@ -134,14 +133,14 @@ describe('api stack: functions', () => {
     api.resourceCountIs('AWS::SecretsManager::Secret', 1);
   });
 
-  it('gives close and export their longer timeout', () => {
+  it("keeps every API function under API Gateway's 30 s: close, export, import and privacy at 29 s, the rest at 20 s", () => {
     const timeoutOf = (group: string) => {
       const fn = ofType(apiResources, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`Fn${group}`));
       return fn?.[1].Properties.Timeout;
     };
-    expect(timeoutOf('contests')).toBe(60);
-    expect(timeoutOf('results')).toBe(60);
-    expect(timeoutOf('attempts')).toBe(10);
+    for (const [id, fn] of apiFunctions()) expect(fn.Properties.Timeout, id).toBeLessThanOrEqual(29);
+    for (const group of ['contests', 'results', 'imports', 'privacy']) expect(timeoutOf(group), group).toBe(29);
+    for (const group of ['attempts', 'public', 'auth', 'admin', 'system']) expect(timeoutOf(group), group).toBe(20);
   });
 });
 
@@ -181,7 +180,7 @@ describe('api stack: routes and auth', () => {
     api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit, ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit },
+      DefaultRouteSettings: { ThrottlingRateLimit: devStage.throttle.stageRateLimit, ThrottlingBurstLimit: devStage.throttle.stageBurstLimit },
       RouteSettings: expected,
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
     });
@@ -306,8 +305,8 @@ describe('api stack: stream consumer', () => {
     return found[0]!;
   };
   // Cross-stack references to the data stack's table: its ARN (Table<hash>Arn<hash>) and its stream's.
-  const tableArn = { 'Fn::ImportValue': expect.stringMatching(/^CuocThi-Data:ExportsOutputFnGetAttTable[0-9A-F]{8}Arn[0-9A-F]{8}$/) };
-  const streamArn = { 'Fn::ImportValue': expect.stringMatching(/^CuocThi-Data:ExportsOutputFnGetAttTable[0-9A-F]{8}StreamArn[0-9A-F]{8}$/) };
+  const tableArn = { 'Fn::ImportValue': expect.stringMatching(/^CuocThi-dev-Data:ExportsOutputFnGetAttTable[0-9A-F]{8}Arn[0-9A-F]{8}$/) };
+  const streamArn = { 'Fn::ImportValue': expect.stringMatching(/^CuocThi-dev-Data:ExportsOutputFnGetAttTable[0-9A-F]{8}StreamArn[0-9A-F]{8}$/) };
   const isStreamArn = (r: unknown) => /StreamArn/.test(JSON.stringify(r));
 
   it('runs handlers/stream.ts on arm64 Node 22, 512 MB, 60 s, with its own log group and role', () => {
@@ -321,28 +320,28 @@ describe('api stack: stream consumer', () => {
       LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/^StreamConsumerLogs/) } },
       Role: { 'Fn::GetAtt': [expect.stringMatching(/^StreamConsumerRole/), 'Arn'] },
     });
-    expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(['LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
+    expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(['LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
     const [, logs] = ofType(apiResources, 'AWS::Logs::LogGroup').find(([id]) => id.startsWith('StreamConsumerLogs'))!;
-    expect(logs.Properties.RetentionInDays).toBe(90);
+    expect(logs.Properties.RetentionInDays).toBe(devStage.logRetentionDays);
   });
 
-  it('reads the table stream in order, retrying a failed batch until it succeeds', () => {
+  it('reads the table stream in order; partial batch responses, split at the failure, bounded retries and age, then an SQS queue', () => {
     const [fnId] = consumer();
     const [, mapping] = single(apiResources, 'AWS::Lambda::EventSourceMapping');
-    expect(mapping.Properties).toEqual({
+    const [queueId] = ofType(apiResources, 'AWS::SQS::Queue').find(([id]) => id.startsWith('StreamConsumerOnFailure'))!;
+    expect(mapping.Properties).toMatchObject({
       EventSourceArn: streamArn,
       FunctionName: { Ref: fnId },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 1000,
       MaximumBatchingWindowInSeconds: 1,
       ParallelizationFactor: 1,
-      BisectBatchOnFunctionError: false,
-      MaximumRetryAttempts: -1,
-      MaximumRecordAgeInSeconds: -1,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86400,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
     });
-    // No ReportBatchItemFailures (FunctionResponseTypes), no on-failure destination: nothing is ever skipped.
-    expect(mapping.Properties.FunctionResponseTypes).toBeUndefined();
-    expect(mapping.Properties.DestinationConfig).toBeUndefined();
   });
 
   it('may touch the table items, its indexes and its stream only: no Scan, no batch writes, "*" for ListStreams alone', () => {
@@ -382,48 +381,47 @@ describe('api stack: stream consumer', () => {
     }
   });
 
-  it('alarms when it falls behind (IteratorAge > 60 s) and on any error', () => {
+  it('alarms when it falls behind, on any error and on its queue holding a message, each notifying the topic', () => {
     const [fnId] = consumer();
     const alarms = ofType(apiResources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const onConsumer = alarms.filter((a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fnId } }]));
-    expect(onConsumer).toHaveLength(2);
+    expect(onConsumer.map((a) => a.MetricName).sort()).toEqual(['Errors', 'IteratorAge', 'Throttles']);
     expect(onConsumer.find((a) => a.MetricName === 'IteratorAge')).toMatchObject({
       Namespace: 'AWS/Lambda',
       Statistic: 'Maximum',
       Period: 300,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: ITERATOR_AGE_ALARM_MS,
-      EvaluationPeriods: 1,
-    });
-    expect(ITERATOR_AGE_ALARM_MS).toBe(60_000);
-    expect(onConsumer.find((a) => a.MetricName === 'Errors')).toMatchObject({
-      Namespace: 'AWS/Lambda',
-      Statistic: 'Sum',
-      Period: 300,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Threshold: 1,
+      Threshold: devStage.alarms.iteratorAgeMs,
       EvaluationPeriods: 1,
     });
+    expect(onConsumer.find((a) => a.MetricName === 'Errors')).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 1 });
+    const [queueId] = ofType(apiResources, 'AWS::SQS::Queue').find(([id]) => id.startsWith('StreamConsumerOnFailure'))!;
+    expect(alarms.find((a) => JSON.stringify(a.Dimensions)?.includes(queueId))).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    for (const a of onConsumer) expect(a.AlarmActions).toHaveLength(1);
   });
 });
 
-describe('api stack: throttles as deployment parameters (CDK context)', () => {
+describe('api stack: throttles from the stage settings (cdk.json), overridable with -c', () => {
   const stageOf = (context: Record<string, unknown>) => {
     const app = newApp(context);
-    const { api: stack } = defineApp(app, { webDist: join(tmpdir(), 'no-web-build-here') });
+    const { api: stack } = defineApp(app, { webDist: fakeWebDist(), nag: false });
     const [, stage] = single(Template.fromStack(stack).toJSON().Resources, 'AWS::ApiGatewayV2::Stage');
     return stage.Properties;
   };
 
-  it("defaults to today's figures: stage 500 rps, burst 1000; starts 200 rps, burst 400", () => {
-    expect(DEFAULT_THROTTLE).toEqual({ rateLimit: 500, burstLimit: 1000 });
-    expect(DEFAULT_START_RATE_LIMIT).toBe(200);
+  it("dev carries today's figures: stage 500 rps, burst 1000; starts 200 rps, burst 400", () => {
+    expect(devStage.throttle).toEqual({ stageRateLimit: 500, stageBurstLimit: 1000, startRateLimit: 200 });
     const stage = single(apiResources, 'AWS::ApiGatewayV2::Stage')[1].Properties;
     expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
     expect(stage.RouteSettings[START_ROUTE_KEY]).toEqual({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
   });
 
-  it('takes stageRateLimit, stageBurstLimit and startRateLimit from the context (-c key=value gives strings)', () => {
+  it('takes stageRateLimit, stageBurstLimit and startRateLimit from the command line (-c key=value gives strings)', () => {
     const stage = stageOf({ stageRateLimit: '8000', stageBurstLimit: '5000', startRateLimit: '1500' });
     expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 8000, ThrottlingBurstLimit: 5000 });
     expect(stage.RouteSettings[START_ROUTE_KEY]).toEqual({ ThrottlingRateLimit: 1500, ThrottlingBurstLimit: 3000 });
@@ -431,17 +429,11 @@ describe('api stack: throttles as deployment parameters (CDK context)', () => {
     expect(stage.RouteSettings['POST /api/auth/login']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
   });
 
-  it('takes numbers too (cdk.json), each value on its own', () => {
-    const stage = stageOf({ startRateLimit: 1500 });
-    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
-    expect(stage.RouteSettings[START_ROUTE_KEY]).toEqual({ ThrottlingRateLimit: 1500, ThrottlingBurstLimit: 3000 });
-  });
-
   it.each(['stageRateLimit', 'stageBurstLimit', 'startRateLimit'])('refuses a %s that is not a positive integer, naming it', (key) => {
     for (const bad of ['0', '-5', '2.5', '1e3', 'lots', '', 0, -5, 2.5, true, null]) {
       const app = newApp({ [key]: bad });
-      expect(() => defineApp(app, { webDist: join(tmpdir(), 'no-web-build-here') }), `${key}=${JSON.stringify(bad)}`).toThrow(
-        new RegExp(`CDK context ${key} must be a positive integer`),
+      expect(() => defineApp(app, { webDist: fakeWebDist(), nag: false }), `${key}=${JSON.stringify(bad)}`).toThrow(
+        new RegExp(`stages\\.dev\\.throttle\\.${key}`),
       );
     }
   });
@@ -497,8 +489,8 @@ describe('web stack', () => {
     const [, distribution] = single(webResources, 'AWS::CloudFront::Distribution');
     const config = distribution.Properties.DistributionConfig;
     expect(config.DefaultRootObject).toBe('index.html');
-    // errorResponses would also rewrite the API's 404s into index.html.
-    expect(config.CustomErrorResponses).toBeUndefined();
+    // No error page: it would also rewrite the API's 404s into index.html. Only a caching time of 0.
+    for (const r of config.CustomErrorResponses) expect(Object.keys(r).sort()).toEqual(['ErrorCachingMinTTL', 'ErrorCode']);
     expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
       { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } },
     ]);
@@ -604,13 +596,9 @@ describe('web stack', () => {
 });
 
 describe('cdk-nag (AwsSolutions)', () => {
-  it.each([
-    ['with a web build', true],
-    ['without a web build', false],
-  ])('has no unacknowledged finding %s, and synth passes validation', (_name, withWeb) => {
+  it.each(['dev', 'prod'])('has no unacknowledged finding on stage %s, and synth passes validation', (stage) => {
     const app = newApp();
-    // A path that cannot exist stands for "web/dist not built".
-    defineApp(app, { webDist: withWeb ? fakeWebDist() : join(tmpdir(), 'no-web-build-here') });
+    defineApp(app, { webDist: fakeWebDist(), stage });
     const findings = new AwsSolutionsChecks().validateScope(app).violations.map(
       (v) => `${v.ruleName} (${v.severity}): ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
     );

@@ -3,6 +3,8 @@
 // and the local poller redeliver after a failure) changes nothing it already applied, also when
 // the first records of a batch change no counter and when a batch is split into several
 // transactions. The counters are compared with the sum of the changes computed apart.
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemChange } from '../../functions/app/aggregates.ts';
 import { addAggregates, emptyAggregate, personContribution, type ContestAggregate } from '../../functions/domain/aggregate.ts';
@@ -12,6 +14,7 @@ import { ADMIN, functionEnv, startServer, type LocalServer } from '../helpers/se
 
 let server: LocalServer;
 let applyChanges: (changes: readonly ItemChange[]) => Promise<number>;
+let handler: (event: DynamoDBStreamEvent, context?: { getRemainingTimeInMillis(): number }) => Promise<DynamoDBBatchResponse>;
 let aggregate: (contestId: string) => Promise<ContestAggregate>;
 
 beforeAll(async () => {
@@ -19,6 +22,7 @@ beforeAll(async () => {
   // The adapters read their configuration at load: point them at the server's DynamoDB Local first.
   Object.assign(process.env, functionEnv(server));
   ({ applyChanges } = await import('../../functions/adapters/dynamodb/aggregates.ts'));
+  ({ handler } = await import('../../functions/handlers/stream.ts'));
   const { standingsStore } = await import('../../functions/adapters/dynamodb/standings.ts');
   aggregate = (contestId) => standingsStore.aggregate(contestId);
 });
@@ -95,6 +99,61 @@ describe('stream consumer: exactly once', () => {
     const agg = await aggregate(contestId);
     expect(agg.participants).toBe(3);
     expect(agg.sumBestCorrect).toBe(9);
+  });
+});
+
+/** The change as Lambda hands it to the consumer (images marshalled). */
+const record = (c: ItemChange): DynamoDBRecord => ({
+  eventID: c.eventID,
+  eventName: c.oldImage ? (c.newImage ? 'MODIFY' : 'REMOVE') : 'INSERT',
+  eventSource: 'aws:dynamodb',
+  dynamodb: {
+    SequenceNumber: c.sequenceNumber,
+    ...(c.newImage ? { NewImage: marshall(c.newImage) as never } : {}),
+    ...(c.oldImage ? { OldImage: marshall(c.oldImage) as never } : {}),
+  },
+});
+const batchOf = (changes: ItemChange[]): DynamoDBStreamEvent => ({ Records: changes.map(record) });
+/** A Lambda context whose time runs out after `calls` looks at the clock. */
+const runningOut = (calls: number) => ({ getRemainingTimeInMillis: () => (calls-- > 0 ? 60_000 : 1_000) });
+
+describe('stream consumer: partial batch responses and split batches', () => {
+  it('a batch stopped part way names the first record not applied; delivered again from there, split in two, every change counts once', async () => {
+    const contestId = 'stream-d';
+    // More counters than one transaction holds: several chunks.
+    const batch = Array.from({ length: 1000 }, (_, i) => scored(contestId, i, `Thôn ${i}`));
+    const response = await handler(batchOf(batch), runningOut(1));
+    expect(response.batchItemFailures).toHaveLength(1);
+    const from = batch.findIndex((c) => c.sequenceNumber === response.batchItemFailures[0]!.itemIdentifier);
+    expect(from).toBeGreaterThan(0);
+    expect(from).toBeLessThan(batch.length);
+    // Lambda bisects at the returned record and retries the rest, here in two halves.
+    const rest = batch.slice(from);
+    const middle = Math.floor(rest.length / 2);
+    expect(await handler(batchOf(rest.slice(0, middle)))).toEqual({ batchItemFailures: [] });
+    expect(await handler(batchOf(rest.slice(middle)))).toEqual({ batchItemFailures: [] });
+    // And, without bisecting, the whole batch from its start again: nothing more.
+    expect(await handler(batchOf(batch))).toEqual({ batchItemFailures: [] });
+    expect(await aggregate(contestId)).toEqual(expected(batch));
+  });
+
+  it('a batch delivered in halves, then again whole (a retry after a lost answer), counts once', async () => {
+    const contestId = 'stream-e';
+    const batch = [autosave(contestId), ...Array.from({ length: 40 }, (_, i) => scored(contestId, i, `Thôn ${i % 7}`))];
+    expect(await handler(batchOf(batch.slice(0, 17)))).toEqual({ batchItemFailures: [] });
+    expect(await handler(batchOf(batch.slice(17)))).toEqual({ batchItemFailures: [] });
+    expect(await handler(batchOf(batch))).toEqual({ batchItemFailures: [] });
+    expect(await aggregate(contestId)).toEqual(expected(batch.filter((c) => c.newImage?.entity === 'person')));
+  });
+
+  it('out of time before anything: the whole batch is named, nothing applied', async () => {
+    const contestId = 'stream-f';
+    const batch = Array.from({ length: 5 }, (_, i) => scored(contestId, i, 'Thôn 1'));
+    const response = await handler(batchOf(batch), runningOut(0));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: batch[0]!.sequenceNumber }]);
+    expect((await aggregate(contestId)).participants).toBe(0);
+    expect(await handler(batchOf(batch))).toEqual({ batchItemFailures: [] });
+    expect(await aggregate(contestId)).toEqual(expected(batch));
   });
 });
 

@@ -1,41 +1,28 @@
-// Staff identities live in Cognito (cognito-local in local mode, same API), called through the small
-// JSON client (../aws/json-client.ts) with the SDK's request and response shapes (types only).
-import type {
-  AdminCreateUserCommandInput,
-  AdminCreateUserCommandOutput,
-  AuthenticationResultType,
-  InitiateAuthCommandInput,
-  InitiateAuthCommandOutput,
-  RespondToAuthChallengeCommandInput,
-  RespondToAuthChallengeCommandOutput,
-  AdminSetUserPasswordCommandInput,
-  AdminAddUserToGroupCommandInput,
+// Staff identities live in Cognito (cognito-local in local mode, same API), called through
+// @aws-sdk/client-cognito-identity-provider: one client per execution environment, retries and
+// timeouts from ../aws/settings.ts. COGNITO_ENDPOINT is set only in local mode.
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { awsJson } from '../aws/json-client.ts';
+import { clientOptions } from '../aws/settings.ts';
 import { InvalidCredentials, InvalidState, ValidationFailed } from '../../domain/errors.ts';
 import { optionalEnv, requireEnv } from '../config.ts';
 import { parseGroups } from './claims.ts';
 import type { Role } from '../../domain/staff.ts';
 
-const endpoint = optionalEnv('COGNITO_ENDPOINT');
 const userPoolId = requireEnv('USER_POOL_ID');
 const clientId = requireEnv('USER_POOL_CLIENT_ID');
 
-/**
- * One Cognito call. The two sign-in calls of a public app client (no secret) are not signed, as
- * the SDK does not sign them either; the Admin* calls are, with the function's role.
- */
-function cognito<I, O>(operation: string, input: I, unsigned = false): Promise<O> {
-  return awsJson<O>({
-    service: 'cognito-idp',
-    target: `AWSCognitoIdentityProviderService.${operation}`,
-    jsonVersion: '1.1',
-    body: input,
-    unsigned,
-    ...(endpoint ? { endpoint } : {}),
-  });
-}
+// The two sign-in calls of a public app client (no secret) are sent unsigned by the SDK (their
+// operations declare no auth); the Admin* calls are signed with the function's role.
+const cognito = new CognitoIdentityProviderClient(clientOptions(optionalEnv('COGNITO_ENDPOINT')));
 
 export interface Session {
   token: string;
@@ -61,10 +48,8 @@ const isNamed = (e: unknown, ...names: string[]) => e instanceof Error && names.
 export async function signIn(email: string, password: string, newPassword?: string): Promise<Session> {
   let out;
   try {
-    out = await cognito<InitiateAuthCommandInput, InitiateAuthCommandOutput>(
-      'InitiateAuth',
-      { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: email, PASSWORD: password } },
-      true,
+    out = await cognito.send(
+      new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: email, PASSWORD: password } }),
     );
   } catch (e) {
     // cognito-local answers a wrong password with InvalidPasswordException, Cognito with NotAuthorized.
@@ -78,10 +63,13 @@ export async function signIn(email: string, password: string, newPassword?: stri
     throw new InvalidState('A new password is required on first sign-in', { challenge: 'NEW_PASSWORD_REQUIRED' });
   }
   try {
-    const answered = await cognito<RespondToAuthChallengeCommandInput, RespondToAuthChallengeCommandOutput>(
-      'RespondToAuthChallenge',
-      { ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: out.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword } },
-      true,
+    const answered = await cognito.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: out.Session,
+        ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+      }),
     );
     return toSession(answered.AuthenticationResult);
   } catch (e) {
@@ -96,16 +84,18 @@ export async function createStaffAccount(input: { email: string; password: strin
   let sub: string | undefined;
   let username = input.email;
   try {
-    const created = await cognito<AdminCreateUserCommandInput, AdminCreateUserCommandOutput>('AdminCreateUser', {
-      UserPoolId: userPoolId,
-      Username: input.email,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: input.email },
-        { Name: 'email_verified', Value: 'true' },
-        ...(input.displayName ? [{ Name: 'name', Value: input.displayName }] : []),
-      ],
-    });
+    const created = await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: input.email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: input.email },
+          { Name: 'email_verified', Value: 'true' },
+          ...(input.displayName ? [{ Name: 'name', Value: input.displayName }] : []),
+        ],
+      }),
+    );
     // Follow-up calls use the real username (a UUID when email is the sign-in alias): aliases are
     // not resolved everywhere, notably not by cognito-local's group calls.
     username = created.User?.Username ?? input.email;
@@ -117,17 +107,12 @@ export async function createStaffAccount(input: { email: string; password: strin
     throw e;
   }
   try {
-    await cognito<AdminSetUserPasswordCommandInput, unknown>('AdminSetUserPassword', {
-      UserPoolId: userPoolId,
-      Username: username,
-      Password: input.password,
-      Permanent: true,
-    });
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: input.password, Permanent: true }));
   } catch (e) {
     if (isNamed(e, 'InvalidPasswordException')) throw new ValidationFailed([{ field: 'password', message: (e as Error).message }]);
     throw e;
   }
-  await cognito<AdminAddUserToGroupCommandInput, unknown>('AdminAddUserToGroup', { UserPoolId: userPoolId, Username: username, GroupName: input.role });
+  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: input.role }));
   if (!sub) throw new Error('Cognito returned no user id');
   return sub;
 }

@@ -6,6 +6,13 @@
 // record after a failure (Lambda, or the local poller, checkpoints only after success), so a
 // redelivered chunk finds its ledger item and skips the records it already applied, then
 // continues with the rest. Nothing is ever applied twice or partly.
+//
+// A batch that fails part way is answered with a partial batch response naming the first record of
+// the first chunk not applied (handlers/stream.ts); Lambda then checkpoints before it and delivers
+// again from it, bisecting there when bisectBatchOnError is on. So every redelivery begins at a
+// chunk's first record, where the ledger is looked up. (A function that crashes or times out is
+// bisected at the batch's midpoint instead, which may fall inside an applied chunk: the handler
+// stops early, before its deadline, and never throws, so only a crash of the runtime gets there.)
 import { counterChange, type ItemChange } from '../../app/aggregates.ts';
 import { addAggregates, emptyAggregate, isEmptyDelta, type ContestAggregate } from '../../domain/aggregate.ts';
 import { ddb, GetCommand, tableName } from './client.ts';
@@ -64,14 +71,29 @@ function updateOf(key: { PK: string; SK: string }, adds: [string, number][]) {
 
 const seq = (s: string) => BigInt(s);
 
+export interface ApplyProgress {
+  /** Transactions written. */
+  written: number;
+  /** Index of the first change not applied: `changes.length` when all were. */
+  done: number;
+  /** Why it stopped before the end: the failure, or 'deadline'. */
+  stopped?: unknown;
+}
+
 /**
- * Applies `changes` (consecutive records of one stream shard, in order). Returns the number of
- * transactions written. Throws on anything but a ledger hit, so the batch is delivered again.
+ * Applies `changes` (consecutive records of one stream shard, in order) until they are all applied,
+ * a chunk fails, or `shouldStop()` says the time is up before a chunk. Never throws: what was not
+ * applied begins at `done`, always a chunk's first record (or a record applied before).
  */
-export async function applyChanges(changes: readonly ItemChange[], nowSec = Math.floor(Date.now() / 1000)): Promise<number> {
+export async function applyChangesUntil(
+  changes: readonly ItemChange[],
+  options: { nowSec?: number; shouldStop?: () => boolean } = {},
+): Promise<ApplyProgress> {
+  const nowSec = options.nowSec ?? Math.floor(Date.now() / 1000);
   let written = 0;
   let i = 0;
   while (i < changes.length) {
+    if (options.shouldStop?.()) return { written, done: i, stopped: 'deadline' };
     // Grow the chunk while it fits one transaction; changes that touch no counter ride along for
     // free. Only the contest a change touches is re-checked.
     const folded = new Map<string, ContestAggregate>();
@@ -97,28 +119,46 @@ export async function applyChanges(changes: readonly ItemChange[], nowSec = Math
     }
     const first = chunk[0]!;
     const last = chunk[chunk.length - 1]!;
-    const result = await transactWrite({
-      TransactItems: [
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...keys.streamLedger(first.eventID), entity: 'ledger', lastSeq: last.sequenceNumber, expiresAt: nowSec + LEDGER_TTL_SEC },
-            ConditionExpression: 'attribute_not_exists(PK)',
+    try {
+      // No ClientRequestToken of ours: the SDK gives each call one and keeps it across its retries,
+      // so a retry after a lost answer is answered as the first one was; a later delivery of the
+      // same chunk is caught by the ledger (a token of ours would refuse it for 10 minutes, since
+      // its expiresAt differs).
+      const result = await transactWrite({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.streamLedger(first.eventID), entity: 'ledger', lastSeq: last.sequenceNumber, expiresAt: nowSec + LEDGER_TTL_SEC },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
           },
-        },
-        ...counters.map(({ key, adds }) => updateOf(key, adds)),
-      ],
-    });
-    if (result === 'ok') {
-      written++;
-      i = j;
-      continue;
+          ...counters.map(({ key, adds }) => updateOf(key, adds)),
+        ],
+      });
+      if (result === 'ok') {
+        written++;
+        i = j;
+        continue;
+      }
+      // This chunk's first record was applied before: skip everything up to where that application ended.
+      const ledger = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.streamLedger(first.eventID), ConsistentRead: true }));
+      const appliedUpTo = ledger.Item?.lastSeq as string | undefined;
+      if (appliedUpTo === undefined) throw new Error('aggregate transaction refused without a ledger item');
+      while (i < changes.length && seq(changes[i]!.sequenceNumber) <= seq(appliedUpTo)) i++;
+    } catch (error) {
+      return { written, done: i, stopped: error };
     }
-    // This chunk's first record was applied before: skip everything up to where that application ended.
-    const ledger = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.streamLedger(first.eventID), ConsistentRead: true }));
-    const appliedUpTo = ledger.Item?.lastSeq as string | undefined;
-    if (appliedUpTo === undefined) throw new Error('aggregate transaction refused without a ledger item');
-    while (i < changes.length && seq(changes[i]!.sequenceNumber) <= seq(appliedUpTo)) i++;
   }
-  return written;
+  return { written, done: changes.length };
+}
+
+/**
+ * Applies `changes` (consecutive records of one stream shard, in order). Returns the number of
+ * transactions written. Throws on anything but a ledger hit.
+ */
+export async function applyChanges(changes: readonly ItemChange[], nowSec = Math.floor(Date.now() / 1000)): Promise<number> {
+  const progress = await applyChangesUntil(changes, { nowSec });
+  if (progress.stopped !== undefined) throw progress.stopped;
+  return progress.written;
 }

@@ -1,6 +1,7 @@
 // Erasure on request and the retention purge. Flow: privacy use case -> this store -> DynamoDB
 // (one conditional transaction per erased person and contest; batch deletes for retention). The
 // aggregate counters follow the deleted items through the stream (handlers/stream.ts).
+import { createHash } from 'node:crypto';
 import type { PersonDataStore, StoredPerson } from '../../app/privacy-ports.ts';
 import { peopleOf, toPerson } from './attempts.ts';
 import { ddb, GetCommand, tableName, UpdateCommand } from './client.ts';
@@ -79,7 +80,11 @@ export const personDataStore: PersonDataStore = {
         })),
       ],
     };
-    return (await transactWrite(input)) === 'ok' ? 'ok' : 'changed';
+    // Idempotent: the token is the request's own digest, so a repeat of this very erasure within
+    // DynamoDB's 10-minute window (a retry after an answer lost on the way back) is answered 'ok'
+    // without running again, where a second run would fail its conditions and report 'changed'.
+    const ClientRequestToken = createHash('sha256').update(JSON.stringify(input)).digest('base64url').slice(0, 36);
+    return (await transactWrite({ ...input, ClientRequestToken })) === 'ok' ? 'ok' : 'changed';
   },
 
   async deleteAttempts(attemptIds) {

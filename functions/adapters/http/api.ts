@@ -8,6 +8,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z, ZodType } from 'zod';
 import { Forbidden, NotFound, ValidationFailed } from '../../domain/errors.ts';
 import { staffFromEvent, type Staff } from '../auth/claims.ts';
+import { serviceErrorFields } from '../aws/settings.ts';
+import { count, countRefusal, flushMetrics, METRIC } from '../metrics.ts';
 import { BadJson, PayloadTooLarge, toErrorResponse, Unauthorized } from './errors.ts';
 import { routeByKey, type RouteDef, type RouteKey, type RouteTable, type Validated } from './routes.ts';
 
@@ -98,16 +100,29 @@ function authorize(route: RouteDef, staff: Staff | undefined): void {
 const errorEnvelope = (): middy.MiddlewareObj<APIGatewayProxyEventV2, Result> => ({
   onError: async (request) => {
     const response = toErrorResponse(request.error);
-    if (!response.expose) logger.error('Unhandled error', { error: request.error as Error, routeKey: request.event.routeKey });
-    else if (response.statusCode >= 400) logger.info('Request refused', { routeKey: request.event.routeKey, code: (request.error as Error & { code?: string }).code });
+    if (!response.expose) {
+      // An AWS call's request id goes with it: the one thing AWS Support needs to trace a failed call.
+      logger.error('Unhandled error', { error: request.error as Error, routeKey: request.event.routeKey, ...serviceErrorFields(request.error) });
+    } else if (response.statusCode >= 400) {
+      const { code } = request.error as Error & { code?: string };
+      logger.info('Request refused', { routeKey: request.event.routeKey, code });
+      if (code) countRefusal(code);
+    }
     request.response = { statusCode: response.statusCode, headers: response.headers, body: response.body };
   },
 });
+
+/** The participant traffic on the dashboard: successful answers of these routes. */
+const TRAFFIC: Partial<Record<RouteKey, string>> = {
+  'POST /api/contests/{contestId}/attempts': METRIC.attemptStarted,
+  'POST /api/attempts/{attemptId}/submit': METRIC.attemptSubmitted,
+};
 
 /** The one middy stack every Lambda of this API uses; it dispatches on the route key API Gateway matched. */
 export function httpApi(handlers: Handlers) {
   return middy<APIGatewayProxyEventV2, Result, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(flushMetrics())
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders({ poweredBy: false, reportTo: false, ...({ reportingEndpoints: false } as object) }))
     .use(errorEnvelope())
@@ -125,6 +140,9 @@ export function httpApi(handlers: Handlers) {
       // After validation: a malformed body is a 400 whatever the token carried.
       const attemptToken = route.attemptToken ? headers['x-attempt-token'] : undefined;
       if (route.attemptToken && !attemptToken) throw new Unauthorized('X-Attempt-Token is required');
-      return handle({ body, params, query, staff, attemptToken, raw, headers, event } as never);
+      const result = await handle({ body, params, query, staff, attemptToken, raw, headers, event } as never);
+      const traffic = TRAFFIC[event.routeKey as RouteKey];
+      if (traffic && (result.statusCode ?? 200) < 300) count(traffic);
+      return result;
     });
 }
