@@ -578,13 +578,17 @@ function evaluate(r: Results) {
       status: pf(r.cost.total <= 0.25),
       note: 'stream consumer included (its units and its Lambda invocations)',
     },
-    ...r.bundles.map<Target>((b) => ({
-      figure: `Bundle ${b.group}`,
-      value: `${(b.bytes / 1000).toFixed(1)} KB`,
-      target: '<= 250 KB',
-      status: pf(b.bytes <= 250_000),
-      note: 'minified .mjs, self-contained (AWS calls through functions/adapters/aws/json-client.ts, no AWS SDK)',
-    })),
+    ...r.bundles.map<Target>((b) => {
+      // The staff-only spreadsheet functions carry exceljs's streaming writer (and imports read-excel-file): docs/spreadsheets.md.
+      const budget = b.group === 'imports' || b.group === 'results' ? 800_000 : 250_000;
+      return {
+        figure: `Bundle ${b.group}`,
+        value: `${(b.bytes / 1000).toFixed(1)} KB`,
+        target: `<= ${budget / 1000} KB`,
+        status: pf(b.bytes <= budget),
+        note: 'minified .mjs, self-contained (AWS calls through functions/adapters/aws/json-client.ts, no AWS SDK)',
+      };
+    }),
     ...r.bundles.map<Target>((b) => ({
       figure: `Cold start ${b.group}`,
       value: `${b.coldStart.importAndFirstEventMs} ms`,
