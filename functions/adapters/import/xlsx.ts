@@ -108,9 +108,17 @@ const text = (parts: Unzipped, path: string): string | undefined => {
   return b === undefined ? undefined : utf8.decode(b);
 };
 
-const attr = (tag: string, name: string): string | undefined => new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`).exec(tag)?.[1];
+/** An attribute's value, either quote, entities decoded (as the library's XML parser gives it). */
+const attrPatterns = new Map<string, RegExp>();
+function attr(tag: string, name: string): string | undefined {
+  let re = attrPatterns.get(name);
+  if (!re) attrPatterns.set(name, (re = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`)));
+  const m = re.exec(tag);
+  return m ? decodeEntities(m[1] ?? m[2] ?? '') : undefined;
+}
 
 function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) => {
     const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
     if (e[0] !== '#') return named[e.toLowerCase()] ?? '';
@@ -121,13 +129,13 @@ function decodeEntities(s: string): string {
 
 /** The sheet the library reads: the first <sheet> of the workbook, found as it finds it (xl/ + the relationship's target). */
 function firstSheet(workbookXml: string, relsXml: string): { name: string; path: string } | undefined {
-  const tag = /<(?:\w+:)?sheet\s[^>]*>/.exec(workbookXml)?.[0];
+  const tag = /<(?:[\w.-]+:)?sheet\s[^>]*>/.exec(workbookXml)?.[0];
   if (!tag) return undefined;
-  const rid = /\s[\w]+:id\s*=\s*"([^"]*)"/.exec(tag)?.[1];
-  for (const rel of relsXml.match(/<(?:\w+:)?Relationship\s[^>]*>/g) ?? []) {
+  const rid = attr(tag, '[\\w.-]+:id');
+  for (const rel of relsXml.match(/<(?:[\w.-]+:)?Relationship\s[^>]*>/g) ?? []) {
     if (attr(rel, 'Id') !== rid) continue;
     const target = attr(rel, 'Target') ?? '';
-    return { name: decodeEntities(attr(tag, 'name') ?? ''), path: target.startsWith('/') ? target.slice(1) : `xl/${target}` };
+    return { name: attr(tag, 'name') ?? '', path: target.startsWith('/') ? target.slice(1) : `xl/${target}` };
   }
   return undefined;
 }
@@ -138,41 +146,71 @@ interface SheetScan {
   merges: { top: number; left: number; bottom: number; right: number }[];
 }
 
-const COLUMN = /^([A-Z]{1,3})(\d{1,7})$/;
+const MAX_ROW = 1_048_576;
+const MAX_COL = 16_384;
+
+/**
+ * A cell reference read the way the library reads it (letters, any, then a number), so that the
+ * bounds checked here are the ones it will allocate; undefined when it has no digits.
+ */
 function cellAddress(ref: string | undefined): [number, number] | undefined {
-  const m = COLUMN.exec(ref ?? '');
-  if (!m) return undefined;
+  if (ref === undefined) return undefined;
   let col = 0;
-  for (const ch of m[1]!) col = col * 26 + (ch.charCodeAt(0) - 64);
-  return [Number(m[2]), col];
+  for (let i = 0; i < ref.length; i++) {
+    const code = ref.charCodeAt(i);
+    if (code >= 48 && code <= 57) return [Number(ref.slice(i)), col];
+    col = col * 26 + code - 64;
+  }
+  return undefined;
 }
 
+const inGrid = (n: number, max: number): boolean => Number.isInteger(n) && n >= 1 && n <= max;
+
+// Element names may carry a namespace prefix (<x:c>), which the library ignores.
+const P = '(?:[A-Za-z_][\\w.-]*:)?';
+const ROW = new RegExp(`<${P}row\\s[^>]*>`, 'g');
+const CELL = new RegExp(`<${P}c(\\s[^>]*?)?(\\/?)>`, 'g');
+/** The end of a cell's content: its closing tag, or (broken markup) the next cell. */
+const CELL_EDGE = new RegExp(`<(\\/?)${P}c(?=[\\s/>])`, 'g');
+const VALUE = new RegExp(`<${P}v(?:\\s[^>]*)?>([^<]*)<\\/${P}v>`);
+const EMPTY_VALUE = new RegExp(`<${P}v(?:\\s[^>]*)?\\/>`);
+const FORMULA = new RegExp(`<${P}f[\\s>/]`);
+const MERGE = new RegExp(`<${P}mergeCell\\s[^>]*>`, 'g');
+
 function scanSheet(xml: string): SheetScan {
+  // The library adds an empty row for every row number skipped: a row numbered past the grid is hostile.
+  for (const m of xml.matchAll(ROW)) {
+    const r = attr(m[0], 'r');
+    if (r !== undefined && !inGrid(Number(r), MAX_ROW)) throw new Refused('too_big');
+  }
   const problems: SheetScan['problems'] = [];
   let lastRow = 0;
   let lastCol = 0;
-  const cell = /<c(\s[^>]*?)?(\/?)>/g;
-  for (let m = cell.exec(xml); m; m = cell.exec(xml)) {
+  CELL.lastIndex = 0;
+  for (let m = CELL.exec(xml); m; m = CELL.exec(xml)) {
+    const attrs = m[1] ?? '';
+    const at = cellAddress(attr(attrs, 'r'));
+    if (!at) continue; // the library refuses a cell without a usable reference
+    if (!inGrid(at[0], MAX_ROW) || !inGrid(at[1], MAX_COL)) throw new Refused('too_big');
     if (m[2] === '/') continue; // <c r="X9" s="1"/>: formatting only
-    const end = xml.indexOf('</c>', cell.lastIndex);
-    const inner = xml.slice(cell.lastIndex, end < 0 ? undefined : end);
-    const at = cellAddress(attr(m[1] ?? '', 'r'));
-    if (!at) continue;
+    CELL_EDGE.lastIndex = CELL.lastIndex;
+    const edge = CELL_EDGE.exec(xml);
+    const inner = edge?.[1] === '/' ? xml.slice(CELL.lastIndex, edge.index) : '';
     lastRow = Math.max(lastRow, at[0]);
     lastCol = Math.max(lastCol, at[1]);
-    const v = /<v(?:\s[^>]*)?>([^<]*)<\/v>/.exec(inner);
-    if (attr(m[1] ?? '', 't') === 'e') problems.push([at, `lỗi công thức ${decodeEntities(v?.[1] ?? '').trim()}`]);
-    else if (/<f[\s>/]/.test(inner) && !v && !/<v\s*\/>/.test(inner)) problems.push([at, NO_CACHED_RESULT]);
+    const v = VALUE.exec(inner);
+    if (attr(attrs, 't') === 'e') problems.push([at, `lỗi công thức ${decodeEntities(v?.[1] ?? '').trim()}`]);
+    else if (FORMULA.test(inner) && !v && !EMPTY_VALUE.test(inner)) problems.push([at, NO_CACHED_RESULT]);
   }
   // The library pads every row to the last column holding a value.
   if (lastRow * lastCol > MAX_XLSX_CELLS) throw new Refused('too_big');
 
   const merges: SheetScan['merges'] = [];
-  for (const tag of xml.match(/<mergeCell\s[^>]*>/g) ?? []) {
+  for (const [tag] of xml.matchAll(MERGE)) {
     const [a, b] = (attr(tag, 'ref') ?? '').split(':');
     const from = cellAddress(a);
     const to = cellAddress(b ?? a);
-    if (!from || !to || to[0] < from[0] || to[1] < from[1]) continue;
+    if (!from || !to || !inGrid(from[0], MAX_ROW) || !inGrid(from[1], MAX_COL) || to[0] < from[0] || to[1] < from[1]) continue;
     merges.push({ top: from[0], left: from[1], bottom: Math.min(to[0], lastRow), right: Math.min(to[1], lastCol) });
   }
   return { problems, merges };

@@ -200,6 +200,30 @@ describe('hostile workbooks (hand-written markup) end in one row-0 refusal or a 
     expect(expectOk(await parseQuestionFile(styled, XLSX))).toHaveLength(1);
   });
 
+  it('references read as the library reads them: past the grid, lower case, quoted or escaped otherwise, prefixed', async () => {
+    for (const sheet of [
+      `${HEAD}<row r="99999999"/>`, // an empty row far away: the library would add every row before it
+      `${HEAD}<row r="2"><c r="AAAAAAAA2"><v>1</v></c></row>`,
+      `${HEAD}<row r="2"><c r="xfd2"><v>1</v></c></row>`,
+      `${HEAD}<row><c r="A99999999" s="1"/></row>`,
+      `${HEAD}<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>`,
+      `${HEAD}<row r="1048576"><c r="&#88;FD1048576"><v>1</v></c></row>`,
+    ]) {
+      expect(await refusal(book({ sheet })), sheet.slice(HEAD.length)).toEqual([{ row: 0, message: expect.stringContaining('quá lớn khi giải nén') }]);
+    }
+    const prefixed = (extra: string) =>
+      `<?xml version="1.0"?><x:worksheet xmlns:x="${MAIN}"><x:sheetData>${HEAD.replace(/<(\/?)/g, '<$1x:')}${Q(2).replace(/<(\/?)/g, '<$1x:')}${extra}</x:sheetData></x:worksheet>`;
+    expect(expectOk(await parseQuestionFile(book({ sheet: prefixed('') }), XLSX))).toHaveLength(1);
+    expect(await refusal(book({ sheet: prefixed('<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>') }))).toEqual([
+      { row: 0, message: expect.stringContaining('quá lớn khi giải nén') },
+    ]);
+  });
+
+  it('cells that never close are scanned in one pass (a quadratic scan would time out here)', async () => {
+    const sheet = `${HEAD}<row r="2">${'<c r="A2"><v>1</v>'.repeat(200_000)}</row>`;
+    expect((await refusal(book({ sheet })))[0]?.row).toBe(0);
+  });
+
   it('a merge over the whole grid is clipped to the cells that hold values', async () => {
     const merged = book({ sheet: `${HEAD}${Q(2)}${Q(3)}`, sheetTail: '<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>' });
     // Every cell becomes "question": a header without the other columns, one row-0 error, quickly.
