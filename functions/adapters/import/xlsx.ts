@@ -57,9 +57,9 @@ async function read(body: Buffer): Promise<GridResult> {
   const workbook = text(parts, 'xl/workbook.xml');
   if (workbook === undefined) throw new Refused('no_workbook');
   const first = firstSheet(workbook, text(parts, 'xl/_rels/workbook.xml.rels') ?? '');
-  const sheetXml = first && text(parts, first.path);
-  if (!first || sheetXml === undefined) throw new Refused('unreadable');
-  const scan = scanSheet(sheetXml);
+  if (!first || parts[first.path] === undefined) throw new Refused('unreadable');
+  // Decoded inside the call, so the sheet's text can be collected before the library decodes it again.
+  const scan = scanSheet(text(parts, first.path)!);
 
   const stored = zipSync(parts, { level: 0 });
   const data = await readSheet(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.byteLength) as ArrayBuffer, { trim: false });
