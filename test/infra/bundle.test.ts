@@ -34,10 +34,21 @@ const outdir = (group: BundledHandler) => join(outRoot, group);
 const bundled: BundledHandler[] = [...functionGroups, ...nonApiHandlers];
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
+/** Functions a participant's request reaches: they must not carry the spreadsheet libraries. */
+const participantFunctions: BundledHandler[] = ['public', 'attempts'];
+const SPREADSHEET_PACKAGES = /node_modules\/(exceljs|read-excel-file|fflate|archiver|papaparse)\//;
+
 describe.each(bundled)('%s bundle', (group) => {
   let outfile: string;
+  let inputs: string[];
   beforeAll(async () => {
-    ({ outfile } = await buildFunctionBundle(group, outdir(group)));
+    let metafile: { inputs: Record<string, unknown> };
+    ({ outfile, metafile } = await buildFunctionBundle(group, outdir(group)));
+    inputs = Object.keys(metafile.inputs);
+  });
+
+  it.runIf(participantFunctions.includes(group))('carries no spreadsheet library (staff-only imports and results do)', () => {
+    expect(inputs.filter((p) => SPREADSHEET_PACKAGES.test(p))).toEqual([]);
   });
 
   it('is built as one ESM file with its source map, within the size budget', () => {

@@ -1,9 +1,10 @@
 // Issue 7, bad input: a fuzzed corpus of question files sent to
 // POST /api/admin/contests/{id}/questions/import on the real local mode. Broken quoting, Windows-1258
 // and invalid UTF-8, UTF-16 LE/BE with and without BOM, empty files and sheets, formulas with and
-// without cached results, zips that are not workbooks, 4.5 MB and 10 MB files, random bytes and
-// mangled workbooks (fast-check). Every answer is 200 (valid files), 422 IMPORT_INVALID with
-// {row, message} details, or 413 PAYLOAD_TOO_LARGE; never a 5xx; and a refused file stores nothing.
+// without cached results, zips that are not workbooks, zip bombs, huge sheets, DOCTYPE entities,
+// 4.5 MB and 10 MB files, random bytes and mangled workbooks (fast-check). Every answer is 200
+// (valid files), 422 IMPORT_INVALID with {row, message} details, or 413 PAYLOAD_TOO_LARGE; never a
+// 5xx; and a refused file stores nothing.
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { expectStatus } from '../helpers/contest.ts';
 import { startServer, type LocalServer } from '../helpers/server.ts';
 import { staffTokens } from '../helpers/tokens.ts';
 import { csv, unzip, xlsx, zip, XLSX } from '../unit/import/helpers.ts';
+import { MAIN, book } from '../unit/import/parts.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
@@ -218,6 +220,11 @@ const corpus: Case[] = [
   ['a zip declaring 60 MB uncompressed', () => zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(60 * MB, 0x20) }]), XLSX, BAD],
   ['a zip of 1,200 parts', () => zip(Array.from({ length: 1200 }, (_, i) => ({ name: `p${i}.xml`, data: Buffer.from('<a/>') }))), XLSX, BAD],
   ['only the zip magic', () => Buffer.from([0x50, 0x4b, 0x03, 0x04]), XLSX, BAD],
+  // Huge sheets: what the reader would lay out as a dense grid.
+  ['a value in the last cell of the grid (XFD1048576)', () => book({ sheet: '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' }), XLSX, BAD],
+  // Hand-built: exceljs itself creates every cell of a merged range.
+  ['a merge over the whole grid', () => book({ sheet: '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>', sheetTail: '<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>' }), XLSX, BAD],
+  ['entities declared in a DOCTYPE (billion laughs)', () => book({ sheet: `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;&b;</t></is></c></row></sheetData></worksheet>` }), XLSX, BAD],
   // Types and sizes.
   ['a PDF', () => cat('%PDF-1.4\n', Buffer.alloc(200, 0x20)), 'application/pdf', BAD],
   // A Buffer body: fetch adds text/plain to a string body of its own accord.

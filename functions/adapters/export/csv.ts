@@ -1,12 +1,8 @@
-// CSV as Excel opens it: UTF-8 with a BOM (so Vietnamese accents show), CRLF line endings, a field
-// quoted when it holds a comma, a quote, a line break or edge spaces (quotes doubled inside).
-// Writing needs none of a parser's weight (papaparse stays in the importer, which reads CSV).
-
-const cell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
+// CSV as Excel opens it: UTF-8 with a BOM (so Vietnamese accents show), CRLF line endings, fields
+// quoted by papaparse (the parser the importer reads CSV with) when they need it.
+import Papa from 'papaparse';
 
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return `\uFEFF${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+  const data = [header, ...rows].map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
+  return `\uFEFF${Papa.unparse(data, { newline: '\r\n', header: false })}\r\n`;
 }

@@ -1,7 +1,7 @@
 // Results as files an organizer opens in Excel: Vietnamese headers, UTF-8 with BOM for CSV.
 import { toCsv } from './csv.ts';
 import type { FinalRow } from '../../app/contest-ports.ts';
-import { writeXlsx } from '../xlsx/write.ts';
+import { writeXlsx } from './xlsx.ts';
 
 /** A row of the final ranking, with its unit's name for people to read. */
 export type ResultRow = Omit<FinalRow, 'unitId'> & { unitName: string };
@@ -56,7 +56,7 @@ export function resultsCsv(rows: ResultRow[]): string {
 }
 
 export async function resultsXlsx(rows: ResultRow[], title: string): Promise<Buffer> {
-  const bytes = writeXlsx({
+  return writeXlsx({
     creator: 'Cuộc thi tìm hiểu CCHC',
     title,
     sheets: [
@@ -76,5 +76,4 @@ export async function resultsXlsx(rows: ResultRow[], title: string): Promise<Buf
       },
     ],
   });
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -27,3 +27,5 @@ export const MAX_IMPORT_FILE_BYTES = 5 * 1024 * 1024;
 export const MAX_XLSX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
 /** Zip-bomb guard for .xlsx: number of parts in the archive. */
 export const MAX_XLSX_ENTRIES = 1000;
+/** Huge-sheet guard for .xlsx: the grid the reader lays out (last row x last column with a value), merged ranges included. */
+export const MAX_XLSX_CELLS = 2_000_000;

@@ -4,7 +4,7 @@
 // failure, including an unsupported type, resolves to { ok: false } with
 // row 0 meaning "the file as a whole".
 //
-// Flow: content type + magic bytes -> csv.ts | xlsx.ts (../xlsx/zip.ts) -> grid
+// Flow: content type + magic bytes -> csv.ts (papaparse) | xlsx.ts (read-excel-file) -> grid
 // -> rows.ts (headers.ts) -> questions.
 
 import { csvToGrid } from './csv.ts';

@@ -6,7 +6,7 @@ import { FIELD_LABELS, OPTION_LETTERS } from './headers.ts';
 import type { Field } from './headers.ts';
 import { MAX_EXPLANATION_LENGTH, MAX_OPTION_LENGTH, MAX_QUESTION_LENGTH, MAX_QUESTION_ROWS, MAX_TOPIC_LENGTH } from './limits.ts';
 import { formatCount } from './text.ts';
-import { writeXlsx } from '../xlsx/write.ts';
+import { writeXlsx } from '../export/xlsx.ts';
 
 const TEMPLATE_FIELDS: readonly Field[] = ['question', ...OPTION_LETTERS, 'correct', 'topic', 'explanation'];
 
@@ -59,7 +59,7 @@ const GUIDE = [
 ];
 
 export async function questionTemplateXlsx(): Promise<Buffer> {
-  const bytes = writeXlsx({
+  return writeXlsx({
     creator: 'Cuộc thi tìm hiểu CCHC',
     sheets: [
       {
@@ -82,5 +82,4 @@ export async function questionTemplateXlsx(): Promise<Buffer> {
       },
     ],
   });
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

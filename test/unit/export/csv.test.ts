@@ -1,4 +1,4 @@
-// Our CSV writer against the parser the importer uses: whatever we write reads back cell for cell.
+// The CSV writer (papaparse's unparse) against the parser the importer uses: whatever it writes reads back cell for cell.
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { parseQuestionFile } from '../../../functions/adapters/import/question-file.ts';
-import { VI_HEADER, XLSX, expectErrors, expectOk, xlsx, zip } from './helpers.ts';
+import { XLSX_UNREADABLE_MESSAGE } from '../../../functions/adapters/import/xlsx.ts';
+import { VI_HEADER, XLSX, expectErrors, expectOk, unzip, xlsx, zip } from './helpers.ts';
+import { MAIN, PKG, REL, book } from './parts.ts';
 
 describe('XLSX', () => {
   it('reads the first sheet with Vietnamese headers', async () => {
@@ -155,11 +157,15 @@ describe('zip-bomb guard', () => {
     ]);
   }, 30_000);
 
-  it('refuses a part that inflates beyond the size it declares', async () => {
+  it('a part that inflates beyond the size it declares is cut there (memory stays bounded) and refused', async () => {
     const liar = zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(20 * 1024 * 1024), declaredSize: 1000 }]);
     expect(expectErrors(await parseQuestionFile(liar, XLSX))).toEqual([
-      { row: 0, message: expect.stringContaining('quá lớn khi giải nén') },
+      { row: 0, message: expect.stringContaining('Không đọc được tệp Excel') },
     ]);
+    // The same inside a real workbook: the sheet, cut at its declared size, is no longer XML the reader accepts.
+    const parts = unzip(await xlsx([['question', 'a', 'b', 'correct'], ['Q', 'x', 'y', 'a']]));
+    const lying = parts.map((p) => (p.name === 'xl/worksheets/sheet1.xml' ? { ...p, data: Buffer.concat([p.data, Buffer.alloc(20 * 1024 * 1024, 0x20)]), declaredSize: p.data.length - 40 } : p));
+    expect(expectErrors(await parseQuestionFile(zip(lying), XLSX))[0]?.row).toBe(0);
   }, 30_000);
 
   it('refuses an archive with too many parts', async () => {
@@ -177,5 +183,91 @@ describe('other zip formats', () => {
     ]);
     const errors = expectErrors(await parseQuestionFile(ods, XLSX));
     expect(errors).toEqual([{ row: 0, message: expect.stringContaining('.ods') }]);
+  });
+});
+
+describe('hostile workbooks (hand-written markup) end in one row-0 refusal or a normal reading', () => {
+  const HEAD = '<row r="1"><c r="A1" t="inlineStr"><is><t>question</t></is></c><c r="B1" t="inlineStr"><is><t>a</t></is></c><c r="C1" t="inlineStr"><is><t>b</t></is></c><c r="D1" t="inlineStr"><is><t>correct</t></is></c></row>';
+  const Q = (r: number, topic = '') =>
+    `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>Q${r}</t></is></c><c r="B${r}" t="inlineStr"><is><t>x</t></is></c><c r="C${r}" t="inlineStr"><is><t>y</t></is></c><c r="D${r}" t="inlineStr"><is><t>A</t></is></c>${topic}</row>`;
+  const refusal = async (buf: Buffer) => expectErrors(await parseQuestionFile(buf, XLSX));
+
+  it('a value in the last cell of the grid (XFD1048576) is refused before the reader lays the grid out', async () => {
+    const huge = book({ sheet: `${HEAD}${Q(2)}<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>` });
+    expect(await refusal(huge)).toEqual([{ row: 0, message: expect.stringContaining('quá lớn khi giải nén') }]);
+    // The same far away cell with nothing in it (formatting only) costs nothing and is read.
+    const styled = book({ sheet: `${HEAD}${Q(2)}<row r="1048576"><c r="XFD1048576" s="0"/></row>` });
+    expect(expectOk(await parseQuestionFile(styled, XLSX))).toHaveLength(1);
+  });
+
+  it('references read as the library reads them: past the grid, lower case, quoted or escaped otherwise, prefixed', async () => {
+    for (const sheet of [
+      `${HEAD}<row r="99999999"/>`, // an empty row far away: the library would add every row before it
+      `${HEAD}<row r="2"><c r="AAAAAAAA2"><v>1</v></c></row>`,
+      `${HEAD}<row r="2"><c r="xfd2"><v>1</v></c></row>`,
+      `${HEAD}<row><c r="A99999999" s="1"/></row>`,
+      `${HEAD}<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>`,
+      `${HEAD}<row r="1048576"><c r="&#88;FD1048576"><v>1</v></c></row>`,
+    ]) {
+      expect(await refusal(book({ sheet })), sheet.slice(HEAD.length)).toEqual([{ row: 0, message: expect.stringContaining('quá lớn khi giải nén') }]);
+    }
+    const prefixed = (extra: string) =>
+      `<?xml version="1.0"?><x:worksheet xmlns:x="${MAIN}"><x:sheetData>${HEAD.replace(/<(\/?)/g, '<$1x:')}${Q(2).replace(/<(\/?)/g, '<$1x:')}${extra}</x:sheetData></x:worksheet>`;
+    expect(expectOk(await parseQuestionFile(book({ sheet: prefixed('') }), XLSX))).toHaveLength(1);
+    expect(await refusal(book({ sheet: prefixed('<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>') }))).toEqual([
+      { row: 0, message: expect.stringContaining('quá lớn khi giải nén') },
+    ]);
+  });
+
+  it('cells that never close are scanned in one pass (a quadratic scan would time out here)', async () => {
+    const sheet = `${HEAD}<row r="2">${'<c r="A2"><v>1</v>'.repeat(200_000)}</row>`;
+    expect((await refusal(book({ sheet })))[0]?.row).toBe(0);
+  });
+
+  it('a merge over the whole grid is clipped to the cells that hold values', async () => {
+    const merged = book({ sheet: `${HEAD}${Q(2)}${Q(3)}`, sheetTail: '<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>' });
+    // Every cell becomes "question": a header without the other columns, one row-0 error, quickly.
+    const errors = await refusal(merged);
+    expect(errors[0]?.row).toBe(0);
+  });
+
+  it('does not expand entities declared in a DOCTYPE (billion laughs)', async () => {
+    const doctype = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
+    const sheet = `<?xml version="1.0"?>${doctype}<worksheet xmlns="${MAIN}"><sheetData>${HEAD}<row r="2"><c r="A2" t="inlineStr"><is><t>&c;&c;&c;&c;</t></is></c><c r="B2" t="inlineStr"><is><t>x</t></is></c><c r="C2" t="inlineStr"><is><t>y</t></is></c><c r="D2" t="inlineStr"><is><t>A</t></is></c></row></sheetData></worksheet>`;
+    const r = await parseQuestionFile(book({ sheet }), XLSX);
+    if (r.ok) expect(r.questions[0]?.text.length).toBeLessThan(100);
+    else expect(r.errors.length).toBeGreaterThan(0);
+  });
+
+  it('a shared-string index past the table, an out-of-order cell, a cell without a reference', async () => {
+    for (const sheet of [
+      `${HEAD}<row r="2"><c r="A2" t="s"><v>5</v></c></row>`,
+      `${HEAD}<row r="2"><c r="B2"><v>1</v></c><c r="A2"><v>2</v></c></row>`,
+      `${HEAD}<row r="2"><c><v>1</v></c></row>`,
+    ]) {
+      expect(await refusal(book({ sheet, sst: '<si><t>x</t></si>' }))).toEqual([{ row: 0, message: XLSX_UNREADABLE_MESSAGE }]);
+    }
+  });
+
+  it('a formula string without its cached value and an error value are reported at their row', async () => {
+    const sheet = `${HEAD}${Q(2)}<row r="3"><c r="A3" t="str"><f>A2&amp;"?"</f></c><c r="B3" t="inlineStr"><is><t>x</t></is></c><c r="C3" t="e"><f>NA()</f><v>#N/A</v></c><c r="D3" t="inlineStr"><is><t>A</t></is></c></row>`;
+    expect(await refusal(book({ sheet }))).toEqual([
+      { row: 2, message: expect.stringMatching(/^Câu hỏi: ô có công thức nhưng chưa có giá trị/) },
+      { row: 2, message: 'Đáp án B: lỗi công thức #N/A' },
+    ]);
+  });
+
+  it('the first sheet is the first in the workbook, found through its relationship (absolute target, escaped name)', async () => {
+    const buf = book({
+      sheet: `${HEAD}${Q(2)}`,
+      extra: {
+        'xl/workbook.xml': `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="Trống &amp; khác" sheetId="2" r:id="rId9"/><sheet name="Trang 1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+        'xl/_rels/workbook.xml.rels':
+          `<Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>` +
+          `<Relationship Id="rId9" Type="${REL}/worksheet" Target="/xl/worksheets/empty.xml"/></Relationships>`,
+        'xl/worksheets/empty.xml': `<worksheet xmlns="${MAIN}"><sheetData/></worksheet>`,
+      },
+    });
+    expect(await refusal(buf)).toEqual([{ row: 0, message: 'Trang tính đầu tiên ("Trống & khác") không có dữ liệu' }]);
   });
 });

@@ -1,8 +1,8 @@
 // Hand-built .xlsx packages for reader tests: each part is given as XML text, so a test can use
 // exactly the markup it is about (inline strings, prefixes, odd references, broken parts...).
 
-import { zip } from '../import/helpers.ts';
-import type { ZipPart } from '../import/helpers.ts';
+import { zip } from './helpers.ts';
+import type { ZipPart } from './helpers.ts';
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
