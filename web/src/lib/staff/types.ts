@@ -76,7 +76,8 @@ export interface AdminQuestion extends QuestionInput {
 }
 
 export interface ImportPreview {
-  questions: (QuestionInput & { multiple: boolean })[];
+  /** `row`: the spreadsheet row as Excel numbers it (header = 1). */
+  questions: (QuestionInput & { multiple: boolean; row: number })[];
   total: number;
 }
 
