@@ -203,6 +203,15 @@ describe('organizer, laptop 1366x768', () => {
     expect(await add.locator('[name=text]').getAttribute('aria-invalid')).toBe('true');
     expect(await add.locator('[name=text]').inputValue()).toHaveLength(10_000);
     expect(await bankSize(draftId)).toBe(before);
+
+    // The same for a contest title pasted too long: kept whole, counted, refused.
+    await page.goto(`${server.baseUrl}/admin/contests/new`);
+    const form = page.getByTestId('contest-form');
+    await form.locator('[name=title]').fill('Cuộc thi '.repeat(30).trim());
+    expect(await form.locator('[name=title]').inputValue()).toHaveLength(269);
+    expect(await form.locator('.char-count').first().getAttribute('data-over')).toBe('true');
+    await page.getByTestId('save-contest').click();
+    await poll(() => form.locator('[name=title]').getAttribute('aria-invalid')).toBe('true');
   });
 
   it('item 7: the results table fits 1366 px, unit names in at most 2 lines; item 8: names sort by given name', async () => {
