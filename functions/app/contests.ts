@@ -50,12 +50,13 @@ export function questionView(q: Question) {
 const questionId = (nowMs: number, seq: number, random: string) =>
   `${nowMs.toString(36).padStart(9, '0')}${seq.toString(36).padStart(3, '0')}${random}`;
 
-function checkImportRows(rows: QuestionInput[], rowErrors: RowIssue[]): QuestionInput[] {
+/** `sheetRows[i]` is the spreadsheet row (header = 1) question i came from; without it, rows are assumed back to back. */
+function checkImportRows(rows: QuestionInput[], rowErrors: RowIssue[], sheetRows: readonly number[] = []): QuestionInput[] {
   const issues: RowIssue[] = [...rowErrors];
   const questions: QuestionInput[] = [];
   rows.forEach((row, i) => {
     const { question, issues: rowIssues } = checkQuestion(row);
-    for (const issue of rowIssues) issues.push({ row: i + 1, message: `${issue.field}: ${issue.message}` });
+    for (const issue of rowIssues) issues.push({ row: sheetRows[i] ?? i + 2, message: `${issue.field}: ${issue.message}` });
     questions.push(question);
   });
   if (issues.length) throw new ImportInvalid(issues);
@@ -172,18 +173,21 @@ export function contestUseCases(deps: ContestDeps) {
       return questionView(stored!);
     },
     /** All or nothing: every row is checked before anything is stored. */
-    async importQuestions(contestId: string, rows: QuestionInput[], rowErrors: RowIssue[]) {
+    async importQuestions(contestId: string, rows: QuestionInput[], rowErrors: RowIssue[], sheetRows?: readonly number[]) {
       await assertDraft(contestId);
-      const questions = checkImportRows(rows, rowErrors);
+      const questions = checkImportRows(rows, rowErrors, sheetRows);
       await addChecked(contestId, questions, true);
       return { imported: questions.length, total: await contests.countQuestions(contestId) };
     },
     /** The same checks as importQuestions, nothing stored: what the bank would receive and its size after. */
-    async previewImport(contestId: string, rows: QuestionInput[], rowErrors: RowIssue[]) {
+    async previewImport(contestId: string, rows: QuestionInput[], rowErrors: RowIssue[], sheetRows: readonly number[] = []) {
       await assertDraft(contestId);
-      const questions = checkImportRows(rows, rowErrors);
+      const questions = checkImportRows(rows, rowErrors, sheetRows);
       const existing = await bankRoom(contestId, questions.length, true);
-      return { questions: questions.map((q) => ({ ...q, multiple: q.correct.length > 1 })), total: existing + questions.length };
+      return {
+        questions: questions.map((q, i) => ({ ...q, multiple: q.correct.length > 1, row: sheetRows[i] ?? i + 2 })),
+        total: existing + questions.length,
+      };
     },
     /** Replaces a question of a draft in place (same id, so the bank keeps its order). */
     async updateQuestion(contestId: string, questionId: string, input: QuestionInput) {

@@ -9,7 +9,7 @@ export interface FieldIssue {
 }
 
 export interface RowIssue {
-  /** Data row number: 1 is the first row under the header; 0 means the file as a whole. */
+  /** The row number Excel shows: 1 is the header, 2 the first question; 0 means the file as a whole (docs/import.md). */
   row: number;
   message: string;
 }

@@ -8,8 +8,8 @@ export const handler = httpApi({
   'POST /api/admin/contests/{contestId}/questions/import': async ({ params, query, raw, headers }) => {
     const parsed = await parseQuestionFile(raw, headers['content-type'] ?? '');
     if (!parsed.ok) throw new ImportInvalid(parsed.errors);
-    if (query.dryRun === 'true') return json(200, await contestCases.previewImport(params.contestId, parsed.questions, []));
-    return json(200, await contestCases.importQuestions(params.contestId, parsed.questions, []));
+    if (query.dryRun === 'true') return json(200, await contestCases.previewImport(params.contestId, parsed.questions, [], parsed.rows));
+    return json(200, await contestCases.importQuestions(params.contestId, parsed.questions, [], parsed.rows));
   },
   'GET /api/admin/question-template': async ({ query }) =>
     query.format === 'xlsx'

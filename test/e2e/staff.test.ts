@@ -113,7 +113,7 @@ const GOOD_QUESTIONS = [
   ['Kết quả thủ tục có thể nhận qua bưu điện không?', 'Có', 'Không', 'Chỉ ở thành phố', 'Chỉ cho doanh nghiệp', 'A', 'Bưu chính'],
 ];
 
-// Row 1: no option B; row 2: a correct answer that is not a letter; row 3 is fine.
+// Row 2: no option B; row 3: a correct answer that is not a letter; row 4 is fine (row 1 is the header).
 const BAD_CSV = ['Câu hỏi,Đáp án A,Đáp án B,Đáp án đúng', 'Câu thiếu đáp án?,Có,,A', 'Câu sai đáp án đúng?,Có,Không,Z', 'Câu đúng?,Có,Không,A', ''].join('\r\n');
 
 async function questionCount(): Promise<number> {
@@ -214,8 +214,9 @@ describe('organizer console', () => {
     await page.getByTestId('import-errors').waitFor();
     const rows = page.getByTestId('import-error');
     expect(await rows.count()).toBe(2);
-    expect(await rows.nth(0).getAttribute('data-row')).toBe('1');
-    expect(await rows.nth(1).getAttribute('data-row')).toBe('2');
+    // Rows as Excel shows them: the header is row 1.
+    expect(await rows.nth(0).getAttribute('data-row')).toBe('2');
+    expect(await rows.nth(1).getAttribute('data-row')).toBe('3');
     expect(await rows.nth(1).textContent()).toMatch(/Z/);
     await axe(page, 'import errors');
     expect(await questionCount()).toBe(0);
@@ -318,7 +319,8 @@ describe('organizer console', () => {
     await page.getByTestId('results-search').fill('');
     await page.getByTestId('sort-fullName').click();
     const names = await page.locator('[data-testid=result-row] [data-col=fullName]').allTextContents();
-    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'vi')));
+    // By given name (An, Bình, Cường, Dung), not by family name.
+    expect(names).toEqual(['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung']);
     expect(await page.locator('th', { has: page.getByTestId('sort-fullName') }).getAttribute('aria-sort')).toBe('ascending');
   });
 
@@ -499,9 +501,11 @@ describe('Fatherland Front dashboard', () => {
       );
     }
     expect(await page.getByTestId('dash-participants').textContent()).toBe('4');
-    for (const chart of ['chart-units', 'chart-villages', 'chart-days', 'chart-scores']) {
+    for (const chart of ['chart-units', 'chart-villages', 'chart-scores']) {
       await poll(() => page.getByTestId(chart).getAttribute('data-status'), 15_000).toBe('ready');
     }
+    // Everyone took part today: one day of data is said in a sentence, not drawn as a lone dot.
+    expect(await page.getByTestId('days-single').textContent()).toContain('4 người');
     await axe(page, 'dashboard (one contest)');
 
     // No personal data: not one participant's phone, in any spelling, in the text or the markup.

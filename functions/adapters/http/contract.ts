@@ -192,7 +192,8 @@ export const AdminQuestionList = z.object({ items: z.array(AdminQuestion) });
 export const ImportResult = z.object({ imported: z.int(), total: z.int() });
 /** A dry run of the import: the questions as they would be stored (no ids yet) and the bank size after. */
 export const ImportPreview = z.object({
-  questions: z.array(AdminQuestion.omit({ id: true })),
+  /** `row`: the spreadsheet row it came from, as Excel numbers it (header = 1). */
+  questions: z.array(AdminQuestion.omit({ id: true }).extend({ row: z.int().min(2) })),
   total: z.int(),
 });
 export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });

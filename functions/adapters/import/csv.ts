@@ -7,6 +7,7 @@
 
 import Papa from 'papaparse';
 import { headerField } from './headers.ts';
+import { sheetRow } from './types.ts';
 import type { GridResult, GridRow, ImportError } from './types.ts';
 
 export const NOT_UTF8_MESSAGE =
@@ -74,7 +75,8 @@ export function csvToGrid(body: Uint8Array): GridResult {
   const errors: ImportError[] = [];
   for (const e of parsed.errors) {
     if (e.type !== 'Quotes') continue; // Delimiter: single-column file, reported as missing headers.
-    const row = e.row ?? 0;
+    // papaparse counts records from 0 (the header), which is what Excel shows minus one.
+    const row = e.row === undefined ? 0 : sheetRow(e.row);
     if (errors.some((x) => x.row === row)) continue; // a bad quote is often followed by "not closed" on the same row
     errors.push({
       row,

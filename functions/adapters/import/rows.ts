@@ -14,6 +14,7 @@ import {
 } from './limits.ts';
 import { checkQuestion } from '../../domain/question.ts';
 import { cleanCell, foldDiacritics, formatCount } from './text.ts';
+import { sheetRow } from './types.ts';
 import type { GridCell, GridRow, ImportError, ParseQuestionFileResult, ParsedQuestion } from './types.ts';
 
 /** How far down we look for a header that is not on line 1, only to explain the error. */
@@ -28,7 +29,7 @@ export function questionsFromGrid(rows: readonly GridRow[]): ParseQuestionFileRe
     const lower = rows.find((r) => r.row > 0 && r.row < HEADER_SEARCH_ROWS && looksLikeHeader(r.cells));
     if (lower && !looksLikeHeader(headerCells)) {
       return fail(
-        `Dòng tiêu đề cột (Câu hỏi, Đáp án A, ...) phải là dòng 1 của bảng tính, tệp này có nó ở dòng ${lower.row + 1}: hãy xoá các dòng phía trên`,
+        `Dòng tiêu đề cột (Câu hỏi, Đáp án A, ...) phải là dòng 1 của bảng tính, tệp này có nó ở dòng ${sheetRow(lower.row)}: hãy xoá các dòng phía trên`,
       );
     }
     return { ok: false, errors: hErrors };
@@ -49,14 +50,19 @@ export function questionsFromGrid(rows: readonly GridRow[]): ParseQuestionFileRe
   }
 
   const questions: ParsedQuestion[] = [];
+  const sheetRows: number[] = [];
   const errors: ImportError[] = [];
   for (const d of data) {
+    const row = sheetRow(d.row);
     const r = validateRow(d.values);
-    if (r.ok) questions.push(r.question);
-    else for (const message of r.errors) errors.push({ row: d.row, message });
+    if (r.ok) {
+      questions.push(r.question);
+      sheetRows.push(row);
+    }
+    else for (const message of r.errors) errors.push({ row, message });
   }
   if (errors.length > 0) return { ok: false, errors: capErrors(errors) };
-  return { ok: true, questions };
+  return { ok: true, questions, rows: sheetRows };
 }
 
 export function capErrors(errors: ImportError[]): ImportError[] {

@@ -46,7 +46,8 @@ export function questionTemplateCsv(): string {
   return toCsv(TEMPLATE_HEADERS, TEMPLATE_ROWS);
 }
 
-const GUIDE = [
+/** The "Hướng dẫn" sheet of the .xlsx template, one paragraph a row. */
+export const TEMPLATE_GUIDE: readonly string[] = [
   'Hướng dẫn nhập ngân hàng câu hỏi',
   '',
   'Chỉ trang tính đầu tiên ("Câu hỏi") được đọc; dòng 1 là dòng tiêu đề, mỗi dòng tiếp theo là một câu hỏi.',
@@ -55,7 +56,7 @@ const GUIDE = [
   'Chủ đề và Giải thích không bắt buộc.',
   `Độ dài tối đa: câu hỏi ${formatCount(MAX_QUESTION_LENGTH)} ký tự, mỗi đáp án ${formatCount(MAX_OPTION_LENGTH)} ký tự, chủ đề ${formatCount(MAX_TOPIC_LENGTH)} ký tự, giải thích ${formatCount(MAX_EXPLANATION_LENGTH)} ký tự. Tối đa ${formatCount(MAX_QUESTION_ROWS)} câu mỗi lần nhập.`,
   'Nếu lưu dạng CSV, hãy chọn kiểu "CSV UTF-8 (Comma delimited)" để giữ dấu tiếng Việt.',
-  'Có lỗi ở bất kỳ dòng nào thì không câu nào được nhập; hệ thống liệt kê lỗi theo số thứ tự câu (dòng 1 = dòng ngay dưới tiêu đề).',
+  'Có lỗi ở bất kỳ dòng nào thì không câu nào được nhập; lỗi được báo theo số dòng mà Excel hiện ở lề trái (dòng 1 là dòng tiêu đề, câu hỏi đầu tiên ở dòng 2).',
 ];
 
 export async function questionTemplateXlsx(): Promise<Buffer> {
@@ -78,7 +79,7 @@ export async function questionTemplateXlsx(): Promise<Buffer> {
         name: 'Hướng dẫn',
         headerFont: { bold: true, size: 14 },
         columns: [{ width: 120 }],
-        rows: GUIDE.map((line) => [line]),
+        rows: TEMPLATE_GUIDE.map((line) => [line]),
       },
     ],
   });

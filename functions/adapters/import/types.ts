@@ -10,9 +10,10 @@ export interface ParsedQuestion {
 }
 
 /**
- * `row` is the data-row number: 1 = the first row under the header, so row N
- * is spreadsheet line N + 1. Row 0 means the file as a whole (type, encoding,
- * headers, size, summary of left-out errors).
+ * `row` is the row number Excel (or LibreOffice, or a text editor's line
+ * count for a CSV) shows at the left: the header is row 1, the first question
+ * row 2. Row 0 means the file as a whole (type, encoding, headers, size,
+ * summary of left-out errors). docs/import.md states the rule.
  */
 export interface ImportError {
   row: number;
@@ -20,13 +21,14 @@ export interface ImportError {
 }
 
 export type ParseQuestionFileResult =
-  | { ok: true; questions: ParsedQuestion[] }
+  /** `rows[i]` is the spreadsheet row `questions[i]` came from, numbered as in ImportError. */
+  | { ok: true; questions: ParsedQuestion[]; rows: number[] }
   | { ok: false; errors: ImportError[] };
 
 /** A cell as read from the file: its text, or a problem that makes it unusable (e.g. `#N/A`). */
 export type GridCell = string | { problem: string };
 
-/** One non-empty record of the file; `row` uses the ImportError numbering (header = 0). */
+/** One non-empty record of the file; `row` is its 0-based index (header = 0): sheetRow() turns it into ImportError numbering. */
 export interface GridRow {
   row: number;
   /** Indexed by 0-based column; may be sparse/short. */
@@ -34,3 +36,6 @@ export interface GridRow {
 }
 
 export type GridResult = { ok: true; rows: GridRow[] } | { ok: false; errors: ImportError[] };
+
+/** A grid row's index as the spreadsheet row number people see (header = 1). */
+export const sheetRow = (gridRow: number): number => gridRow + 1;

@@ -298,9 +298,21 @@ describe('contestUseCases.importQuestions', () => {
     rows[4] = { ...rows[4]!, options: ['Chỉ một'] };
     const e = await rejection(() => sys.contestCases.importQuestions(id, rows, []));
     expect(e).toBeInstanceOf(ImportInvalid);
-    expect((e as ImportInvalid).details.map((d) => d.row)).toEqual([3, 5, 5]);
+    // Rows as Excel shows them: with no row numbers given, question i sits on row i + 2 (header = 1).
+    expect((e as ImportInvalid).details.map((d) => d.row)).toEqual([4, 6, 6]);
     expect((e as ImportInvalid).details[0]!.message).toMatch(/^correct: /);
     expect(await sys.contests.countQuestions(id)).toBe(0);
+  });
+
+  it('reports and previews the spreadsheet rows the reader gives (blank rows in between)', async () => {
+    const sys = system();
+    const { id } = await sys.contestCases.create(contestBody());
+    const rows = bankRows(3);
+    const preview = await sys.contestCases.previewImport(id, rows, [], [2, 5, 9]);
+    expect(preview.questions.map((q) => q.row)).toEqual([2, 5, 9]);
+    rows[1] = { ...rows[1]!, correct: [7] };
+    const e = await rejection(() => sys.contestCases.importQuestions(id, rows, [], [2, 5, 9]));
+    expect((e as ImportInvalid).details.map((d) => d.row)).toEqual([5]);
   });
 
   it('errors reported by the file reader also reject it, listed first', async () => {

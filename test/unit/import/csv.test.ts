@@ -152,9 +152,9 @@ describe('CSV syntax', () => {
 
   it('reports an unclosed quote at its row, and a misplaced one', async () => {
     const open = expectErrors(await parseCsv('question,a,b,correct\nQ1,x,y,a\n\nQ3,"x,y,a\nQ4,x,y,a\n'));
-    expect(open).toEqual([{ row: 3, message: expect.stringContaining('không được đóng') }]);
+    expect(open).toEqual([{ row: 4, message: expect.stringContaining('không được đóng') }]);
     const misplaced = expectErrors(await parseCsv('question,a,b,correct\nQ1,"x"y,z,a\n'));
-    expect(misplaced).toEqual([{ row: 1, message: expect.stringContaining('sai vị trí') }]);
+    expect(misplaced).toEqual([{ row: 2, message: expect.stringContaining('sai vị trí') }]);
   });
 
   it('a header-only file and an empty file are errors', async () => {

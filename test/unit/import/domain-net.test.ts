@@ -23,8 +23,8 @@ describe('domain safety net', () => {
     expect(r).toEqual({
       ok: false,
       errors: [
-        { row: 3, message: 'Đáp án B: at most 5 characters' },
-        { row: 3, message: 'Chủ đề: bad' },
+        { row: 4, message: 'Đáp án B: at most 5 characters' },
+        { row: 4, message: 'Chủ đề: bad' },
       ],
     });
   });

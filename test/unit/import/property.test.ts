@@ -170,7 +170,7 @@ describe('round trip', () => {
       fc.asyncProperty(fc.array(question, { minLength: 1, maxLength: 15 }), fc.constantFrom(',', ';'), async (qs, d) => {
         const text = Papa.unparse({ fields: HEADER, data: qs.map(toRow) }, { delimiter: d });
         const r = await parseQuestionFile(Buffer.from('\uFEFF' + text), 'text/csv');
-        expect(r).toEqual({ ok: true, questions: qs });
+        expect(r).toEqual({ ok: true, questions: qs, rows: qs.map((_, i) => i + 2) });
       }),
       { numRuns: 200 },
     );
@@ -180,7 +180,7 @@ describe('round trip', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(question, { minLength: 1, maxLength: 10 }), async (qs) => {
         const r = await parseQuestionFile(await xlsx([HEADER, ...qs.map(toRow)]), XLSX_CONTENT_TYPE);
-        expect(r).toEqual({ ok: true, questions: qs });
+        expect(r).toEqual({ ok: true, questions: qs, rows: qs.map((_, i) => i + 2) });
       }),
       { numRuns: 40 },
     );

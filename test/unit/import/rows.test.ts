@@ -39,19 +39,19 @@ describe('correct answers', () => {
 });
 
 describe('row validation', () => {
-  it('numbers rows from the first line under the header, counting skipped empty rows', async () => {
+  it('numbers rows as Excel shows them (header = 1), counting skipped empty rows', async () => {
     const text = csv([
-      ['question', 'a', 'b', 'c', 'd', 'correct'],
-      ['Q1', 'w', 'x', '', '', 'A'], // row 1
-      [], // row 2: blank line, skipped
-      ['', '', '', '', '', ''], // row 3: empty cells, skipped
-      ['', 'w', 'x', '', '', 'A'], // row 4: empty question
-      ['Q5', 'w', 'x', 'y', 'z', 'E'], // row 5
+      ['question', 'a', 'b', 'c', 'd', 'correct'], // row 1
+      ['Q1', 'w', 'x', '', '', 'A'], // row 2
+      [], // row 3: blank line, skipped
+      ['', '', '', '', '', ''], // row 4: empty cells, skipped
+      ['', 'w', 'x', '', '', 'A'], // row 5: empty question
+      ['Q5', 'w', 'x', 'y', 'z', 'E'], // row 6
     ]);
     const errors = expectErrors(await parseCsv(text));
     expect(errors).toEqual([
-      { row: 4, message: 'Thiếu nội dung câu hỏi' },
-      { row: 5, message: 'Đáp án đúng "E" không có trong các đáp án' },
+      { row: 5, message: 'Thiếu nội dung câu hỏi' },
+      { row: 6, message: 'Đáp án đúng "E" không có trong các đáp án' },
     ]);
   });
 
@@ -63,41 +63,41 @@ describe('row validation', () => {
   it('reports every kind of problem, one message each, in column order', async () => {
     const long = (n: number): string => 'ơ'.repeat(n);
     const rows = [
-      ['Q1', 'only', '', '', '', '', '', 'A', '', ''], // 1: fewer than 2
-      ['Q2', 'x', '', 'z', '', '', '', 'A', '', ''], // 2: gap B
-      ['Q3', 'x', 'y', '', '', '', '', '', '', ''], // 3: correct empty
-      ['Q4', 'x', 'y', 'z', 'w', '', '', 'E', '', ''], // 4: letter not among options
-      ['Q5', 'x', 'y', '', '', '', '', 'G, 2', '', ''], // 5: invalid letters
-      [long(MAX_QUESTION_LENGTH + 1), 'x', 'y', '', '', '', '', 'A', '', ''], // 6
-      ['Q7', long(MAX_OPTION_LENGTH + 1), 'y', '', '', '', '', 'A', '', ''], // 7
-      ['Q8', 'x', 'y', '', '', '', '', 'A', '', long(MAX_EXPLANATION_LENGTH + 1)], // 8
-      ['Q9', 'x', 'y', '', '', '', '', 'A', long(MAX_TOPIC_LENGTH + 1), ''], // 9
-      ['Q10', 'Có', 'có ', 'x', '', '', '', 'A', '', ''], // 10: duplicate options
-      ['', '', '', '', '', '', 'f', '', '', ''], // 11: many at once
-      ['Q12', '', '', '', '', '', '', 'A', '', ''], // 12: no options
+      ['Q1', 'only', '', '', '', '', '', 'A', '', ''], // row 2: fewer than 2
+      ['Q2', 'x', '', 'z', '', '', '', 'A', '', ''], // row 3: gap B
+      ['Q3', 'x', 'y', '', '', '', '', '', '', ''], // row 4: correct empty
+      ['Q4', 'x', 'y', 'z', 'w', '', '', 'E', '', ''], // row 5: letter not among options
+      ['Q5', 'x', 'y', '', '', '', '', 'G, 2', '', ''], // row 6: invalid letters
+      [long(MAX_QUESTION_LENGTH + 1), 'x', 'y', '', '', '', '', 'A', '', ''], // row 7
+      ['Q7', long(MAX_OPTION_LENGTH + 1), 'y', '', '', '', '', 'A', '', ''], // row 8
+      ['Q8', 'x', 'y', '', '', '', '', 'A', '', long(MAX_EXPLANATION_LENGTH + 1)], // row 9
+      ['Q9', 'x', 'y', '', '', '', '', 'A', long(MAX_TOPIC_LENGTH + 1), ''], // row 10
+      ['Q10', 'Có', 'có ', 'x', '', '', '', 'A', '', ''], // row 11: duplicate options
+      ['', '', '', '', '', '', 'f', '', '', ''], // row 12: many at once
+      ['Q12', '', '', '', '', '', '', 'A', '', ''], // row 13: no options
     ];
     const errors = expectErrors(await parseCsv(csv([FULL, ...rows])));
     expect(errors).toEqual([
-      { row: 1, message: 'Cần ít nhất 2 đáp án, mới có 1' },
-      { row: 2, message: 'Đáp án B bị bỏ trống trong khi có đáp án C: các đáp án phải điền liền nhau từ A' },
-      { row: 3, message: 'Thiếu đáp án đúng' },
-      { row: 4, message: 'Đáp án đúng "E" không có trong các đáp án' },
+      { row: 2, message: 'Cần ít nhất 2 đáp án, mới có 1' },
+      { row: 3, message: 'Đáp án B bị bỏ trống trong khi có đáp án C: các đáp án phải điền liền nhau từ A' },
+      { row: 4, message: 'Thiếu đáp án đúng' },
+      { row: 5, message: 'Đáp án đúng "E" không có trong các đáp án' },
       {
-        row: 5,
+        row: 6,
         message:
           'Đáp án đúng "G, 2" không hợp lệ: hãy ghi chữ cái A–F, nhiều đáp án thì cách nhau bằng dấu phẩy (ví dụ: A, C)',
       },
-      { row: 6, message: 'Câu hỏi quá dài: 1.001 ký tự (tối đa 1.000)' },
-      { row: 7, message: 'Đáp án A quá dài: 301 ký tự (tối đa 300)' },
-      { row: 8, message: 'Giải thích quá dài: 2.001 ký tự (tối đa 2.000)' },
-      { row: 9, message: 'Chủ đề quá dài: 101 ký tự (tối đa 100)' },
-      { row: 10, message: 'Đáp án A và B giống nhau' },
-      { row: 11, message: 'Thiếu nội dung câu hỏi' },
-      { row: 11, message: 'Đáp án A, B, C, D, E bị bỏ trống trong khi có đáp án F: các đáp án phải điền liền nhau từ A' },
-      { row: 11, message: 'Cần ít nhất 2 đáp án, mới có 1' },
-      { row: 11, message: 'Thiếu đáp án đúng' },
-      { row: 12, message: 'Chưa có đáp án nào (cần ít nhất Đáp án A và Đáp án B)' },
-      { row: 12, message: 'Đáp án đúng "A" không có trong các đáp án' },
+      { row: 7, message: 'Câu hỏi quá dài: 1.001 ký tự (tối đa 1.000)' },
+      { row: 8, message: 'Đáp án A quá dài: 301 ký tự (tối đa 300)' },
+      { row: 9, message: 'Giải thích quá dài: 2.001 ký tự (tối đa 2.000)' },
+      { row: 10, message: 'Chủ đề quá dài: 101 ký tự (tối đa 100)' },
+      { row: 11, message: 'Đáp án A và B giống nhau' },
+      { row: 12, message: 'Thiếu nội dung câu hỏi' },
+      { row: 12, message: 'Đáp án A, B, C, D, E bị bỏ trống trong khi có đáp án F: các đáp án phải điền liền nhau từ A' },
+      { row: 12, message: 'Cần ít nhất 2 đáp án, mới có 1' },
+      { row: 12, message: 'Thiếu đáp án đúng' },
+      { row: 13, message: 'Chưa có đáp án nào (cần ít nhất Đáp án A và Đáp án B)' },
+      { row: 13, message: 'Đáp án đúng "A" không có trong các đáp án' },
     ]);
   });
 
@@ -150,14 +150,14 @@ describe('row validation', () => {
   it('is all-or-nothing: one bad row rejects the file', async () => {
     const good = Array.from({ length: 50 }, (_, i) => [`Q${i}`, 'x', 'y', '', '', 'a']);
     const r = await parseCsv(bank([...good, ['bad', 'x', '', '', '', 'a']]));
-    expect(r).toEqual({ ok: false, errors: [{ row: 51, message: 'Cần ít nhất 2 đáp án, mới có 1' }] });
+    expect(r).toEqual({ ok: false, errors: [{ row: 52, message: 'Cần ít nhất 2 đáp án, mới có 1' }] });
   });
 
   it(`lists at most ${MAX_LISTED_ERRORS} errors, then one summary entry`, async () => {
     const bad = Array.from({ length: 250 }, () => ['', 'x', 'y', '', '', 'a']);
     const errors = expectErrors(await parseCsv(bank(bad)));
     expect(errors).toHaveLength(MAX_LISTED_ERRORS + 1);
-    expect(errors[MAX_LISTED_ERRORS - 1]).toEqual({ row: 200, message: 'Thiếu nội dung câu hỏi' });
+    expect(errors[MAX_LISTED_ERRORS - 1]).toEqual({ row: 201, message: 'Thiếu nội dung câu hỏi' });
     expect(errors[MAX_LISTED_ERRORS]).toEqual({ row: 0, message: 'Còn 50 lỗi khác không liệt kê (tổng cộng 250 lỗi)' });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  TEMPLATE_GUIDE,
   TEMPLATE_HEADERS,
   TEMPLATE_ROWS,
   XLSX_CONTENT_TYPE,
@@ -64,5 +65,22 @@ describe('templates', () => {
       out += !quoted && ch === ',' ? ';' : ch;
     }
     expect(expectOk(await parseQuestionFile(Buffer.from(out), 'text/csv'))).toEqual(EXPECTED);
+  });
+});
+
+describe('row numbers in the guide and the errors (issue 16, item 3)', () => {
+  it('the guide gives "dòng 1" one meaning, the header, as Excel numbers it', () => {
+    const mentions = TEMPLATE_GUIDE.flatMap((line) => [...line.matchAll(/dòng (\d+)([^,.;)]*)/gi)].map((m) => `${m[1]}${m[2]}`));
+    expect(mentions.filter((m) => m.startsWith('1'))).toEqual(['1 là dòng tiêu đề', '1 là dòng tiêu đề']);
+    expect(mentions).toContain('2');
+  });
+
+  it('an error in the template\'s second question is reported at row 3, where Excel shows it', async () => {
+    const rows = TEMPLATE_ROWS.map((r) => [...r]);
+    rows[1]![7] = 'Z';
+    const text = [TEMPLATE_HEADERS, ...rows].map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\r\n');
+    const r = await parseQuestionFile(Buffer.from(text), 'text/csv');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.row)).toEqual([3]);
   });
 });

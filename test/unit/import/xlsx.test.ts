@@ -62,19 +62,19 @@ describe('XLSX', () => {
       ['Q3', 'x', 'y', { formula: '1/0', result: { error: '#DIV/0!' } }],
     ]);
     expect(expectErrors(await parseQuestionFile(buf, XLSX))).toEqual([
-      { row: 1, message: 'Đáp án A: lỗi công thức #N/A' },
-      { row: 2, message: expect.stringMatching(/^Đáp án B: ô có công thức nhưng chưa có giá trị/) },
-      { row: 3, message: 'Đáp án đúng: lỗi công thức #DIV/0!' },
+      { row: 2, message: 'Đáp án A: lỗi công thức #N/A' },
+      { row: 3, message: expect.stringMatching(/^Đáp án B: ô có công thức nhưng chưa có giá trị/) },
+      { row: 4, message: 'Đáp án đúng: lỗi công thức #DIV/0!' },
     ]);
   });
 
-  it('numbers rows as spreadsheet line minus one, counting empty and formatting-only rows', async () => {
+  it('numbers rows as the spreadsheet shows them, counting empty and formatting-only rows', async () => {
     const buf = await xlsx(
       [
         ['question', 'a', 'b', 'correct'],
-        ['Q1', 'x', 'y', 'A'], // line 2 -> row 1
+        ['Q1', 'x', 'y', 'A'], // row 2
         [], // line 3
-        ['Q4', 'x', '', 'A'], // line 5 -> row 4 (after tweak below)
+        ['Q4', 'x', '', 'A'], // row 5 (after tweak below)
       ],
       (ws) => {
         ws.spliceRows(4, 0, []); // insert an empty line 4
@@ -82,7 +82,7 @@ describe('XLSX', () => {
         ws.getCell('E3').value = 'ghi chú'; // content only in an ignored column
       },
     );
-    expect(expectErrors(await parseQuestionFile(buf, XLSX))).toEqual([{ row: 4, message: 'Cần ít nhất 2 đáp án, mới có 1' }]);
+    expect(expectErrors(await parseQuestionFile(buf, XLSX))).toEqual([{ row: 5, message: 'Cần ít nhất 2 đáp án, mới có 1' }]);
   });
 
   it('a merged cell (e.g. one topic over several rows) applies to each row it covers', async () => {
@@ -183,6 +183,34 @@ describe('other zip formats', () => {
     ]);
     const errors = expectErrors(await parseQuestionFile(ods, XLSX));
     expect(errors).toEqual([{ row: 0, message: expect.stringContaining('.ods') }]);
+  });
+
+  // Issue 16, item 6: the browser labels an .ods as its own type, or sends no type at all.
+  it.each([
+    ['its own type', 'application/vnd.oasis.opendocument.spreadsheet'],
+    ['no type', 'application/octet-stream'],
+    ['an empty type', ''],
+  ])('an .ods sent with %s names the format in words and says to save as .xlsx or CSV', async (_, type) => {
+    const ods = zip([
+      { name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet'), store: true },
+      { name: 'content.xml', data: Buffer.from('<office:document-content/>') },
+    ]);
+    const [error, ...more] = expectErrors(await parseQuestionFile(ods, type));
+    expect(more).toEqual([]);
+    expect(error?.row).toBe(0);
+    expect(error?.message).toContain('bảng tính OpenDocument (.ods');
+    expect(error?.message).toMatch(/\.xlsx.*CSV/);
+    expect(error?.message).not.toContain('application/vnd.oasis');
+  });
+
+  it.each([
+    ['a PDF', Buffer.from('%PDF-1.7\n'), 'application/pdf', 'tài liệu PDF'],
+    ['a PDF with no type', Buffer.from('%PDF-1.7\n'), 'application/octet-stream', 'tài liệu PDF'],
+    ['a Word file', Buffer.from('PK\u0003\u0004rest'), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'văn bản Word'],
+  ])('%s is named in words, with what to do', async (_, body, type, name) => {
+    const [error] = expectErrors(await parseQuestionFile(body, type));
+    expect(error?.message).toContain(`Đây là ${name}`);
+    expect(error?.message).toContain('Lưu thành (Save As)');
   });
 });
 

@@ -335,7 +335,7 @@ describe('Poller', () => {
 });
 
 describe('ImportFlow', () => {
-  const preview: ImportPreview = { questions: [{ text: 'Câu 1?', options: ['Có', 'Không'], correct: [0], multiple: false }], total: 6 };
+  const preview: ImportPreview = { questions: [{ text: 'Câu 1?', options: ['Có', 'Không'], correct: [0], multiple: false, row: 2 }], total: 6 };
   const file = (name = 'cau-hoi.xlsx') => new File(['x'], name);
 
   function port(over: Partial<ImportPort> = {}) {

@@ -169,7 +169,7 @@ export const staffVi = {
   'qform.help': 'Từ 2 đến 6 đáp án. Đánh dấu một hoặc nhiều đáp án đúng; câu có nhiều đáp án đúng thì người thi phải chọn đủ.',
   'qform.add': 'Thêm câu hỏi',
   'qform.err.text': 'Vui lòng nhập nội dung câu hỏi.',
-  'qform.err.options': 'Vui lòng điền đủ các đáp án (ít nhất 2, không trùng nhau).',
+  'qform.err.options': 'Cần ít nhất {min} đáp án có nội dung (dòng để trống được bỏ qua).',
   'qform.err.correct': 'Đánh dấu ít nhất một đáp án đúng.',
 
   'import.title': 'Nhập câu hỏi từ tệp Excel hoặc CSV',
@@ -185,7 +185,7 @@ export const staffVi = {
   'import.importing': 'Đang nhập…',
   'import.done': 'Đã nhập {n} câu hỏi. Ngân hàng hiện có {total} câu.',
   'import.invalidTitle': 'Tệp "{file}" có {n} lỗi. Chưa có câu nào được nhập.',
-  'import.invalidHelp': 'Sửa các dòng dưới đây trong tệp rồi chọn lại tệp. Dòng 1 là dòng ngay dưới dòng tiêu đề.',
+  'import.invalidHelp': 'Sửa các dòng dưới đây trong tệp rồi chọn lại tệp. Số dòng là số Excel hiện ở lề trái: dòng 1 là dòng tiêu đề, câu hỏi đầu tiên ở dòng 2.',
   'import.row': 'Dòng',
   'import.rowFile': 'Cả tệp',
   'import.message': 'Lỗi',
@@ -324,6 +324,15 @@ export const staffVi = {
   'dash.chartLoading': 'Đang vẽ biểu đồ…',
   'dash.chartFailed': 'Không vẽ được biểu đồ; số liệu vẫn có trong bảng.',
   'dash.members': 'Tổng số hội viên',
+  'qform.err.duplicate': 'Có hai đáp án giống nhau: các đáp án phải khác nhau.',
+  'qform.err.optionTooLong': 'Đáp án {letter} quá dài: {n} ký tự, tối đa {max}. Hãy rút gọn.',
+  'qform.err.correctBlank': 'Đáp án {letter} được đánh dấu đúng nhưng chưa có nội dung.',
+  'qform.err.tooLong': 'Quá dài: {n} ký tự, tối đa {max}. Hãy rút gọn; nội dung không bị cắt bớt.',
+  'qform.over': 'thừa {n} ký tự',
+  'qform.blankOptions': 'Dòng đáp án để trống sẽ được bỏ qua.',
+  'table.scrollHint': 'Vuốt ngang để xem thêm cột',
+  'dash.percentScale': 'Thang đo từ 0 % đến 100 % số hội viên.',
+  'dash.singleDay': 'Tất cả {people} người tham gia ({attempts} lượt thi) đều trong ngày {date}. Biểu đồ theo thời gian sẽ hiện khi có số liệu từ hai ngày trở lên.',
 } as const;
 
 export type StaffKey = keyof typeof staffVi;
