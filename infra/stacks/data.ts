@@ -3,12 +3,15 @@ import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { LayoutMigration } from '../constructs/layout-migration.ts';
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 const projections: Record<'ALL' | 'KEYS_ONLY', ProjectionType> = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY };
 
 export class DataStack extends Stack {
   readonly table: Table;
+  /** Brings the data to the layout of the code being deployed, before the API stack's functions change. */
+  readonly layoutMigration: LayoutMigration;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -35,5 +38,7 @@ export class DataStack extends Stack {
         projectionType: projections[index.projection],
       });
     }
+
+    this.layoutMigration = new LayoutMigration(this, 'LayoutMigration', { table: this.table });
   }
 }
