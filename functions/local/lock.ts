@@ -12,8 +12,8 @@ export interface LockInfo {
   dataDir: string;
 }
 
-/** What every local server's command line contains (`npm start`, tests, the bench). */
-const SERVER_ENTRY = 'functions/local/main.ts';
+/** What the command line of a lock holder contains: the server (`npm start`, tests, the bench) or `npm run demo:remove`. */
+const HOLDER = /functions\/local\/(main|demo-remove)\.ts/;
 
 export const lockPath = (dataDir: string) => join(dataDir, 'server.lock');
 
@@ -44,7 +44,7 @@ export function commandLine(pid: number): string | undefined {
 
 /** Whether `pid` is a live local server (of this project), not a dead one or a reused pid. */
 export function isLocalServer(pid: number): boolean {
-  return pid !== process.pid && (commandLine(pid)?.includes(SERVER_ENTRY) ?? false);
+  return pid !== process.pid && HOLDER.test(commandLine(pid) ?? '');
 }
 
 /** The instance running on this data directory, if any. */

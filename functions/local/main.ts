@@ -151,7 +151,7 @@ async function main() {
   await step('migrate', async () => (await import('../migrations/runner.ts')).runMigrations({ tableName }));
   const adminId = await step('admin', () => ensureAdmin(cognito, adminEmail, adminPassword));
   // Imported only now: the adapters read their configuration from the environment at load time.
-  await step('seed', async () => (await import('./seed.ts')).seed({ admin: { id: adminId, email: adminEmail }, demo: seedDemo }));
+  await step('seed', async () => (await import('./seed.ts')).seed({ admin: { id: adminId, email: adminEmail }, demo: seedDemo, demoPast: process.env.SEED_DEMO_PAST !== '0' }));
 
   // The aggregate counters follow the table's stream, as on AWS (handlers/stream.ts).
   await step('streams', async () => {

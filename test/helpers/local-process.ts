@@ -16,7 +16,7 @@ export interface Run {
   ready: Promise<void>;
 }
 
-export function runLocal(script: 'main' | 'preflight', env: Record<string, string>, args: string[] = []): Run {
+export function runLocal(script: 'main' | 'preflight' | 'demo-remove', env: Record<string, string>, args: string[] = []): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, `functions/local/${script}.ts`), ...args], {
     cwd: root,
     detached: true,

@@ -70,6 +70,8 @@ export const keys = {
 
   /** The table's data layout version and the migrations' checkpoint (functions/migrations/). */
   layout: () => ({ PK: 'META', SK: 'LAYOUT' }),
+  /** Local mode: set by `npm run demo:remove`, so the next start does not write the demo again. */
+  demoRemoved: () => ({ PK: 'META', SK: 'DEMO_REMOVED' }),
 
   /** Fixed-window rate-limit counter (expires through TTL). */
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
