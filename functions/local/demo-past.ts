@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import type { AttemptRecord, ContestRecord, PersonBestRecord, SubmitOutcome } from '../app/contest-ports.ts';
 import { rows as finalRows } from '../app/standings.ts';
-import { newId } from '../adapters/ids.ts';
 import { encodeAnswers, encodeDrawn, toPerson } from '../adapters/dynamodb/attempts.ts';
 import { batchWrite } from '../adapters/dynamodb/batches.ts';
 import { indexKeys, keys, shardOf } from '../adapters/dynamodb/keys.ts';
@@ -32,35 +31,45 @@ export const timings = { items: 0, close: 0 };
 
 /** Writes the past contest and its participants unless it is there. Returns the participants written. */
 export async function seedPastContest(now = new Date()): Promise<number> {
-  if (await contestRepository.get(DEMO_PAST_CONTEST_ID, true)) return 0;
-  // Three weeks that ended a month and a half ago, from 07:00 Vietnam time.
-  const startsAt = new Date(Math.floor((now.getTime() - 70 * DAY) / DAY) * DAY);
-  const endsAt = new Date(startsAt.getTime() + 21 * DAY);
-  const created = startsAt.toISOString();
-  const contest: ContestRecord = {
-    id: DEMO_PAST_CONTEST_ID,
-    title: 'Tìm hiểu dịch vụ công trực tuyến và bưu chính công ích (dữ liệu mẫu)',
-    description:
-      'Dữ liệu mẫu của chế độ chạy thử: một cuộc thi đã kết thúc với người tham gia mô phỏng từ các đoàn thể và các thôn của xã, để các bảng xếp hạng, kết quả và biểu đồ có số liệu ngay lần chạy đầu. Xoá bằng lệnh npm run demo:remove.',
-    rules: 'Mỗi người thi tối đa 2 lượt, mỗi lượt 10 câu trong 10 phút; lượt có kết quả cao nhất được tính.',
-    startsAt: startsAt.toISOString(),
-    endsAt: endsAt.toISOString(),
-    questionsPerAttempt: 10,
-    timeLimitSec: 600,
-    maxAttempts: 2,
-    unitIds: demoUnits.map((u) => u.id),
-    villages: demoVillages,
-    prediction: { prompt: 'Theo bạn, sẽ có bao nhiêu người tham gia cuộc thi này?' },
-    showAnswers: 'after_close',
-    status: 'draft',
-    createdAt: created,
-    updatedAt: created,
-    version: 1,
-  } as ContestRecord;
-  await contestRepository.create(contest);
-  await contestRepository.addQuestions(DEMO_PAST_CONTEST_ID, demoQuestions.map((q, i) => ({ id: `mau${String(i + 1).padStart(3, '0')}`, ...q })));
-  const draft = (await contestRepository.get(DEMO_PAST_CONTEST_ID, true))!;
-  await contestRepository.replace({ ...draft, status: 'published', publishedAt: created, version: draft.version + 1 });
+  // Resumable: every item below is deterministic (ids included) and the contest turns closed last,
+  // so a start stopped half-way writes the same items again next time.
+  const existing = await contestRepository.get(DEMO_PAST_CONTEST_ID, true);
+  if (existing?.status === 'closed') return 0;
+  if (!existing) {
+    // Three weeks that ended a month and a half ago.
+    const startsAt = new Date(Math.floor((now.getTime() - 70 * DAY) / DAY) * DAY);
+    const created = startsAt.toISOString();
+    await contestRepository.create({
+      id: DEMO_PAST_CONTEST_ID,
+      title: 'Tìm hiểu dịch vụ công trực tuyến và bưu chính công ích (dữ liệu mẫu)',
+      description:
+        'Dữ liệu mẫu của chế độ chạy thử: một cuộc thi đã kết thúc với người tham gia mô phỏng từ các đoàn thể và các thôn của xã, để các bảng xếp hạng, kết quả và biểu đồ có số liệu ngay lần chạy đầu. Xoá bằng lệnh npm run demo:remove.',
+      rules: 'Mỗi người thi tối đa 2 lượt, mỗi lượt 10 câu trong 10 phút; lượt có kết quả cao nhất được tính.',
+      startsAt: created,
+      endsAt: new Date(startsAt.getTime() + 21 * DAY).toISOString(),
+      questionsPerAttempt: 10,
+      timeLimitSec: 600,
+      maxAttempts: 2,
+      unitIds: demoUnits.map((u) => u.id),
+      villages: demoVillages,
+      prediction: { prompt: 'Theo bạn, sẽ có bao nhiêu người tham gia cuộc thi này?' },
+      showAnswers: 'after_close',
+      status: 'draft',
+      createdAt: created,
+      updatedAt: created,
+      version: 1,
+    } as ContestRecord);
+  }
+  let contest = (await contestRepository.get(DEMO_PAST_CONTEST_ID, true))!;
+  if (contest.status === 'draft') {
+    if ((await contestRepository.countQuestions(DEMO_PAST_CONTEST_ID)) === 0) {
+      await contestRepository.addQuestions(DEMO_PAST_CONTEST_ID, demoQuestions.map((q, i) => ({ id: `mau${String(i + 1).padStart(3, '0')}`, ...q })));
+    }
+    await contestRepository.replace({ ...contest, status: 'published', publishedAt: contest.createdAt, version: contest.version + 1 });
+    contest = (await contestRepository.get(DEMO_PAST_CONTEST_ID, true))!;
+  }
+  const startsAt = new Date(contest.startsAt);
+  const endsAt = new Date(contest.endsAt);
 
   const bank = await contestRepository.questions(DEMO_PAST_CONTEST_ID);
   const people = demoParticipants();
@@ -90,7 +99,7 @@ export async function seedPastContest(now = new Date()): Promise<number> {
       );
       const keyed = drawn.map((d) => ({ ...d, question: bank.find((q) => q.id === d.questionId)!, correct: bank.find((q) => q.id === d.questionId)!.correct }));
       const result = scoreAttempt(keyed, answers);
-      const id = newId(16);
+      const id = `d${registration.phone}${t + 1}demo`; // 16 characters like newId(16); the same on every run
       const startedAt = new Date(at).toISOString();
       const candidate: PersonBestRecord = { attemptId: id, correctCount: result.correctCount, durationMs: Date.parse(submittedAt) - at, submittedAt, prediction: 150 + Math.floor(rnd() * 350) };
       if (replacesBest(candidate, best)) best = candidate;
@@ -136,9 +145,9 @@ export async function seedPastContest(now = new Date()): Promise<number> {
       GSI1SK: `${indexKeys.leaderboard.sk(best!.correctCount, best!.durationMs, best!.submittedAt)}#${registration.phone}`,
     });
   }
-  // Four batch writers side by side: DynamoDB Local takes them as fast as one writes them.
+  // Two batch writers: faster than one, and gentle enough for DynamoDB Local on a busy machine.
   const written = Date.now();
-  const parts = 4;
+  const parts = 2;
   await Promise.all(Array.from({ length: parts }, (_, p) => batchWrite(items.filter((_, i) => i % parts === p).map((Item) => ({ PutRequest: { Item } })))));
   timings.items = Date.now() - written;
 
