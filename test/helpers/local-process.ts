@@ -1,7 +1,7 @@
 // Runs functions/local/main.ts (or the preflight script) as its own process group, waits for it to
 // exit or get ready, and tells which processes of a data directory are still alive.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -81,7 +81,7 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise
  * and otherwise exiting with `javaExit`): a machine without Java, or with the wrong one.
  */
 export function pathWithout(options: { javaVersion?: string; javaExit?: number } = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cuoc-thi-path-'));
+  const dir = tempDir('cuoc-thi-path-');
   symlinkSync(process.execPath, join(dir, 'node'));
   if (options.javaVersion) {
     writeFileSync(
@@ -93,4 +93,15 @@ export function pathWithout(options: { javaVersion?: string; javaExit?: number }
   return dir;
 }
 
-export const tempDir = (prefix = 'cuoc-thi-') => mkdtempSync(join(tmpdir(), prefix));
+const made: string[] = [];
+
+export function tempDir(prefix = 'cuoc-thi-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every directory tempDir() and pathWithout() made (call once the processes using them are gone). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}

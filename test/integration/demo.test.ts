@@ -7,7 +7,10 @@ import { DEMO_CONTEST_ID, demoUnits, demoVillages } from '../../functions/local/
 import { DEMO_PARTICIPANTS, DEMO_PAST_CONTEST_ID, demoParticipants } from '../../functions/local/demo-people.ts';
 import { apiClient } from '../helpers/api.ts';
 import { eventually, expectStatus } from '../helpers/contest.ts';
-import { runLocal, tempDir } from '../helpers/local-process.ts';
+import { removeTempDirs, runLocal, tempDir } from '../helpers/local-process.ts';
+
+// Runs after every describe's own afterAll (their servers are stopped by then).
+afterAll(removeTempDirs);
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 let server: LocalServer;

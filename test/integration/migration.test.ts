@@ -13,7 +13,10 @@ import { jarDirectory } from '../../functions/local/dynamodb-local.ts';
 import { CURRENT_LAYOUT, readLayout, runMigrations } from '../../functions/migrations/runner.ts';
 import { apiClient } from '../helpers/api.ts';
 import { eventually, expectError, expectStatus, startAttempt } from '../helpers/contest.ts';
-import { tempDir } from '../helpers/local-process.ts';
+import { removeTempDirs, tempDir } from '../helpers/local-process.ts';
+
+// Runs after every describe's own afterAll (their servers are stopped by then).
+afterAll(removeTempDirs);
 import { ADMIN, freePort, startServer, type LocalServer } from '../helpers/server.ts';
 
 const fixtureDir = join(import.meta.dirname, '..', 'fixtures', 'layout-v1');

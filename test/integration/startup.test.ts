@@ -8,7 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { STEPS } from '../../functions/local/steps.ts';
 import { apiClient } from '../helpers/api.ts';
 import { mapLimit } from '../helpers/contest.ts';
-import { groupAlive, pathWithout, processesOf, runLocal, tempDir, waitFor } from '../helpers/local-process.ts';
+import { groupAlive, pathWithout, processesOf, removeTempDirs, runLocal, tempDir, waitFor } from '../helpers/local-process.ts';
+
+// Runs after every describe's own afterAll (their servers are stopped by then).
+afterAll(removeTempDirs);
 import { ADMIN, freePort, startServer, type LocalServer } from '../helpers/server.ts';
 
 /** No process of the run's group and none naming its data directory may survive. */
