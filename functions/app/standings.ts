@@ -23,7 +23,8 @@ export interface StandingsDeps {
 
 const isFinal = (c: ContestRecord) => c.status === 'closed' && c.finalizedAt !== undefined;
 
-function rows(people: PersonRecord[], contest: ContestRecord, participants: number, final: boolean): FinalRow[] {
+/** The ranking rows of `people` (the final ranking at close; the live order before). */
+export function rows(people: PersonRecord[], contest: ContestRecord, participants: number, final: boolean): FinalRow[] {
   const entries = people.map((p) => ({ ...p.best!, personKey: p.phone, person: p }));
   const rule = final ? { mode: 'final' as const, participants: contest.prediction ? participants : null } : { mode: 'live' as const };
   return rankPeople(entries, rule).map((r) => ({

@@ -27,12 +27,12 @@ export interface CognitoLocal {
 export async function startCognitoLocal(options: { dataDir: string; port: number }): Promise<CognitoLocal> {
   mkdirSync(join(options.dataDir, '.cognito'), { recursive: true });
   const bin = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
-  startChild('cognito-local', process.execPath, [bin], {
+  const child = startChild('cognito-local', process.execPath, [bin], {
     cwd: options.dataDir,
     // HOST stays localhost: the emulator's token issuer is built from it and must match.
     env: { ...process.env, PORT: String(options.port), DEBUG: '', LOCAL_DATA_DIR: options.dataDir },
   });
-  await waitForPort(options.port, 30_000, 'cognito-local');
+  await waitForPort(options.port, 30_000, 'cognito-local', child);
   const endpoint = `http://localhost:${options.port}`;
   const client = new CognitoIdentityProviderClient({ endpoint, region: process.env.AWS_REGION ?? 'ap-southeast-1' });
   const { userPoolId, clientId } = await ensurePool(client, join(options.dataDir, 'pool.json'));

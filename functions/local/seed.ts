@@ -1,10 +1,14 @@
-// Local seed: the admin's staff record and, unless SEED_DEMO=0, the commune's organizations
-// and a demo contest from its 2024 administrative-reform communication plan. Idempotent.
+// Local seed: the admin's staff record and, unless SEED_DEMO=0 or `npm run demo:remove` removed
+// it, the commune's organizations, an open demo contest from its 2024 administrative-reform
+// communication plan and a closed one with simulated participants (demo-past.ts). Idempotent.
 import { unitRepository } from '../adapters/dynamodb/units.ts';
 import { userRepository } from '../adapters/dynamodb/users.ts';
 import type { Unit } from '../app/ports.ts';
 import { contestRepository } from '../adapters/dynamodb/contests.ts';
+import { ddb, GetCommand, tableName } from '../adapters/dynamodb/client.ts';
+import { keys } from '../adapters/dynamodb/keys.ts';
 import { DEMO_CONTEST_ID, demoContest, demoQuestions, demoUnits, demoVillages } from './demo.ts';
+import { seedPastContest, timings } from './demo-past.ts';
 
 async function createIfMissing(unit: Unit) {
   try {
@@ -14,7 +18,7 @@ async function createIfMissing(unit: Unit) {
   }
 }
 
-export async function seed(options: { admin: { id: string; email: string }; demo: boolean }): Promise<void> {
+export async function seed(options: { admin: { id: string; email: string }; demo: boolean; demoPast?: boolean }): Promise<void> {
   const existing = (await userRepository.list()).find((u) => u.id === options.admin.id);
   if (!existing) {
     await userRepository.save({
@@ -26,8 +30,21 @@ export async function seed(options: { admin: { id: string; email: string }; demo
     });
   }
   if (!options.demo) return;
+  const removed = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.demoRemoved(), ConsistentRead: true }));
+  if (removed.Item) return;
   for (const unit of demoUnits) await createIfMissing(unit);
   await seedDemoContest();
+  if (options.demoPast === false) return;
+  const started = Date.now();
+  let people = 0;
+  try {
+    people = await seedPastContest();
+  } catch (e) {
+    // Demo data must never keep the platform from starting; the items are deterministic, so the next start completes them.
+    console.error(`[local] demo: the closed contest could not be written this time (${(e as Error).message}); the next start completes it`);
+    return;
+  }
+  if (people) console.log(`[local] demo: a closed contest with ${people} simulated participants written in ${((Date.now() - started) / 1000).toFixed(1)} s (items ${timings.items} ms, close ${timings.close} ms)`);
 }
 
 /** The demo contest opens a day before the first start and runs for 60 days, so it can be tried at once. */

@@ -3,7 +3,10 @@ import { createTableInput, tableDefinition } from '../adapters/dynamodb/table.ts
 
 /**
  * Creates the table from the same definition the CDK data stack uses, if it is not there yet (and
- * turns its stream on if a table from an older version has none). Returns the stream's ARN.
+ * turns its stream on if a table from an older version has none). Returns the stream's ARN. An
+ * index an older release had stays (layout 1's `openAttempts`: DynamoDB Local fails the next
+ * UpdateTable while one is being deleted); the migration removed its keys from every item, so it
+ * stays empty. On AWS, CDK drops it.
  */
 export async function ensureTable(endpoint: string, tableName: string): Promise<string> {
   const client = new DynamoDBClient({ endpoint });

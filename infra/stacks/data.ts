@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { ALARM_PERIOD, notifyingAlarm } from '../constructs/alarms.ts';
 import type { Stage } from '../stage.ts';
+import { LayoutMigration } from '../constructs/layout-migration.ts';
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 const projections: Record<'ALL' | 'KEYS_ONLY', ProjectionType> = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY };
@@ -34,6 +35,8 @@ export function throttleEvents(tableName: string, indexName?: string) {
 export class DataStack extends Stack {
   readonly table: Table;
   readonly alarms: Alarm[] = [];
+  /** Brings the data to the layout of the code being deployed, before the API stack's functions change. */
+  readonly layoutMigration: LayoutMigration;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -79,5 +82,6 @@ export class DataStack extends Stack {
         }),
       );
     }
+    this.layoutMigration = new LayoutMigration(this, 'LayoutMigration', { table: this.table, stage: props.stage });
   }
 }

@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core: never a downloaded browser.
 import { chromium, type Browser } from 'playwright-core';
+import { checkChromium, format } from '../../functions/local/preflight.ts';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -13,6 +14,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function launchBrowser(): Promise<Browser> {
+  // The same two lines as `npm test`'s preflight when a single browser test file is run without Chromium.
+  const missing = checkChromium();
+  if (missing) return Promise.reject(Object.assign(new Error(format('npm test', [missing])), { stack: '' }));
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 

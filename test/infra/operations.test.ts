@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { fakeWebDist as makeWebDist } from '../helpers/web-dist.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { functionGroups } from '#adapters/http/routes.ts';
@@ -25,10 +26,8 @@ const newApp = (context: Record<string, unknown> = {}) => {
   return app;
 };
 function fakeWebDist(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  const dir = makeWebDist();
   scratch.push(dir);
-  mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
   return dir;
 }
 

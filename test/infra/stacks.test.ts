@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { fakeWebDist as makeWebDist } from '../helpers/web-dist.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { functionGroups, routeKey, routes } from '#adapters/http/routes.ts';
@@ -28,13 +29,9 @@ const newApp = (context: Record<string, unknown> = {}) => {
   return app;
 };
 
-/** A minimal built web app, so the BucketDeployment path is exercised without a real web build. */
 function fakeWebDist(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  const dir = makeWebDist();
   scratch.push(dir);
-  mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
-  writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
   return dir;
 }
 

@@ -14,13 +14,13 @@ import { indexKeys, keys, PEOPLE_SHARDS, shardOf } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 
 // Compact encodings keep an attempt item near 1 KB, so each write costs one or two write units.
-const encodeDrawn = (drawn: DrawnQuestion[]) => drawn.map((d) => `${d.questionId}:${d.optionOrder.join('')}`);
+export const encodeDrawn = (drawn: DrawnQuestion[]) => drawn.map((d) => `${d.questionId}:${d.optionOrder.join('')}`);
 const decodeDrawn = (drawn: string[]): DrawnQuestion[] =>
   drawn.map((s) => {
     const i = s.lastIndexOf(':');
     return { questionId: s.slice(0, i), optionOrder: [...s.slice(i + 1)].map(Number) };
   });
-const encodeAnswers = (answers: SavedAnswers) =>
+export const encodeAnswers = (answers: SavedAnswers) =>
   Object.fromEntries(Object.entries(answers).map(([q, a]) => [q, `${a.optionIds.join('')}|${a.savedAt}`]));
 const decodeAnswers = (stored: Record<string, string> | undefined): SavedAnswers =>
   Object.fromEntries(

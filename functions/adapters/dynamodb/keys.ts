@@ -68,6 +68,11 @@ export const keys = {
   /** The stream consumer's ledger: a chunk of stream records, by its first record, and the last sequence number it applied. */
   streamLedger: (firstEventId: string) => ({ PK: `STREAM#${firstEventId}`, SK: 'LEDGER' }),
 
+  /** The table's data layout version and the migrations' checkpoint (functions/migrations/). */
+  layout: () => ({ PK: 'META', SK: 'LAYOUT' }),
+  /** Local mode: set by `npm run demo:remove`, so the next start does not write the demo again. */
+  demoRemoved: () => ({ PK: 'META', SK: 'DEMO_REMOVED' }),
+
   /** Fixed-window rate-limit counter (expires through TTL). */
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
 };
