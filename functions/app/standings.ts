@@ -96,6 +96,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         showAnswers: contest.showAnswers,
         participants: agg.participants,
         serverNow: t.toISOString(),
+        ...(contest.status === 'closed' && contest.closedAt ? { closedAt: contest.closedAt } : {}),
         startProofBits: deps.startProofBits ?? 0,
       };
     },
