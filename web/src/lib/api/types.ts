@@ -39,6 +39,8 @@ export interface PublicContest {
   serverNow?: string;
   /** Leading zero bits of the proof of work a start needs (X-Start-Proof); 0 or absent: none. */
   startProofBits?: number;
+  /** When it was closed, once closed (an early close comes before endsAt). */
+  closedAt?: string;
 }
 
 export interface AttemptOption {
@@ -59,6 +61,8 @@ export interface AttemptStart {
   attemptId: string;
   attemptToken: string;
   attemptNo: number;
+  /** The name the attempt counts under: the phone's registration (docs/identity.md). */
+  fullName?: string;
   attemptsLeft: number;
   startedAt: string;
   deadline: string;
@@ -102,6 +106,14 @@ export interface RegistrationBody {
   village?: string;
   birthYear?: number;
   consent: true;
+  /** Continue as the phone's registration after 409 PHONE_NAME_MISMATCH. */
+  confirmSharedPhone?: true;
+}
+
+/** details of 409 PHONE_NAME_MISMATCH: the phone's registration, by its initials. */
+export interface SharedPhone {
+  maskedName: string;
+  attemptsLeft: number;
 }
 
 export interface LeaderboardEntry {
