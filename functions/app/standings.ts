@@ -204,6 +204,8 @@ export function standingsUseCases(deps: StandingsDeps) {
       const participants = people.length;
       await standings.writeFinal(contest.id, rows(people, contest, participants, true));
       const saved = await contestCases.save({ ...contest, finalizedAt: now().toISOString(), finalParticipants: participants });
+      // A copy read while finalising says "not final yet": the final ranking shows here at once.
+      attempts.forgetContest(contest.id);
       return contestCases.get(saved.id);
     },
   };
