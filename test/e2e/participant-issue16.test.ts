@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
@@ -74,6 +75,14 @@ async function register(page: Page, contestId: string, person: { fullName: strin
 /** Picks the first option of the question on screen ("Đúng n" is always right, options unshuffled or not). */
 const answerRight = (page: Page) => page.locator('label[data-testid=option]').filter({ hasText: /Đúng/ }).tap();
 
+async function expectNoSeriousA11yIssues(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${screen}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious).toEqual([]);
+}
+
 const inViewport = (page: Page, testid: string) =>
   page.getByTestId(testid).evaluate((el) => {
     const r = el.getBoundingClientRect();
@@ -124,6 +133,7 @@ describe('issue 16, participant side', () => {
     expect(await page.getByTestId('result-attempts-left').count()).toBe(0);
     await expect.poll(() => page.getByTestId('result-rank').getAttribute('data-final'), { timeout: 10_000 }).toBe('true');
     expect(await page.getByTestId('result').textContent()).toContain('Xếp hạng chung cuộc');
+    await expectNoSeriousA11yIssues(page, 'result after the close');
 
     // To the individual board, landed on.
     await page.getByTestId('link-board').tap();
@@ -175,6 +185,7 @@ describe('issue 16, participant side', () => {
     expect(await notice.textContent()).toContain('còn 2 lượt');
     expect(await notice.textContent()).not.toContain('Hùng');
     expect(page.url()).toContain(`/contests/${contestId}`);
+    await expectNoSeriousA11yIssues(page, 'shared phone');
 
     await page.getByTestId('shared-other').tap();
     expect(await page.inputValue('[name=phone]')).toBe('');
@@ -238,6 +249,7 @@ describe('issue 16, participant side', () => {
     expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
     expect(await inViewport(page, 'offline-banner')).toBe(true);
     expect(await inViewport(page, 'save-state')).toBe(true);
+    await expectNoSeriousA11yIssues(page, 'offline, scrolled');
 
     await context.setOffline(false);
     await page.clock.runFor(1_000);
