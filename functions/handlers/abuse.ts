@@ -1,6 +1,7 @@
 // Abuse controls of the public write routes, configured from the environment at cold start
-// (a bad value fails the start loudly): rate limits per client address on attempt starts and on
-// failed staff sign-ins, on answers naming a phone's other registration, and the proof of work that attempt starts may require.
+// (a bad value fails the start loudly): rate limits per client address on attempt starts, on
+// failed staff sign-ins and on answers naming a phone's other registration (docs/identity.md),
+// and the proof of work that attempt starts may require.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { optionalEnv } from '../adapters/config.ts';
 import { rateLimitStore } from '../adapters/dynamodb/rate-limit.ts';
