@@ -11,7 +11,8 @@ import {
   reviewVisible,
 } from '../domain/contest.ts';
 import { drawAttempt, type Rng } from '../domain/draw.ts';
-import { AttemptClosed, Forbidden, InvalidState, NotFound, ValidationFailed, type FieldIssue } from '../domain/errors.ts';
+import { AttemptClosed, Forbidden, InvalidState, NotFound, PhoneNameMismatch, ValidationFailed, type FieldIssue } from '../domain/errors.ts';
+import { maskName } from '../domain/names.ts';
 import type { Question } from '../domain/question.ts';
 import { normalizePhone } from '../domain/phone.ts';
 import { replacesBest } from '../domain/ranking.ts';
@@ -122,6 +123,8 @@ export function attemptUseCases(deps: AttemptDeps) {
       attemptId: attempt.id,
       contestId: contest.id,
       attemptNo: attempt.attemptNo,
+      /** The registration's name: after a shared phone's confirmation, that of the phone's first registration. */
+      fullName: attempt.registration.fullName,
       attemptsLeft: attemptsLeft(contest.maxAttempts, used),
       startedAt: attempt.startedAt,
       deadline: attempt.deadline,
@@ -248,7 +251,7 @@ export function attemptUseCases(deps: AttemptDeps) {
      * start safe on a flaky connection: the same key returns the same attempt instead of taking another.
      * The key doubles as the attempt token, so only its sender can open the attempt.
      */
-    async start(contestId: string, input: RegistrationInput, idempotencyKey?: string) {
+    async start(contestId: string, input: RegistrationInput & { confirmSharedPhone?: boolean }, idempotencyKey?: string) {
       const contest = await publicContest(contestId);
       const attemptId = idempotencyKey === undefined ? newId(16) : keyedAttemptId(contest.id, idempotencyKey);
       if (idempotencyKey !== undefined) {
@@ -261,8 +264,10 @@ export function attemptUseCases(deps: AttemptDeps) {
       const bank = [...(await bankOf(contest)).values()];
       // Everything that can fail is done before the attempt is taken: a failed start must not consume one.
       const drawn = drawAttempt(bank, contest.questionsPerAttempt, rng);
-      const attemptNo = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts, idempotencyKey, attemptId);
-      if (attemptNo === 'duplicate') return replay(contest, await waitForAttempt(attemptId), idempotencyKey!, input.phone);
+      const reserved = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts, idempotencyKey, attemptId, input.confirmSharedPhone === true);
+      if (reserved === 'duplicate') return replay(contest, await waitForAttempt(attemptId), idempotencyKey!, input.phone);
+      if ('otherName' in reserved) throw new PhoneNameMismatch(maskName(reserved.otherName), attemptsLeft(contest.maxAttempts, reserved.attemptsUsed));
+      const { attemptNo } = reserved;
       const token = idempotencyKey ?? randomBytes(24).toString('base64url');
       const startedAt = at.toISOString();
       const attempt: AttemptRecord = {
@@ -271,7 +276,8 @@ export function attemptUseCases(deps: AttemptDeps) {
         phone: registration.phone,
         attemptNo,
         tokenHash: hashToken(token),
-        registration,
+        // Continuing as the phone's registration (a shared phone): the attempt is that person's, under their name.
+        registration: { ...registration, fullName: reserved.fullName },
         drawn,
         startedAt,
         deadline: attemptDeadline(startedAt, contest.timeLimitSec, contest.endsAt),

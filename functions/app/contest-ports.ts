@@ -90,10 +90,18 @@ export interface PersonRecord {
   scoredIds?: string[];
 }
 
+export type Reserved =
+  | { attemptNo: number; fullName: string }
+  | 'duplicate'
+  | { otherName: string; attemptsUsed: number };
+
 export interface AttemptStore {
   /**
    * Atomically takes one of the person's attempts, or throws AttemptsExhausted. Returns the attempt
-   * number, or 'duplicate' when a start with the same idempotency key already took one.
+   * number and the name the person is registered under; 'duplicate' when a start with the same
+   * idempotency key already took one; `otherName` (nothing taken) when the phone is registered
+   * under another name (`nameKey`) and `asRegistered` is not set. With `asRegistered` the attempt
+   * is taken for the registration as it is, its name unchanged.
    */
   reserveAttempt(
     contestId: string,
@@ -102,7 +110,8 @@ export interface AttemptStore {
     idempotencyKey?: string,
     /** Recorded on the person in the same write, so erasure and retention find every attempt of a person. */
     attemptId?: string,
-  ): Promise<number | 'duplicate'>;
+    asRegistered?: boolean,
+  ): Promise<Reserved>;
   createAttempt(attempt: AttemptRecord): Promise<void>;
   getAttempt(attemptId: string): Promise<AttemptRecord | undefined>;
   /** Merges saved answers while the attempt is open; false when it is no longer open. */

@@ -97,6 +97,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         showAnswers: contest.showAnswers,
         participants: agg.participants,
         serverNow: t.toISOString(),
+        ...(contest.status === 'closed' && contest.closedAt ? { closedAt: contest.closedAt } : {}),
         startProofBits: deps.startProofBits ?? 0,
       };
     },
@@ -204,6 +205,8 @@ export function standingsUseCases(deps: StandingsDeps) {
       const participants = people.length;
       await standings.writeFinal(contest.id, rows(people, contest, participants, true));
       const saved = await contestCases.save({ ...contest, finalizedAt: now().toISOString(), finalParticipants: participants });
+      // A copy read while finalising says "not final yet": the final ranking shows here at once.
+      attempts.forgetContest(contest.id);
       return contestCases.get(saved.id);
     },
   };

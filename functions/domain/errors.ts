@@ -95,3 +95,14 @@ export class RateLimited extends DomainError {
     this.retryAfterSec = retryAfterSec;
   }
 }
+
+/**
+ * The phone is registered in this contest under another name (a family sharing one phone): the
+ * start took nothing. `maskedName` is that registration's initials only; starting again with
+ * `confirmSharedPhone: true` continues as that registration.
+ */
+export class PhoneNameMismatch extends DomainError {
+  constructor(maskedName: string, attemptsLeft: number) {
+    super('PHONE_NAME_MISMATCH', 'This phone number is registered in this contest under another name', { maskedName, attemptsLeft });
+  }
+}

@@ -27,3 +27,26 @@ export function normalizeName(input: unknown): string | null {
   if (length < NAME_MIN || length > NAME_MAX || !/\p{L}/u.test(name)) return null;
   return name;
 }
+
+/**
+ * The form of a name that decides whether two registrations of one phone are the same person:
+ * case, spacing and diacritics ignored, so "nguyen van a" is "Nguyễn Văn A" (people type with
+ * and without a Vietnamese keyboard) but "Lê Thị B" is someone else.
+ */
+export function nameKey(name: string): string {
+  return cleanText(name)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLocaleLowerCase('vi');
+}
+
+/** Initials only ("Nguyễn Văn Hùng" -> "N. V. H."): enough for a family to recognise, not to look anyone up. */
+export function maskName(name: string): string {
+  return cleanText(name)
+    .split(' ')
+    .map((word) => [...word].find((ch) => /\p{L}/u.test(ch)))
+    .filter((ch): ch is string => ch !== undefined)
+    .map((ch) => `${ch.toLocaleUpperCase('vi')}.`)
+    .join(' ');
+}

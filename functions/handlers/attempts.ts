@@ -1,8 +1,8 @@
 import { httpApi, json } from '../adapters/http/api.ts';
 import { assertStartProof, START_PROOF_HEADER } from '../adapters/http/start-proof.ts';
-import { ValidationFailed } from '../domain/errors.ts';
+import { PhoneNameMismatch, ValidationFailed } from '../domain/errors.ts';
 import { normalizePhone } from '../domain/phone.ts';
-import { clientKey, startLimit, startProofBits } from './abuse.ts';
+import { clientKey, sharedPhoneLimit, startLimit, startProofBits } from './abuse.ts';
 import { attemptCases } from './composition.ts';
 
 function idempotencyKey(value: string | undefined): string | undefined {
@@ -23,8 +23,19 @@ export const handler = httpApi({
       bits: startProofBits,
       nowMs: Date.now(),
     });
-    await startLimit.take(clientKey(event, headers));
-    return json(201, await attemptCases.start(params.contestId, body, key));
+    const client = clientKey(event, headers);
+    await startLimit.take(client);
+    try {
+      return json(201, await attemptCases.start(params.contestId, body, key));
+    } catch (e) {
+      // Each answer naming another registration (initials only) is counted per address: the refusal
+      // cannot be used to look people up by phone number.
+      if (e instanceof PhoneNameMismatch) {
+        await sharedPhoneLimit.check(client);
+        await sharedPhoneLimit.fail(client);
+      }
+      throw e;
+    }
   },
   'GET /api/attempts/{attemptId}': async ({ params, attemptToken }) => json(200, await attemptCases.resume(params.attemptId, attemptToken)),
   'PUT /api/attempts/{attemptId}/answers': async ({ params, attemptToken, body }) =>

@@ -166,7 +166,7 @@ describe('participant app on a 360 px phone', () => {
     await page.getByTestId('start').tap();
     await page.fill('[name=phone]', '12 34');
     await page.getByTestId('start-attempt').tap();
-    await expect.poll(() => page.getByTestId('error-phone').textContent()).toMatch(/Số điện thoại chưa đúng/);
+    await expect.poll(() => page.getByTestId('error-phone').textContent()).toMatch(/Số điện thoại còn thiếu chữ số/);
     await page.getByTestId('error-fullName').waitFor();
     await page.getByTestId('error-unitId').waitFor();
     await page.getByTestId('error-consent').waitFor();

@@ -33,6 +33,7 @@ import type { SavedAnswers } from '../../functions/domain/contest.ts';
 import type { Rng } from '../../functions/domain/draw.ts';
 import { AttemptsExhausted, InvalidState, NotFound, ValidationFailed } from '../../functions/domain/errors.ts';
 import type { Question } from '../../functions/domain/question.ts';
+import { nameKey } from '../../functions/domain/names.ts';
 import type { Registration } from '../../functions/domain/registration.ts';
 import { compareLive, replacesBest } from '../../functions/domain/ranking.ts';
 import { seededRng } from './domain.ts';
@@ -279,16 +280,19 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
     return copy({ ...rest, attemptIds: rest.attemptIds ?? [], scoredIds: rest.scoredIds ?? [] });
   }
 
-  async reserveAttempt(contestId: string, registration: Registration, maxAttempts: number, idempotencyKey?: string, attemptId?: string) {
+  async reserveAttempt(contestId: string, registration: Registration, maxAttempts: number, idempotencyKey?: string, attemptId?: string, asRegistered = false) {
     await this.hook('reserveAttempt');
     const key = personKey(contestId, registration.phone);
     const person = this.data.people.get(key);
-    // `(attribute_not_exists(attemptsUsed) OR attemptsUsed < :max) AND NOT contains(startKeys, :key)`
+    // `(attribute_not_exists(attemptsUsed) OR attemptsUsed < :max) AND NOT contains(startKeys, :key)
+    //  AND (attribute_not_exists(nameKey) OR nameKey = :nameKey)` (the last unless asRegistered)
     const underMax = !person || person.attemptsUsed < maxAttempts;
     const keySeen = idempotencyKey !== undefined && (person?.startKeys?.includes(idempotencyKey) ?? false);
-    if (!underMax || keySeen) {
-      // The adapter re-reads the person: a recorded key means a copy of this start took the attempt.
+    const otherName = !asRegistered && person !== undefined && nameKey(person.fullName) !== nameKey(registration.fullName);
+    if (!underMax || keySeen || otherName) {
+      // The adapter reads the old item from the failed write: a recorded key means a copy of this start took the attempt.
       if (keySeen) return 'duplicate' as const;
+      if (otherName) return { otherName: person.fullName, attemptsUsed: person.attemptsUsed };
       throw new AttemptsExhausted(maxAttempts);
     }
     const next: StoredPerson = {
@@ -299,7 +303,7 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
       ...person,
       contestId,
       phone: registration.phone,
-      fullName: registration.fullName,
+      fullName: asRegistered && person ? person.fullName : registration.fullName,
       birthYear: registration.birthYear,
       attemptsUsed: (person?.attemptsUsed ?? 0) + 1,
       ...(idempotencyKey !== undefined ? { startKeys: [...(person?.startKeys ?? []), idempotencyKey] } : {}),
@@ -307,7 +311,7 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
       ...(attemptId !== undefined ? { attemptIds: [...new Set([...(person?.attemptIds ?? []), attemptId])] } : {}),
     };
     this.data.people.set(key, next);
-    return next.attemptsUsed;
+    return { attemptNo: next.attemptsUsed, fullName: next.fullName };
   }
 
   async createAttempt(attempt: AttemptRecord) {

@@ -202,7 +202,8 @@ export async function crashRound(options: CrashRoundOptions): Promise<CrashRound
       lastPhone = phone;
       const started = await send(
         'starts',
-        () => startAttempt(api, ledger.contestId, { fullName: `Người ${round}-${w}-${n}`, phone, unitId: ledger.unitIds[w % 2]!, village: w % 3 ? 'Thôn Long Tro' : null }),
+        // One name per phone: another name on a known phone is a different person (docs/identity.md).
+        () => startAttempt(api, ledger.contestId, { fullName: `Người ${phone.slice(-6)}`, phone, unitId: ledger.unitIds[w % 2]!, village: w % 3 ? 'Thôn Long Tro' : null }),
         `start ${phone}`,
       );
       if (!started) return;

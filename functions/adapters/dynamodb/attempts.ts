@@ -8,6 +8,7 @@ import type { AttemptRecord, AttemptStore, PersonBestRecord, PersonRecord } from
 import type { SavedAnswers } from '../../domain/contest.ts';
 import type { DrawnQuestion } from '../../domain/draw.ts';
 import { AttemptsExhausted } from '../../domain/errors.ts';
+import { nameKey } from '../../domain/names.ts';
 import { ddb, GetCommand, PutCommand, tableName, UpdateCommand } from './client.ts';
 import { batchGet } from './batches.ts';
 import { indexKeys, keys, PEOPLE_SHARDS, shardOf } from './keys.ts';
@@ -39,7 +40,7 @@ export const toAttempt = ({ drawn, ans, ...rest }: AttemptItem & Record<string, 
 };
 
 export const toPerson = (item: Record<string, unknown>): PersonRecord => {
-  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, startKeys: _k, attemptIds, scoredIds, ...person } = item;
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, startKeys: _k, nameKey: _n, attemptIds, scoredIds, ...person } = item;
   return {
     scoredAttempts: 0,
     version: 0,
@@ -85,10 +86,19 @@ function failedItem(e: unknown): Record<string, unknown> | undefined {
 }
 
 export const attemptStore: AttemptStore = {
-  async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey, attemptId) {
+  async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey, attemptId, asRegistered = false) {
     const keyed = idempotencyKey !== undefined;
     // The attempt id is recorded with the reservation: erasure and retention find every attempt of a person from it.
     const sets = [...(keyed ? ['startKeys :keySet'] : []), ...(attemptId !== undefined ? ['attemptIds :idSet'] : [])];
+    // The name is checked in the same write (identity rule, docs/identity.md): a phone registered under
+    // another name takes nothing unless the start says to continue as that registration, which then
+    // keeps its name. People stored before `nameKey` existed are not checked.
+    const name = asRegistered ? 'fullName = if_not_exists(fullName, :name), nameKey = if_not_exists(nameKey, :nameKey)' : 'fullName = :name, nameKey = :nameKey';
+    const conditions = [
+      '(attribute_not_exists(attemptsUsed) OR attemptsUsed < :max)',
+      ...(keyed ? ['NOT contains(startKeys, :key)'] : []),
+      ...(asRegistered ? [] : ['(attribute_not_exists(nameKey) OR nameKey = :nameKey)']),
+    ];
     try {
       const out = await ddb.send(
         new UpdateCommand({
@@ -96,13 +106,14 @@ export const attemptStore: AttemptStore = {
           Key: keys.person(contestId, registration.phone),
           // The count is taken with a condition, not read-then-write: parallel starts cannot overshoot,
           // and a start key is recorded in the same write so its retries cannot take a second attempt.
-          UpdateExpression: `SET attemptsUsed = if_not_exists(attemptsUsed, :zero) + :one, fullName = :name, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity${sets.length ? ` ADD ${sets.join(', ')}` : ''}`,
-          ConditionExpression: `(attribute_not_exists(attemptsUsed) OR attemptsUsed < :max)${keyed ? ' AND NOT contains(startKeys, :key)' : ''}`,
+          UpdateExpression: `SET attemptsUsed = if_not_exists(attemptsUsed, :zero) + :one, ${name}, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity${sets.length ? ` ADD ${sets.join(', ')}` : ''}`,
+          ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeValues: {
             ':zero': 0,
             ':one': 1,
             ':max': maxAttempts,
             ':name': registration.fullName,
+            ':nameKey': nameKey(registration.fullName),
             ':birthYear': registration.birthYear,
             ':contestId': contestId,
             ':phone': registration.phone,
@@ -111,14 +122,17 @@ export const attemptStore: AttemptStore = {
             ...(attemptId !== undefined ? { ':idSet': new Set([attemptId]) } : {}),
           },
           ReturnValues: 'UPDATED_NEW',
+          // Which condition failed, from the item as it was: no second read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return Number(out.Attributes?.attemptsUsed);
+      return { attemptNo: Number(out.Attributes?.attemptsUsed), fullName: String(out.Attributes?.fullName ?? registration.fullName) };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      if (keyed) {
-        const person = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.person(contestId, registration.phone), ConsistentRead: true }));
-        if ((person.Item?.startKeys as Set<string> | undefined)?.has(idempotencyKey)) return 'duplicate';
+      const old = failedItem(e);
+      if (keyed && (old?.startKeys as Set<string> | undefined)?.has(idempotencyKey)) return 'duplicate';
+      if (!asRegistered && old?.nameKey !== undefined && old.nameKey !== nameKey(registration.fullName)) {
+        return { otherName: String(old.fullName), attemptsUsed: Number(old.attemptsUsed ?? 0) };
       }
       throw new AttemptsExhausted(maxAttempts);
     }

@@ -160,6 +160,8 @@ export const PublicContest = z
     units: z.array(z.object({ id: z.string(), name: z.string() })),
     participants: z.int(),
     serverNow: z.string(),
+    /** When the contest was closed (set once closed, possibly before endsAt). */
+    closedAt: z.string().optional(),
     startProofBits: z
       .int()
       .min(0)
@@ -208,6 +210,8 @@ export const StartAttemptBody = z.strictObject({
   village: z.string().max(200).nullable().optional(),
   birthYear: z.int().nullable().optional(),
   consent: z.boolean(),
+  /** Continue as the phone's existing registration after 409 PHONE_NAME_MISMATCH (docs/identity.md). */
+  confirmSharedPhone: z.boolean().optional(),
 });
 const AnswersMap = z.record(z.string().max(64), z.array(z.string().max(8)).max(6));
 export const SaveAnswersBody = z.strictObject({ answers: AnswersMap });
@@ -246,6 +250,8 @@ const AttemptBase = {
   attemptId: z.string(),
   contestId: z.string(),
   attemptNo: z.int(),
+  /** The name the attempt counts under (the phone's registration). */
+  fullName: z.string(),
   attemptsLeft: z.int(),
   startedAt: z.string(),
   deadline: z.string(),

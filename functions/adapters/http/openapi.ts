@@ -37,7 +37,7 @@ const ERROR_STATUS: Record<string, string> = {
   '401': 'Missing or invalid credentials (UNAUTHORIZED, INVALID_CREDENTIALS)',
   '403': 'Role not allowed (FORBIDDEN)',
   '404': 'Not found (NOT_FOUND)',
-  '409': 'Conflicts with the current state (CONTEST_NOT_OPEN, ATTEMPTS_EXHAUSTED, ATTEMPT_CLOSED, INVALID_STATE)',
+  '409': 'Conflicts with the current state (CONTEST_NOT_OPEN, ATTEMPTS_EXHAUSTED, ATTEMPT_CLOSED, INVALID_STATE, PHONE_NAME_MISMATCH)',
   '413': 'Body too large (PAYLOAD_TOO_LARGE)',
   '422': 'Unprocessable (IMPORT_INVALID, NOT_ENOUGH_QUESTIONS)',
   '429': 'Too many requests (RATE_LIMITED)',

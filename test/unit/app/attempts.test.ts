@@ -6,6 +6,7 @@ import {
   Forbidden,
   InvalidState,
   NotFound,
+  PhoneNameMismatch,
   ValidationFailed,
 } from '../../../functions/domain/errors.ts';
 import type { FakeSystem } from '../../factories/fakes.ts';
@@ -417,6 +418,47 @@ describe('attemptUseCases.submit: the best attempt', () => {
     expect(agg.units).toEqual({ 'u-pn': { participants: 1, sumBestCorrect: 4 } });
     expect(agg.villages).toEqual({ 'Thôn 2': 1 });
     expect(agg.participants).toBe(1);
+  });
+});
+
+describe('attemptUseCases.start: a phone registered under another name (issue 16)', () => {
+  it('takes nothing and names the registration by its initials, with the attempts it has left', async () => {
+    const sys = system();
+    const contest = await openContest(sys, { maxAttempts: 3 });
+    await sys.attemptCases.start(contest.id, participant(1, { fullName: 'Nguyễn Văn Hùng' }));
+    const e = await rejection(() => sys.attemptCases.start(contest.id, participant(1, { fullName: 'Lê Thị Mai' })));
+    expect(e).toBeInstanceOf(PhoneNameMismatch);
+    expect(e.code).toBe('PHONE_NAME_MISMATCH');
+    expect(e.details).toEqual({ maskedName: 'N. V. H.', attemptsLeft: 2 });
+    expect(JSON.stringify(e)).not.toMatch(/Nguyễn|Hùng/);
+    expect(sys.attempts.person(contest.id, participant(1).phone)).toMatchObject({ fullName: 'Nguyễn Văn Hùng', attemptsUsed: 1 });
+  });
+
+  it('the same name typed another way (case, spacing, no diacritics) is the same person', async () => {
+    const sys = system();
+    const contest = await openContest(sys, { maxAttempts: 3 });
+    await sys.attemptCases.start(contest.id, participant(1, { fullName: 'Nguyễn Văn Hùng' }));
+    const again = await sys.attemptCases.start(contest.id, participant(1, { fullName: '  nguyen van  HUNG' }));
+    expect(again).toMatchObject({ attemptNo: 2, fullName: 'nguyen van HUNG' });
+  });
+
+  it('confirmSharedPhone continues as that registration, under its name', async () => {
+    const sys = system();
+    const contest = await openContest(sys, { maxAttempts: 3 });
+    await sys.attemptCases.start(contest.id, participant(1, { fullName: 'Nguyễn Văn Hùng' }));
+    const a = await sys.attemptCases.start(contest.id, { ...participant(1, { fullName: 'Lê Thị Mai' }), confirmSharedPhone: true });
+    expect(a).toMatchObject({ attemptNo: 2, attemptsLeft: 1, fullName: 'Nguyễn Văn Hùng' });
+    expect(sys.attempts.person(contest.id, participant(1).phone)).toMatchObject({ fullName: 'Nguyễn Văn Hùng', attemptsUsed: 2 });
+    expect(sys.attempts.attempt(a.attemptId).registration.fullName).toBe('Nguyễn Văn Hùng');
+    // Another number is simply another person.
+    expect(await sys.attemptCases.start(contest.id, participant(2, { fullName: 'Lê Thị Mai' }))).toMatchObject({ attemptNo: 1, fullName: 'Lê Thị Mai' });
+  });
+
+  it('a first registration needs no confirmation, and confirming one is harmless', async () => {
+    const sys = system();
+    const contest = await openContest(sys);
+    const a = await sys.attemptCases.start(contest.id, { ...participant(1, { fullName: 'Lê Thị Mai' }), confirmSharedPhone: true });
+    expect(a).toMatchObject({ attemptNo: 1, fullName: 'Lê Thị Mai' });
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText, NAME_MAX, normalizeName } from '../../../functions/domain/names.ts';
+import { cleanText, maskName, NAME_MAX, nameKey, normalizeName } from '../../../functions/domain/names.ts';
 
 describe('normalizeName', () => {
   it.each([
@@ -52,4 +52,25 @@ describe('normalizeName', () => {
       }),
     );
   });
+});
+
+describe('nameKey and maskName (issue 16: a shared family phone)', () => {
+  it.each([
+    ['Nguyễn Văn A', 'nguyen van a'],
+    ['  NGUYỄN   văn a ', 'Nguyen Van A'],
+    ['Đinh Thị Hoa', 'dinh thi hoa'],
+    ['Nguye\u0302\u0303n Văn A', 'Nguyễn Văn A'],
+  ])('%j and %j are one name', (a, b) => expect(nameKey(a)).toBe(nameKey(b)));
+
+  it.each([
+    ['Nguyễn Văn A', 'Nguyễn Thị A'],
+    ['Lê Văn Hùng', 'Lê Văn Hải'],
+  ])('%j and %j are two names', (a, b) => expect(nameKey(a)).not.toBe(nameKey(b)));
+
+  it.each([
+    ['Nguyễn Văn Hùng', 'N. V. H.'],
+    ['đinh thị hoa', 'Đ. T. H.'],
+    ['Y Lan', 'Y. L.'],
+    [' (Bà) Năm ', 'B. N.'],
+  ])('%j is shown as %j', (name, masked) => expect(maskName(name)).toBe(masked));
 });

@@ -21,7 +21,7 @@ const submitEvent = (): APIGatewayProxyEventV2 =>
     routeKey: 'POST /api/attempts/{attemptId}/submit',
     rawPath: '/api/attempts/a1/submit',
     rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-attempt-token': 'tok' },
     pathParameters: { attemptId: 'a1' },
     body: '{}',
     isBase64Encoded: false,

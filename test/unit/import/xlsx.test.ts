@@ -280,8 +280,9 @@ describe('hostile workbooks (hand-written markup) end in one row-0 refusal or a 
   it('a formula string without its cached value and an error value are reported at their row', async () => {
     const sheet = `${HEAD}${Q(2)}<row r="3"><c r="A3" t="str"><f>A2&amp;"?"</f></c><c r="B3" t="inlineStr"><is><t>x</t></is></c><c r="C3" t="e"><f>NA()</f><v>#N/A</v></c><c r="D3" t="inlineStr"><is><t>A</t></is></c></row>`;
     expect(await refusal(book({ sheet }))).toEqual([
-      { row: 2, message: expect.stringMatching(/^Câu hỏi: ô có công thức nhưng chưa có giá trị/) },
-      { row: 2, message: 'Đáp án B: lỗi công thức #N/A' },
+      // Row 3 as Excel shows it (docs/import.md).
+      { row: 3, message: expect.stringMatching(/^Câu hỏi: ô có công thức nhưng chưa có giá trị/) },
+      { row: 3, message: 'Đáp án B: lỗi công thức #N/A' },
     ]);
   });
 

@@ -113,6 +113,21 @@ describe('AttemptSession: background saving', () => {
     expect(stored(storage).dirty).toEqual([]);
   });
 
+  // Issue 16: online, the header said "waiting to send" for about 10 s after every answer.
+  it('by default an answer reaches the server within 3 s, an answer and the next one in one PUT', async () => {
+    const { time, port, session } = setup({ saveDelayMs: undefined });
+    session.choose('q1', 'a');
+    session.next();
+    await time.advance(2_000);
+    session.choose('q2', 'c');
+    await time.advance(999);
+    expect(port.saves).toEqual([]);
+    expect(session.saveState).toBe('pending');
+    await time.advance(1);
+    expect(port.saves).toEqual([{ q1: ['a'], q2: ['c'] }]);
+    expect(session.saveState).toBe('saved');
+  });
+
   it('retries network failures with growing, jittered delays and reports offline', async () => {
     const { time, port, session } = setup();
     port.saveScript = [networkError(), networkError(), { savedAt: 'x' }];
@@ -369,6 +384,35 @@ describe('AttemptSession: resuming against the server', () => {
     expect(port.saves).toHaveLength(0);
     expect(again.status).toBe('submitted');
     expect(again.result?.correctCount).toBe(1);
+  });
+
+  // Issue 16: a result page reopened after the close showed no answers, and the attempts left of the submit.
+  it('a submitted attempt reopened reads the server again: the review and the attempts left as they are now', async () => {
+    const { deps, session, port } = setup();
+    await session.submit();
+    expect(session.result).not.toHaveProperty('review');
+    session.destroy();
+    const review = [{ questionId: 'q1', isCorrect: true, chosen: ['a'], correctOptionIds: ['a'] }];
+    port.getScript = [{ ...startPayload(), attemptsLeft: 0, status: 'submitted', savedAnswers: {}, result: submitResult({ review }) }];
+    const again = AttemptSession.restore('att-1', deps)!;
+    await again.resume();
+    expect(port.gets).toBe(1);
+    expect(port.submits).toHaveLength(1);
+    expect(again.result?.review).toEqual(review);
+    expect(again.attemptsLeft).toBe(0);
+    // Kept on the device too.
+    expect(AttemptSession.restore('att-1', deps)!.result?.review).toEqual(review);
+  });
+
+  it('a submitted attempt reopened offline keeps the result it has', async () => {
+    const { deps, session, port } = setup();
+    await session.submit();
+    session.destroy();
+    port.getScript = [networkError()];
+    const again = AttemptSession.restore('att-1', deps)!;
+    await again.resume();
+    expect(again.status).toBe('submitted');
+    expect(again.result?.correctCount).toBe(2);
   });
 
   it('an unknown token or attempt is reported as lost', async () => {

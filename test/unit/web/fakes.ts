@@ -76,6 +76,7 @@ export function startPayload(over: Partial<AttemptStart> = {}): AttemptStart {
     attemptToken: 'tok-1',
     contestId: 'c-1',
     attemptNo: 1,
+    fullName: 'Y Thị Lan',
     attemptsLeft: 2,
     startedAt: '2024-05-01T01:00:00.000Z',
     deadline: '2024-05-01T01:10:00.000Z',

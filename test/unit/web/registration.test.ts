@@ -62,7 +62,23 @@ describe('validateRegistration', () => {
       opts,
     );
     expect(body).toBeUndefined();
-    expect(errors).toEqual({ fullName: 'required', phone: 'invalid', unitId: 'required', village: 'required', birthYear: 'invalid', consent: 'required' });
+    expect(errors).toEqual({ fullName: 'required', phone: 'short', unitId: 'required', village: 'required', birthYear: 'invalid', consent: 'required' });
+  });
+
+  // Issue 16: "Số điện thoại chưa đúng" for a 9-digit number did not say what was wrong.
+  it.each([
+    ['091234567', 'short'],
+    ['0912 345 67', 'short'],
+    ['+84 91234567', 'short'],
+    ['91234567', 'short'],
+    ['09123456789', 'long'],
+    ['+84 0912 345 6789', 'long'],
+    ['0260 386 123', 'invalid'],
+    ['0912abc678', 'invalid'],
+    ['0912345678', undefined],
+    ['912345678', undefined],
+  ])('says what is wrong with the phone %j: %s', (phone, problem) => {
+    expect(validateRegistration({ ...good, phone }, opts).errors.phone).toBe(problem);
   });
 
   it.each([['A'], ['x'.repeat(81)], ['1234']])('refuses the name %j like the server does', (fullName) => {

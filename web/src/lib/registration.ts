@@ -15,7 +15,7 @@ export interface RegistrationValues {
 }
 
 /** What went wrong with a field; the form turns it into a catalog message. */
-export type FieldProblem = 'required' | 'invalid';
+export type FieldProblem = 'required' | 'invalid' | 'short' | 'long';
 export type FieldErrors = Partial<Record<Field, FieldProblem>>;
 
 // The same rule as the server's (functions/domain/phone.ts; a unit test keeps them in step),
@@ -34,6 +34,28 @@ export function normalizePhone(input: string): string | null {
   return phone !== null && MOBILE.test(phone) ? phone : null;
 }
 
+/**
+ * The digits of a typed number as it is dialled at home (country code dropped, the leading 0 put
+ * back), so "a digit is missing" can be said: a mobile number has 10.
+ */
+export function nationalDigits(input: string): number {
+  const digits = input.normalize('NFKC').replace(/\D/g, '');
+  const local = /^\s*(\+|00)84/.test(input.normalize('NFKC')) ? digits.replace(/^(00)?84/, '') : digits;
+  return local.startsWith('0') ? local.length : local.length + 1;
+}
+
+/** Why a typed phone is not accepted: too few digits, too many, or something else. */
+export function phoneProblem(input: string): FieldProblem | undefined {
+  if (!input.trim()) return 'required';
+  if (normalizePhone(input)) return undefined;
+  if (/^[\d\s.\-\u2010-\u2015\u2212()/+]+$/.test(input.normalize('NFKC'))) {
+    const n = nationalDigits(input);
+    if (n < 10) return 'short';
+    if (n > 10) return 'long';
+  }
+  return 'invalid';
+}
+
 export function validateRegistration(
   v: RegistrationValues,
   opts: { hasVillages: boolean; currentYear: number },
@@ -45,8 +67,8 @@ export function validateRegistration(
   else if (length < 2 || length > 80 || !/\p{L}/u.test(fullName)) errors.fullName = 'invalid';
 
   const phone = normalizePhone(v.phone);
-  if (!v.phone.trim()) errors.phone = 'required';
-  else if (!phone) errors.phone = 'invalid';
+  const phoneIssue = phoneProblem(v.phone);
+  if (phoneIssue) errors.phone = phoneIssue;
 
   if (!v.unitId) errors.unitId = 'required';
   if (opts.hasVillages && !v.village) errors.village = 'required';

@@ -33,6 +33,9 @@ export function matchPath(pathname: string): Route {
 
 export const contestPath = (contestId: string) => `/contests/${encodeURIComponent(contestId)}`;
 export const attemptPath = (attemptId: string) => `/attempts/${encodeURIComponent(attemptId)}`;
+/** Sections of the contest page that other pages link to. */
+export const BOARD_ANCHOR = 'bang-xep-hang';
+export const UNIT_BOARD_ANCHOR = 'xep-hang-don-vi';
 
 class Router {
   #path = $state('/');

@@ -52,6 +52,8 @@ export interface RequestOptions {
   /** Give up on one try after this long: a stalled 3G request otherwise hangs forever. */
   timeoutMs?: number;
   keepalive?: boolean;
+  /** 'no-cache': ask again rather than take the browser's copy of a briefly cacheable read. */
+  cache?: RequestCache;
   signal?: AbortSignal;
   fetch?: FetchFn;
   sleep?: (ms: number) => Promise<void>;
@@ -98,6 +100,7 @@ async function once<T>(path: string, opts: RequestOptions): Promise<T> {
     init.body = JSON.stringify(opts.body);
   }
   if (opts.keepalive) init.keepalive = true;
+  if (opts.cache) init.cache = opts.cache;
 
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;

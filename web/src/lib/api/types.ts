@@ -32,3 +32,9 @@ export type SubmitBody = BodyOf<'POST /api/attempts/{attemptId}/submit'>;
 export type Leaderboard = ResponseOf<'GET /api/contests/{contestId}/leaderboard'>;
 export type LeaderboardEntry = Leaderboard['items'][number];
 export type UnitStanding = ResponseOf<'GET /api/contests/{contestId}/units'>['items'][number];
+
+/** details of 409 PHONE_NAME_MISMATCH: the phone's registration, by its initials (docs/identity.md). */
+export interface SharedPhone {
+  maskedName: string;
+  attemptsLeft: number;
+}

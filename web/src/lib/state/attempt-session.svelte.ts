@@ -64,6 +64,7 @@ export type Step =
   | { kind: 'review' };
 
 const OPEN_STATUSES = new Set(['open', 'active', 'in_progress', 'started']);
+export const SAVE_DELAY_MS = 3_000;
 const SAVE_BACKOFF = { baseMs: 1000, maxMs: 30_000 };
 const SUBMIT_BACKOFF = { baseMs: 1000, maxMs: 15_000 };
 
@@ -88,7 +89,9 @@ export class AttemptSession {
   readonly person: Person | undefined;
   readonly contestTitle: string | undefined;
   readonly #token: string;
-  readonly #start: StartInfo;
+  #start: StartInfo;
+  /** The person's attempts left in this contest: from the start, then from each re-read. */
+  #attemptsLeft = $state(0);
   readonly #deps: Required<Omit<SessionDeps, 'saveDelayMs'>> & { saveDelayMs: number };
 
   #offsetMs = $state(0);
@@ -120,6 +123,7 @@ export class AttemptSession {
     this.contestTitle = stored.contestTitle;
     this.#token = stored.token;
     this.#start = stored.start;
+    this.#attemptsLeft = stored.start.attemptsLeft;
     this.#deps = {
       port: deps.port,
       storage: deps.storage,
@@ -127,8 +131,11 @@ export class AttemptSession {
       timers: deps.timers ?? defaultTimers,
       random: deps.random ?? Math.random,
       // Answers are on the device at once; the server gets them in batches (one write per batch, not per
-      // tap), and at once when the page is hidden, the network returns or the attempt is submitted.
-      saveDelayMs: deps.saveDelayMs ?? 10_000,
+      // tap: a changed mind, or an answer and the next one within the delay, go together), and at once
+      // when the page is hidden, the network returns or the attempt is submitted. Reading a question
+      // takes longer than the delay, so a batch is about one answered question: "Đã lưu" within
+      // seconds, at no more than one write per question.
+      saveDelayMs: deps.saveDelayMs ?? SAVE_DELAY_MS,
     };
     this.#offsetMs = stored.offsetMs;
     this.#answers = stored.answers;
@@ -206,7 +213,7 @@ export class AttemptSession {
     return this.#start.attemptNo;
   }
   get attemptsLeft(): number {
-    return this.#start.attemptsLeft;
+    return this.#attemptsLeft;
   }
   get answers(): Answers {
     return this.#answers;
@@ -450,7 +457,8 @@ export class AttemptSession {
    * Offline, this quietly keeps the device copy.
    */
   async refresh(): Promise<void> {
-    if (this.#status === 'submitted' || this.#destroyed) return;
+    if (this.#destroyed) return;
+    if (this.#status === 'submitted') return this.#refreshResult();
     let r: AttemptResume;
     try {
       r = await this.#deps.port.get(this.attemptId, this.#token);
@@ -486,6 +494,24 @@ export class AttemptSession {
     if (r.status && !OPEN_STATUSES.has(r.status)) return this.submit();
     if (this.#status === 'submitting') return;
     if (this.#dirty.size) void this.flush();
+  }
+
+  /**
+   * A submitted attempt, read again: the review appears once the contest allows it (after the
+   * close), the attempts left follow the person's other attempts. Offline, the kept result stands.
+   */
+  async #refreshResult(): Promise<void> {
+    let r: AttemptResume;
+    try {
+      r = await this.#deps.port.get(this.attemptId, this.#token);
+    } catch {
+      return;
+    }
+    if (!r.result || this.#destroyed) return;
+    this.#result = r.result;
+    this.#start = { ...this.#start, attemptsLeft: r.attemptsLeft };
+    this.#attemptsLeft = r.attemptsLeft;
+    this.#persist();
   }
 
   /** Stop timers and pending waits; the device copy stays for a later reload. */
