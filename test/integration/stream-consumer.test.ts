@@ -3,26 +3,26 @@
 // and the local poller redeliver after a failure) changes nothing it already applied, also when
 // the first records of a batch change no counter and when a batch is split into several
 // transactions. The counters are compared with the sum of the changes computed apart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ItemChange } from '../../functions/app/aggregates.ts';
 import { addAggregates, emptyAggregate, personContribution, type ContestAggregate } from '../../functions/domain/aggregate.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createOpenContest, createUnit, eventually, expectStatus, startAttempt } from '../helpers/contest.ts';
-import { ADMIN, functionEnv, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, functionEnv, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let applyChanges: (changes: readonly ItemChange[]) => Promise<number>;
 let aggregate: (contestId: string) => Promise<ContestAggregate>;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   // The adapters read their configuration at load: point them at the server's DynamoDB Local first.
   Object.assign(process.env, functionEnv(server));
   ({ applyChanges } = await import('../../functions/adapters/dynamodb/aggregates.ts'));
   const { standingsStore } = await import('../../functions/adapters/dynamodb/standings.ts');
   aggregate = (contestId) => standingsStore.aggregate(contestId);
 });
-afterAll(() => server?.stop());
 
 let seq = 1000;
 /** A person scored for the first time (INSERT), in `village`, with `correct` right. */
