@@ -19,7 +19,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 20_000 },
+        // Pure code: the files of a worker share their modules (no fresh process per file).
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false, testTimeout: 20_000, hookTimeout: 20_000 },
       },
       {
         extends: true,
