@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { ADMIN, moveServerClock, type Stack } from '../helpers/server.ts';
@@ -324,6 +324,7 @@ describe('participant app on a 360 px phone', () => {
     await page.getByTestId('submitting').waitFor();
     await page.clock.fastForward(33_000);
     await moveServerClock(server, 31_000 + 33_000);
+    onTestFinished(() => moveServerClock(server, -(31_000 + 33_000)));
     await context.setOffline(false);
 
     await page.getByTestId('result-correct').waitFor({ timeout: 30_000 });

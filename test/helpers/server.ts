@@ -72,8 +72,10 @@ const clockPreload = join(import.meta.dirname, 'server-clock.mjs');
 
 /**
  * Moves a stack's clock `ms` forward (what its handlers read as now; its timers keep real time),
- * instead of waiting for a deadline or a calendar minute. Returns once the server tells the new
- * time (`serverNow` of a published contest, the demo one by default).
+ * instead of waiting for a deadline or a calendar minute; a negative `ms` moves it back. Returns
+ * once the server tells the new time (`serverNow` of a published contest, the demo one by
+ * default). On a shared stack, move it back when the test is done (onTestFinished): the next
+ * files compare the server's times with their own clock.
  */
 export async function moveServerClock(stack: Stack, ms: number, probeContestId = 'cchc-2024'): Promise<void> {
   let offset = 0;
@@ -89,7 +91,7 @@ export async function moveServerClock(stack: Stack, ms: number, probeContestId =
     const res = await fetch(`${stack.baseUrl}/api/contests/${probeContestId}`);
     const body = (await res.json()) as { serverNow?: string };
     if (!body.serverNow) throw new Error(`moveServerClock: no serverNow from contest ${probeContestId}: ${JSON.stringify(body)}`);
-    if (Date.parse(body.serverNow) - Date.now() >= offset - 1_000) return;
+    if (Math.abs(Date.parse(body.serverNow) - Date.now() - offset) < 1_000) return;
     if (i === 50) throw new Error(`moveServerClock: the server did not take the offset ${offset} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -356,7 +356,8 @@ describe('taking part', () => {
     expectStatus(start, 201);
     const a = start.body as Started;
     attempts.p3 = a;
-    // 1.5 s on the server's clock, not the wall clock.
+    // 1.5 s on the server's clock, not the wall clock (the stack's clock stays 1.5 s ahead:
+    // moving it back would put P3's submit after the later ones).
     await moveServerClock(server, 1_500);
     const res = await attemptApi(api, a.attemptId, a.attemptToken).submit({ answers: key.answers(a.questions, 3), prediction: 6 });
     expectStatus(res, 200);
