@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface LocalServer {
+  /** The server process, leader of the stack's process group. */
   pid: number;
   baseUrl: string;
   port: number;
@@ -24,7 +25,7 @@ export interface LocalServer {
 export const ADMIN = { email: 'admin@example.com', password: 'Admin@123456' };
 
 /** What a test needs of a running stack, its own (startServer) or its worker's (sharedServer). */
-export type Stack = Pick<LocalServer, 'baseUrl' | 'port' | 'dataDir' | 'ready' | 'clockFile'> & { pid: number };
+export type Stack = Pick<LocalServer, 'pid' | 'baseUrl' | 'port' | 'dataDir' | 'ready' | 'clockFile'>;
 
 /** A worker's shared stack as the broker (test/setup/stacks.ts) describes it. */
 export type SharedStack = Stack;
