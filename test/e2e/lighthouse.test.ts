@@ -1,14 +1,14 @@
 // Lighthouse on the contest page served by the local mode. Accessibility is deterministic and
 // asserted; performance depends on the machine's load, so it is printed (the benchmark records it).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { lighthouse } from '../helpers/lighthouse.ts';
-import { startServer, type LocalServer } from '../helpers/server.ts';
+import type { Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 beforeAll(async () => {
-  server = await startServer({ seedDemo: true });
+  server = await sharedServer();
 });
-afterAll(() => server?.stop());
 
 it('contest page: accessibility >= 95 (performance reported)', async () => {
   const scores = await lighthouse(`${server.baseUrl}/contests/cchc-2024`);

@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, moveServerClock, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const JS_BUDGET = 40 * 1024;
@@ -25,7 +26,7 @@ interface TestContest {
   wrong: Map<string, string>;
 }
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 let api: ReturnType<typeof apiClient>;
 let adminToken: string;
@@ -134,7 +135,7 @@ beforeAll(async () => {
   if (!existsSync(resolve(root, 'web/dist/index.html'))) {
     execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: root, stdio: 'inherit' });
   }
-  server = await startServer({ seedDemo: true });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   adminToken = await api.login(ADMIN.email, ADMIN.password);
   browser = await launchBrowser();
@@ -143,7 +144,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 describe('participant app on a 360 px phone', () => {
@@ -307,6 +307,8 @@ describe('participant app on a 360 px phone', () => {
   it('submits only what was saved when time runs out while offline (expired attempt)', async () => {
     const short = await createContest({ questions: 2, timeLimitSec: 30 });
     const { context, page } = await phoneContext();
+    // The phone's clock and the server's move past the deadline and its grace: no minute of waiting.
+    await page.clock.install();
     await page.goto(`${server.baseUrl}/contests/${short.id}`);
     const phone = nextPhone();
     await register(page, short, { fullName: 'Nguyễn Văn Tư', phone, unitId: short.unitIds[0]! });
@@ -317,9 +319,12 @@ describe('participant app on a 360 px phone', () => {
     // Answered on the phone only: the network is gone until after the deadline and its grace.
     await context.setOffline(true);
     await answer(page, short, true);
+    await page.clock.fastForward(31_000);
     await expect.poll(() => page.getByTestId('countdown').getAttribute('data-seconds'), { timeout: 40_000, interval: 1000 }).toBe('0');
     await page.getByTestId('submitting').waitFor();
-    await page.waitForTimeout(33_000);
+    await page.clock.fastForward(33_000);
+    await moveServerClock(server, 31_000 + 33_000);
+    onTestFinished(() => moveServerClock(server, -(31_000 + 33_000)));
     await context.setOffline(false);
 
     await page.getByTestId('result-correct').waitFor({ timeout: 30_000 });

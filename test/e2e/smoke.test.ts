@@ -2,17 +2,17 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
-import { startServer, type LocalServer } from '../helpers/server.ts';
+import type { Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ seedDemo: true }), launchBrowser()]);
+  [server, browser] = await Promise.all([sharedServer(), launchBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 it('opens the home page at 360 px with the demo contest, no horizontal scroll, no console errors', async () => {

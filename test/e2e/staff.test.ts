@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
 import { AnswerKey, attemptApi, startAttempt, type Api, type PublicQuestion } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const ORGANIZER = { email: 'to.chuc@example.com', password: 'ToChuc@2024xa', role: 'organizer' };
 const OBSERVER = { email: 'mat.tran@example.com', password: 'MatTran@2024xa', role: 'observer' };
@@ -39,7 +40,7 @@ const PEOPLE: Person[] = [
 ];
 const EXPECTED_ORDER = ['Nguyễn Văn An', 'Lê Văn Cường', 'Trần Thị Bình', 'Phạm Thị Dung'];
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 let api: Api;
 let adminToken: string;
@@ -48,7 +49,7 @@ const downloads = mkdtempSync(join(tmpdir(), 'staff-e2e-'));
 const axeReport: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: true });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   adminToken = await api.login(ADMIN.email, ADMIN.password);
   for (const u of [ORGANIZER, OBSERVER]) {
@@ -61,7 +62,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (axeReport.length) console.info(`axe (serious/critical violations per staff screen):\n${axeReport.join('\n')}`);
   await browser?.close();
-  await server?.stop();
   rmSync(downloads, { recursive: true, force: true });
 });
 

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SignJWT, generateKeyPair, importJWK, type JWTPayload } from 'jose';
 import type { apiClient } from './api.ts';
-import { ADMIN, type LocalServer } from './server.ts';
+import { ADMIN, type Stack } from './server.ts';
 
 export type StaffRole = 'admin' | 'organizer' | 'observer';
 
@@ -24,7 +24,7 @@ export interface MintOptions {
   key?: 'cognito-local' | 'other';
 }
 
-export async function mintToken(server: LocalServer, options: MintOptions = {}): Promise<string> {
+export async function mintToken(server: Stack, options: MintOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const expiresIn = options.expiresIn ?? 3600;
   const claims: JWTPayload = {
@@ -44,7 +44,7 @@ export async function mintToken(server: LocalServer, options: MintOptions = {}):
 }
 
 /** An unsigned token (`alg: none`) that claims to be an admin. */
-export function unsignedToken(server: LocalServer): string {
+export function unsignedToken(server: Stack): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   return `${b64({ alg: 'none', kid: 'CognitoLocal' })}.${b64({

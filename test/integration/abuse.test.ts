@@ -5,17 +5,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solveStartProof } from '../../functions/adapters/http/start-proof.ts';
 import { apiClient, type ApiResponse } from '../helpers/api.ts';
-import { expectError, mapLimit, sleep } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { expectError, mapLimit } from '../helpers/contest.ts';
+import { ADMIN, moveServerClock, startServer, type LocalServer } from '../helpers/server.ts';
 
 const DEMO = 'cchc-2024';
 const person = (i: number) => ({ fullName: `Người thử ${i}`, phone: `0977${String(i).padStart(6, '0')}`, unitId: 'hoi-nong-dan', consent: true });
 const nowSec = () => Math.floor(Date.now() / 1000);
 
-/** Fixed windows are calendar minutes: start a burst early in one, so it cannot straddle two. */
-async function earlyInAMinute(needSec = 20) {
-  const left = 60 - (Date.now() / 1000) % 60;
-  if (left < needSec) await sleep(left * 1000 + 200);
+/**
+ * Fixed windows are calendar minutes of the server's clock: start a burst early in one, so it
+ * cannot straddle two. Late in a minute, the server's clock moves on to the next one (no wait).
+ */
+async function earlyInAMinute(server: LocalServer, needSec = 20) {
+  const res = await apiClient(server.baseUrl).get(`/api/contests/${DEMO}`);
+  const left = 60 - (Date.parse(res.body.serverNow) / 1000) % 60;
+  if (left < needSec) await moveServerClock(server, Math.ceil(left * 1000) + 200);
 }
 
 function expectRateLimited(res: ApiResponse) {
@@ -100,7 +104,7 @@ describe('low limits: START_RATE_PER_MINUTE=5, LOGIN_FAILURES_PER_MINUTE=3, behi
   const viaEdge = (address: string, header = 'x-viewer-address') => ({ 'x-origin-verify': SECRET, [header]: address });
 
   it('answers the 6th start of a minute from one address with 429, Retry-After and the envelope', async () => {
-    await earlyInAMinute();
+    await earlyInAMinute(server);
     for (let i = 0; i < 5; i++) expect((await start(i)).status).toBe(201);
     expectRateLimited(await start(5));
     expectRateLimited(await start(5));
@@ -129,7 +133,7 @@ describe('low limits: START_RATE_PER_MINUTE=5, LOGIN_FAILURES_PER_MINUTE=3, behi
   });
 
   it('slows password guessing: the 4th wrong password of a minute is refused, right ones are not counted', async () => {
-    await earlyInAMinute();
+    await earlyInAMinute(server);
     const login = (password: string, headers: Record<string, string> = {}) =>
       api.call('POST', '/api/auth/login', { body: { email: ADMIN.email, password }, headers });
     for (let i = 0; i < 5; i++) expect((await login(ADMIN.password)).status).toBe(200);

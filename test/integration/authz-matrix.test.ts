@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteDef } from '../../functions/adapters/http/routes.ts';
 import { apiClient, type ApiResponse } from '../helpers/api.ts';
-import { startServer, type LocalServer } from '../helpers/server.ts';
+import type { Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 import { mintToken, staffTokens, unsignedToken, type StaffRole } from '../helpers/tokens.ts';
 
 const DEMO_CONTEST = 'cchc-2024';
@@ -26,7 +27,7 @@ interface Credential {
   noRole?: boolean;
 }
 
-let server: LocalServer;
+let server: Stack;
 let api: ReturnType<typeof apiClient>;
 let credentials: Credential[] = [];
 const attempts: { id: string; token: string }[] = [];
@@ -34,7 +35,7 @@ let cases = 0;
 const perRoute = new Map<string, number>();
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   const tokens = await staffTokens(api);
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -65,7 +66,6 @@ afterAll(async () => {
   console.log(
     `[authz-matrix] ${cases} route x credential cases on ${routesSeen} routes (${staffRoutes.length} staff, ${publicRoutes.length} public, ${attemptRoutes.length} attempt-token); ${credentials.length} staff credentials`,
   );
-  await server?.stop();
 });
 
 const FAKE: Record<string, string> = { contestId: 'authz-no-such-contest', questionId: 'authz-no-such-question', unitId: 'authz-no-such-unit' };

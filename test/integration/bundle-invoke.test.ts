@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctionBundle, bundleScratchDir } from '../../infra/bundling.ts';
-import { functionEnv, startServer, type LocalServer } from '../helpers/server.ts';
+import { functionEnv, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const run = promisify(execFile);
-let server: LocalServer;
+let server: Stack;
 let outdir: string;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: true });
+  server = await sharedServer();
   outdir = bundleScratchDir('bundle-invoke');
 });
 afterAll(async () => {
-  await server?.stop();
   rmSync(outdir, { recursive: true, force: true });
 });
 

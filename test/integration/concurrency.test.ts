@@ -1,6 +1,6 @@
 // Issue 3: the contest engine under concurrent requests over real HTTP: the attempt limit holds
 // when starts race, and unit figures stay exact when 100 people submit at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import {
   attemptApi,
@@ -14,19 +14,17 @@ import {
   vnDate,
   type Person,
 } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let api: ReturnType<typeof apiClient>;
 let token: string;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   token = await api.login(ADMIN.email, ADMIN.password);
-});
-afterAll(async () => {
-  await server?.stop();
 });
 
 describe('parallel starts of one person', () => {
@@ -145,7 +143,8 @@ describe('100 people across 4 units submitting at once', () => {
     const e = expected();
     const stats = await eventually(
       async () => (await api.get(`/api/admin/contests/${contest.id}/stats`, token)).body,
-      (s) => s.attempts === e.attempts,
+      // An attempt and its person's first score may reach the counters in separate stream batches.
+      (s) => s.attempts === e.attempts && s.participants === 100,
     );
     expect(stats.participants).toBe(100);
     expect(stats.attempts).toBe(120);

@@ -2,7 +2,7 @@
 // the exported final ranking. The steps share state and run in order.
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import {
   AnswerKey,
@@ -12,25 +12,22 @@ import {
   expectStatus,
   fetchBytes,
   findKeys,
-  sleep,
   startAttempt,
   vnDate,
   type Person,
   type PublicQuestion,
 } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, moveServerClock, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let api: ReturnType<typeof apiClient>;
 let token: string;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   token = await api.login(ADMIN.email, ADMIN.password);
-});
-afterAll(async () => {
-  await server?.stop();
 });
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -360,7 +357,9 @@ describe('taking part', () => {
     expectStatus(start, 201);
     const a = start.body as Started;
     attempts.p3 = a;
-    await sleep(1_500);
+    // 1.5 s on the server's clock, not the wall clock (the stack's clock stays 1.5 s ahead:
+    // moving it back would put P3's submit after the later ones).
+    await moveServerClock(server, 1_500);
     const res = await attemptApi(api, a.attemptId, a.attemptToken).submit({ answers: key.answers(a.questions, 3), prediction: 6 });
     expectStatus(res, 200);
     expect(res.body.correctCount).toBe(3);
@@ -422,14 +421,15 @@ describe('taking part', () => {
 });
 
 /** The counters follow the table's stream: wait until they have folded in `attempts` scored attempts. */
-const countersAt = (attempts: number) =>
+/** Waits for the stream consumer: an attempt and its person's first score may come in separate batches. */
+const countersAt = (attempts: number, participants: number) =>
   eventually(
     () => api.get(`/api/admin/contests/${contestId}/stats`, token),
-    (res) => res.body?.attempts === attempts,
+    (res) => res.body?.attempts === attempts && res.body?.participants === participants,
   );
 
 describe('standings while open', () => {
-  beforeAll(() => countersAt(5));
+  beforeAll(() => countersAt(5, 4));
 
   it('has sent no answer key to any device before the close', async () => {
     for (const a of Object.values(attempts)) {
@@ -549,7 +549,7 @@ describe('closing', () => {
   });
 
   it('ranks the final leaderboard with the prediction tie-breaker', async () => {
-    await countersAt(6);
+    await countersAt(6, 5);
     const res = await api.get(`/api/contests/${contestId}/leaderboard`);
     expectStatus(res, 200);
     expect(res.body.final).toBe(true);

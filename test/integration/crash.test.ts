@@ -36,5 +36,6 @@ describe('kill -9 during submissions', () => {
     expect(results.reduce((n, r) => n + r.lost, 0)).toBe(0);
     expect(last.totals.ackedSubmits).toBeGreaterThan(0);
     expect(results.every((r) => r.aggregates.ok)).toBe(true);
-  }, Math.max(150_000, ROUNDS * 50_000));
+  // A bound against a hang, not a speed check: on a loaded 2-core machine each boot of the stack can take 30 s.
+  }, Math.max(300_000, ROUNDS * 100_000));
 });

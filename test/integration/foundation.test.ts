@@ -3,21 +3,19 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SignJWT, generateKeyPair, importJWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, startServer, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let api: ReturnType<typeof apiClient>;
 let adminToken: string;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   adminToken = await api.login(ADMIN.email, ADMIN.password);
-});
-afterAll(async () => {
-  await server?.stop();
 });
 
 const expectError = (res: { status: number; body: any }, status: number, code: string) => {
@@ -41,8 +39,8 @@ describe('local mode', () => {
 });
 
 describe('staff accounts and roles', () => {
-  const organizer = { email: 'to.chuc@example.com', password: 'ToChuc@2024x', role: 'organizer' };
-  const observer = { email: 'mat.tran@example.com', password: 'MatTran@2024x', role: 'observer' };
+  const organizer = { email: 'to.chuc.nen@example.com', password: 'ToChuc@2024x', role: 'organizer' };
+  const observer = { email: 'mat.tran.nen@example.com', password: 'MatTran@2024x', role: 'observer' };
   let organizerToken: string;
   let observerToken: string;
 

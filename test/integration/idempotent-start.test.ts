@@ -1,15 +1,15 @@
 // A start retried with the same Idempotency-Key (the answer was lost on 3G) is one attempt, not two.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
-import { startServer, type LocalServer } from '../helpers/server.ts';
+import type { Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let api: ReturnType<typeof apiClient>;
 beforeAll(async () => {
-  server = await startServer({ seedDemo: true });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
 });
-afterAll(() => server?.stop());
 
 const person = { fullName: 'Đinh Văn Phúc', phone: '0971 222 333', unitId: 'doan-thanh-nien', consent: true };
 const start = (key: string | undefined, body: object = person) =>

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiResponse } from '../helpers/api.ts';
 import { expectStatus } from '../helpers/contest.ts';
-import { startServer, type LocalServer } from '../helpers/server.ts';
+import type { Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 import { staffTokens } from '../helpers/tokens.ts';
 import { csv, unzip, xlsx, zip, XLSX } from '../unit/import/helpers.ts';
 import { MAIN, book } from '../unit/import/parts.ts';
@@ -19,7 +20,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const MB = 1024 * 1024;
 
-let server: LocalServer;
+let server: Stack;
 let api: ReturnType<typeof apiClient>;
 let token: string;
 let contestId: string;
@@ -111,7 +112,7 @@ async function importChecked(what: string, bytes: Buffer | Uint8Array | string, 
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   token = (await staffTokens(api)).admin;
   contestId = await createDraft('Ngân hàng câu hỏi fuzz');
@@ -120,7 +121,6 @@ beforeAll(async () => {
 afterAll(async () => {
   const statuses = [...stats.byStatus].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}:${v}`).join(' ');
   console.log(`[import-fuzz] ${stats.cases} question-file cases run; statuses ${statuses}; ${stats.imported} questions imported by the valid ones`);
-  await server?.stop();
 });
 
 async function createDraft(title: string): Promise<string> {

@@ -13,17 +13,18 @@ import { buildOpenApi } from '../../functions/adapters/http/openapi.ts';
 import { routeByKey, routes, type RouteDef, type RouteKey } from '../../functions/adapters/http/routes.ts';
 import { apiClient, type ApiResponse } from '../helpers/api.ts';
 import { AnswerKey, attemptApi, expectStatus, startAttempt } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
-let server: LocalServer;
+let server: Stack;
 let api: ReturnType<typeof apiClient>;
 let token: string;
 let doc: any;
 const tmp = mkdtempSync(join(tmpdir(), 'openapi-'));
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: true });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   token = await api.login(ADMIN.email, ADMIN.password);
   const res = await api.get('/api/openapi.json');
@@ -31,7 +32,6 @@ beforeAll(async () => {
   doc = res.body;
 });
 afterAll(async () => {
-  await server?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -1,22 +1,20 @@
 // Issue 14: links that look right in Zalo and Facebook. Their crawlers fetch the page without
 // running JavaScript; the contest's title, description, canonical URL and a reachable 1200x630
 // PNG must be in the HTML the server sends.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import { expectStatus } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let api: ReturnType<typeof apiClient>;
 let token: string;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: true });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   token = await api.login(ADMIN.email, ADMIN.password);
-});
-afterAll(async () => {
-  await server?.stop();
 });
 
 const ZALO_UA = 'Mozilla/5.0 (compatible; Zalo/1.0; +https://zalo.me)';

@@ -5,20 +5,21 @@
 // transactions. The counters are compared with the sum of the changes computed apart.
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ItemChange } from '../../functions/app/aggregates.ts';
 import { addAggregates, emptyAggregate, personContribution, type ContestAggregate } from '../../functions/domain/aggregate.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createOpenContest, createUnit, eventually, expectStatus, startAttempt } from '../helpers/contest.ts';
-import { ADMIN, functionEnv, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, functionEnv, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let applyChanges: (changes: readonly ItemChange[]) => Promise<number>;
 let handler: (event: DynamoDBStreamEvent, context?: { getRemainingTimeInMillis(): number }) => Promise<DynamoDBBatchResponse>;
 let aggregate: (contestId: string) => Promise<ContestAggregate>;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   // The adapters read their configuration at load: point them at the server's DynamoDB Local first.
   Object.assign(process.env, functionEnv(server));
   ({ applyChanges } = await import('../../functions/adapters/dynamodb/aggregates.ts'));
@@ -26,7 +27,6 @@ beforeAll(async () => {
   const { standingsStore } = await import('../../functions/adapters/dynamodb/standings.ts');
   aggregate = (contestId) => standingsStore.aggregate(contestId);
 });
-afterAll(() => server?.stop());
 
 let seq = 1000;
 /** A person scored for the first time (INSERT), in `village`, with `correct` right. */

@@ -1,7 +1,7 @@
 // If the domain rules (checkQuestion) ever become stricter than the importer's
 // own checks, the importer still reports the problem at the right row instead
 // of handing the use case a question it will refuse.
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../../functions/domain/question.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../functions/domain/question.ts')>();
@@ -14,7 +14,14 @@ vi.mock('../../../functions/domain/question.ts', async (importOriginal) => {
   };
 });
 
+// The unit project shares modules between the files of a worker (isolate: false): load the
+// importer afresh so it sees the mock, and leave no mocked copy behind for the next file.
+vi.resetModules();
 const { parseQuestionFile } = await import('../../../functions/adapters/import/question-file.ts');
+afterAll(() => {
+  vi.doUnmock('../../../functions/domain/question.ts');
+  vi.resetModules();
+});
 
 describe('domain safety net', () => {
   it('maps checkQuestion issues to Vietnamese column names at the data row', async () => {
