@@ -101,6 +101,7 @@ export const en: Messages = {
   'attempt.prev': 'Previous',
   'attempt.next': 'Next',
   'attempt.toReview': 'Review',
+  'attempt.moreBelow': 'More options below',
   'attempt.map': 'Go to question',
   'attempt.mapItem': 'Question {n}',
   'attempt.mapAnswered': 'Question {n}, answered',

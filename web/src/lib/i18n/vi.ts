@@ -100,6 +100,7 @@ export const vi = {
   'attempt.prev': 'Câu trước',
   'attempt.next': 'Câu sau',
   'attempt.toReview': 'Xem lại bài',
+  'attempt.moreBelow': 'Còn đáp án bên dưới',
   'attempt.map': 'Chọn câu hỏi',
   'attempt.mapItem': 'Câu {n}',
   'attempt.mapAnswered': 'Câu {n}, đã trả lời',
