@@ -1,5 +1,8 @@
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -25,12 +28,95 @@ function inlineEntryCss(): Plugin {
   };
 }
 
+interface ManifestChunk {
+  file: string;
+  isEntry?: boolean;
+  isDynamicEntry?: boolean;
+  imports?: string[];
+  css?: string[];
+  assets?: string[];
+}
+
+/** A dynamic entry of the staff console: its pages, its helpers (charts, QR codes) and its messages. */
+export const isStaffModule = (key: string) => /(^|\/)(pages\/staff|lib\/staff)\/|i18n\/staff-/.test(key);
+
+/**
+ * The files a participant can need: the entry and every non-staff dynamic entry (English), with
+ * their static imports and stylesheets, read from Vite's manifest. The staff console is never
+ * precached: it is large, used on desktops, and must not take a phone's storage.
+ */
+export function participantFiles(manifest: Record<string, ManifestChunk>): Set<string> {
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    for (const f of [...(chunk.css ?? []), ...(chunk.assets ?? [])]) files.add(f);
+    for (const k of chunk.imports ?? []) visit(k);
+  };
+  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry || (chunk.isDynamicEntry && !isStaffModule(key))) visit(key);
+  return files;
+}
+
 // The participant bundle must stay under 40 KB gzipped (issue 4): no dependencies besides
 // svelte, staff pages only through import(), a manifest so a test can measure the entry graph.
 export default defineConfig({
   root,
   base: '/',
-  plugins: [svelte({ configFile: false }), inlineEntryCss()],
+  plugins: [
+    svelte({ configFile: false }),
+    inlineEntryCss(),
+    // Offline-first participant app (issue 14): the service worker precaches the participant shell
+    // and answers navigations with index.html, so a reload with no connection brings an attempt back
+    // from the device. A new version waits (no skipWaiting) until the app asks it to take over,
+    // which it does only outside an attempt (src/lib/pwa.ts).
+    VitePWA({
+      injectRegister: false,
+      registerType: 'prompt',
+      strategies: 'generateSW',
+      filename: 'sw.js',
+      manifestFilename: 'manifest.webmanifest',
+      includeAssets: [],
+      manifest: {
+        id: '/',
+        name: 'Thi tìm hiểu trực tuyến',
+        short_name: 'Thi tìm hiểu',
+        description: 'Cuộc thi tìm hiểu trực tuyến: đăng ký, làm bài trên điện thoại, xem kết quả và bảng xếp hạng.',
+        lang: 'vi',
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#0b4f8a',
+        background_color: '#f3f5f8',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html}'],
+        manifestTransforms: [
+          async (entries) => {
+            const manifest = JSON.parse(readFileSync(join(root, 'dist', '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+            const keep = participantFiles(manifest);
+            const isAsset = (url: string) => url.startsWith('assets/');
+            return { manifest: entries.filter((e) => !isAsset(e.url) || keep.has(e.url)), warnings: [] };
+          },
+        ],
+        navigateFallback: '/index.html',
+        // Staff pages and the API always go to the network; so do files (og-image.png, sw.js).
+        navigateFallbackDenylist: [/^\/admin(\/|$)/, /^\/api\//],
+        skipWaiting: false,
+        clientsClaim: false,
+        cleanupOutdatedCaches: true,
+        // The API is never cached by the service worker: answers must be the server's.
+        runtimeCaching: [],
+      },
+    }),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
