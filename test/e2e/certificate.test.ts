@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vi } from '../../web/src/lib/i18n/vi.ts';
+import { certVi } from '../../web/src/lib/i18n/cert-vi.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createUnit } from '../helpers/contest.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
@@ -59,7 +59,7 @@ async function loadModule(page: Page): Promise<void> {
   const built = await build({ entryPoints: [join(root, 'web/src/lib/certificate.ts')], bundle: true, format: 'iife', globalName: 'certificate', write: false, target: 'es2022' });
   await page.addScriptTag({ content: built.outputFiles[0]!.text });
   await page.addScriptTag({
-    content: `window.vi = ${JSON.stringify(vi)}; window.t = (k, p) => window.vi[k].replace(/\\{(\\w+)\\}/g, (m, n) => (p && n in p ? String(p[n]) : m));`,
+    content: `window.vi = ${JSON.stringify(certVi)}; window.t = (k, p) => window.vi[k].replace(/\\{(\\w+)\\}/g, (m, n) => (p && n in p ? String(p[n]) : m));`,
   });
 }
 

@@ -3,15 +3,19 @@
 // contract code as a dimension, and a request that counted nothing prints nothing.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AttemptClosed } from '../../../functions/domain/errors.ts';
 
 type Api = typeof import('../../../functions/adapters/http/api.ts');
 let api: Api;
+// From the same module instances as the stack (loaded after vi.resetModules below), so instanceof holds.
+let AttemptClosed: typeof import('../../../functions/domain/errors.ts').AttemptClosed;
 
 beforeAll(async () => {
   // Read at load, as on Lambda, where the stack sets it per stage.
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'CuocThi/test');
+  // The unit project shares modules between files: load the stack afresh, with this environment.
+  vi.resetModules();
   api = await import('../../../functions/adapters/http/api.ts');
+  ({ AttemptClosed } = await import('../../../functions/domain/errors.ts'));
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -3,9 +3,9 @@
 // carry Vietnamese), so no font is downloaded. Loaded with import() on first use: it costs the
 // participant entry nothing. It takes the translation function as an argument, so it imports
 // nothing and a test can load it on its own.
-import type { MessageKey } from './i18n/vi.ts';
+import type { CertKey } from './i18n/cert-vi.ts';
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export type Translate = (key: CertKey, params?: Record<string, string | number>) => string;
 
 export interface CertificateData {
   fullName: string;

@@ -171,17 +171,6 @@ export const vi = {
   'notFound.title': 'Không tìm thấy trang',
   'notFound.body': 'Đường liên kết có thể đã sai. Mời bạn về trang chủ.',
 
-  'cert.button': 'Lưu giấy chứng nhận',
-  'cert.busy': 'Đang tạo giấy chứng nhận…',
-  'cert.saved': 'Đã tạo giấy chứng nhận. Xem trong mục Tải xuống của máy.',
-  'cert.failed': 'Không tạo được giấy chứng nhận trên máy này.',
-  'cert.title': 'GIẤY CHỨNG NHẬN',
-  'cert.subtitle': 'Đã tham gia cuộc thi',
-  'cert.certifies': 'Chứng nhận ông/bà',
-  'cert.unit': 'Đơn vị: {unit}',
-  'cert.round': 'Đợt thi: {round}',
-  'cert.score': 'Kết quả: {n}/{total} câu trả lời đúng',
-  'cert.date': 'Ngày {d} tháng {m} năm {y}',
 } as const;
 
 export type MessageKey = keyof typeof vi;
