@@ -7,7 +7,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certVi } from '../../web/src/lib/i18n/cert-vi.ts';
 import { apiClient } from '../helpers/api.ts';
-import { createUnit } from '../helpers/contest.ts';
+import { createUnit, publishContest } from '../helpers/contest.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
@@ -26,23 +26,10 @@ beforeAll(async () => {
   const api = apiClient(server.baseUrl);
   const token = await api.login(ADMIN.email, ADMIN.password);
   unitId = await createUnit(api, token, UNIT, 120);
-  const created = await api.post(
-    '/api/admin/contests',
-    {
-      title: TITLE,
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      questionsPerAttempt: 2,
-      timeLimitSec: 600,
-      maxAttempts: 2,
-      unitIds: [unitId],
-    },
-    token,
-  );
-  expect(created.status, created.text).toBe(201);
-  contestId = created.body.id;
-  for (const i of [1, 2]) expect((await api.post(`/api/admin/contests/${contestId}/questions`, { text: `Câu ${i}?`, options: [`Đúng ${i}`, `Sai ${i}`], correct: [0] }, token)).status).toBe(201);
-  expect((await api.post(`/api/admin/contests/${contestId}/publish`, undefined, token)).status).toBe(200);
+  contestId = await publishContest(api, token, { title: TITLE, questionsPerAttempt: 2, maxAttempts: 2, unitIds: [unitId] }, [
+    { text: 'Câu 1?', options: ['Đúng 1', 'Sai 1'] },
+    { text: 'Câu 2?', options: ['Đúng 2', 'Sai 2'] },
+  ]);
   browser = await launchBrowser();
 });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStatic } from '../../functions/local/static.ts';
 import { participantFiles } from '../../web/vite.config.ts';
 import { apiClient } from '../helpers/api.ts';
-import { createUnit } from '../helpers/contest.ts';
+import { createUnit, publishContest } from '../helpers/contest.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
 import { ADMIN, freePort, startServer, type LocalServer } from '../helpers/server.ts';
 
@@ -29,27 +29,9 @@ beforeAll(async () => {
   const token = await api.login(ADMIN.email, ADMIN.password);
   const units = [{ id: await createUnit(api, token, 'Hội Nông dân', 300) }, { id: await createUnit(api, token, 'Hội Phụ nữ', 250) }];
   villages = ['Thôn Kon Hia', 'Thôn Đắk Chum 1'];
-  const created = await api.post(
-    '/api/admin/contests',
-    {
-      title: 'Thi ngoại tuyến',
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      questionsPerAttempt: 3,
-      timeLimitSec: 900,
-      maxAttempts: 3,
-      unitIds: units.map((u) => u.id),
-      villages,
-    },
-    token,
-  );
-  expect(created.status, created.text).toBe(201);
-  contestId = created.body.id;
-  for (let i = 1; i <= 3; i++) {
-    const q = await api.post(`/api/admin/contests/${contestId}/questions`, { text: `Câu ${i}: hỏi gì?`, options: [`Đúng ${i}`, `Sai ${i}`], correct: [0] }, token);
-    expect(q.status, q.text).toBe(201);
-  }
-  expect((await api.post(`/api/admin/contests/${contestId}/publish`, undefined, token)).status).toBe(200);
+  contestId = await publishContest(api, token, { title: 'Thi ngoại tuyến', questionsPerAttempt: 3, maxAttempts: 3, timeLimitSec: 900, unitIds: units.map((u) => u.id), villages }, [
+    1, 2, 3,
+  ].map((i) => ({ text: `Câu ${i}: hỏi gì?`, options: [`Đúng ${i}`, `Sai ${i}`] })));
   browser = await launchBrowser();
 });
 
@@ -67,7 +49,7 @@ const controlled = (page: Page) => page.evaluate(async () => {
 async function untilControlled(page: Page): Promise<void> {
   await page.evaluate(() => navigator.serviceWorker.ready);
   if (!(await controlled(page))) await page.reload();
-  await expect.poll(() => controlled(page)).toBe(true);
+  await expect.poll(() => controlled(page), { timeout: 20_000 }).toBe(true);
 }
 
 describe('offline-first participant app', () => {
@@ -121,7 +103,7 @@ describe('offline-first participant app', () => {
     const checked = page.locator('label[data-testid=option]').filter({ has: page.locator('input:checked') });
     expect((await checked.textContent())!.trim()).toBe(picked);
     // The countdown runs from the server's deadline kept on the device.
-    await expect.poll(() => page.getByTestId('countdown').textContent()).toMatch(/^1[45]:\d\d$/);
+    await expect.poll(() => page.getByTestId('countdown').textContent(), { timeout: 10_000 }).toMatch(/^1[45]:\d\d$/);
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
 
     // Back online, the answer given offline reaches the server.
@@ -189,7 +171,7 @@ describe('a new deployment', () => {
     // A visit during which the new version appears keeps the old one: it installs and waits.
     await page.goto(`${base}/attempts/some-attempt`);
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
-    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.waiting !== null)).toBe(true);
+    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.waiting !== null), { timeout: 20_000 }).toBe(true);
     expect(await version(page)).toBe('v1');
 
     // The next visit inside an attempt still runs the old app.
@@ -198,7 +180,7 @@ describe('a new deployment', () => {
 
     // The next visit outside an attempt switches to the new one.
     await page.goto(`${base}/`);
-    await expect.poll(() => version(page), { timeout: 15_000 }).toBe('v2');
+    await expect.poll(() => version(page), { timeout: 20_000 }).toBe('v2');
     await context.close();
   });
 });

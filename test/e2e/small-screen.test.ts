@@ -5,7 +5,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoQuestions } from '../../functions/local/demo.ts';
 import { apiClient } from '../helpers/api.ts';
-import { createUnit } from '../helpers/contest.ts';
+import { createUnit, publishContest } from '../helpers/contest.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
@@ -22,25 +22,10 @@ beforeAll(async () => {
   const api = apiClient(server.baseUrl);
   const token = await api.login(ADMIN.email, ADMIN.password);
   unitId = await createUnit(api, token, 'Hội Nông dân', 400);
-  const created = await api.post(
-    '/api/admin/contests',
-    {
-      title: 'Câu dài trên màn hình nhỏ',
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      questionsPerAttempt: 1,
-      timeLimitSec: 600,
-      maxAttempts: 5,
-      unitIds: [unitId],
-    },
-    token,
-  );
-  expect(created.status, created.text).toBe(201);
-  contestId = created.body.id;
   expect(longOptions).toHaveLength(6);
-  const q = await api.post(`/api/admin/contests/${contestId}/questions`, { text: longest.text, options: longOptions, correct: [0] }, token);
-  expect(q.status, q.text).toBe(201);
-  expect((await api.post(`/api/admin/contests/${contestId}/publish`, undefined, token)).status).toBe(200);
+  contestId = await publishContest(api, token, { title: 'Câu dài trên màn hình nhỏ', questionsPerAttempt: 1, maxAttempts: 5, unitIds: [unitId] }, [
+    { text: longest.text, options: longOptions },
+  ]);
   browser = await launchBrowser();
 });
 
@@ -76,7 +61,7 @@ describe.each([
     await page.getByTestId('start-attempt').tap();
     await page.getByTestId('question').waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await expect.poll(async () => (await page.getByTestId('question-text').textContent())?.trim()).toBe(longest.text.trim());
+    await expect.poll(async () => (await page.getByTestId('question-text').textContent())?.trim(), { timeout: 10_000 }).toBe(longest.text.trim());
 
     const options = page.locator('label[data-testid=option]');
     expect(await options.count()).toBe(6);
@@ -84,15 +69,15 @@ describe.each([
     for (let i = 0; i < 6; i++) if (!(await unobstructed(page, i))) hidden.push(i);
     // On these screens the six long options cannot all fit: the screen must say so.
     if (hidden.length > 0) {
-      await expect.poll(() => page.getByTestId('more-below').isVisible()).toBe(true);
+      await expect.poll(() => page.getByTestId('more-below').isVisible(), { timeout: 10_000 }).toBe(true);
       await page.getByTestId('more-below').tap();
       await expect.poll(() => unobstructed(page, 5), { timeout: 5_000 }).toBe(true);
-      await expect.poll(() => page.getByTestId('more-below').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('more-below').count(), { timeout: 10_000 }).toBe(0);
     }
     // Each option, scrolled to the middle of the screen, is clear of the header and the bottom bar.
     for (let i = 5; i >= 0; i--) {
       await options.nth(i).evaluate((el) => el.scrollIntoView({ block: 'center' }));
-      await expect.poll(() => unobstructed(page, i)).toBe(true);
+      await expect.poll(() => unobstructed(page, i), { timeout: 10_000 }).toBe(true);
     }
     await options.nth(3).tap();
     expect(await options.nth(3).locator('input').isChecked()).toBe(true);

@@ -164,3 +164,28 @@ export async function eventually<T>(read: () => Promise<T>, done: (v: T) => bool
   }
   return value;
 }
+
+/** A published contest open for the next hour, with these questions written by hand (first option right unless said). */
+export async function publishContest(
+  api: Api,
+  token: string,
+  fields: { title: string; unitIds: string[]; questionsPerAttempt: number; maxAttempts?: number; timeLimitSec?: number; villages?: string[] },
+  questions: { text: string; options: string[]; correct?: number[] }[],
+): Promise<string> {
+  const created = await api.post(
+    '/api/admin/contests',
+    {
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      timeLimitSec: 600,
+      maxAttempts: 3,
+      ...fields,
+    },
+    token,
+  );
+  expectStatus(created, 201);
+  const id = created.body.id as string;
+  for (const q of questions) expectStatus(await api.post(`/api/admin/contests/${id}/questions`, { correct: [0], ...q }, token), 201);
+  expectStatus(await api.post(`/api/admin/contests/${id}/publish`, undefined, token), 200);
+  return id;
+}
