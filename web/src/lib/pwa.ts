@@ -7,18 +7,19 @@ const inAttempt = () => location.pathname.startsWith('/attempts/');
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const sw = navigator.serviceWorker;
-  const startOfVisit = performance.now();
-  sw.register('/sw.js').then(
+  // The registration as this visit found it (getRegistration does not wait for the update check
+  // register() starts): a worker waiting now is the one to take over; one that finishes
+  // installing later in the visit waits for the next one.
+  sw.getRegistration().then(
     (reg) => {
-      // The worker found waiting when this visit began is the one to take over: a worker that
-      // finishes installing later in the visit waits for the next one.
-      const waiting = reg.waiting;
-      if (!waiting || !sw.controller || inAttempt() || performance.now() - startOfVisit > 10_000) return;
+      const waiting = reg?.waiting;
+      if (!waiting || !sw.controller || inAttempt()) return;
       sw.addEventListener('controllerchange', () => location.reload(), { once: true });
       waiting.postMessage({ type: 'SKIP_WAITING' });
     },
-    () => {
-      /* no service worker (private mode, old WebView): the app works online as before */
-    },
+    () => {},
   );
+  sw.register('/sw.js').catch(() => {
+    /* no service worker (private mode, old WebView): the app works online as before */
+  });
 }
