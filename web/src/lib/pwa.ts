@@ -7,19 +7,17 @@ const inAttempt = () => location.pathname.startsWith('/attempts/');
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const sw = navigator.serviceWorker;
-  // The registration as this visit found it (getRegistration does not wait for the update check
-  // register() starts): a worker waiting now is the one to take over; one that finishes
-  // installing later in the visit waits for the next one.
-  sw.getRegistration().then(
+  sw.register('/sw.js').then(
     (reg) => {
-      const waiting = reg?.waiting;
+      // A worker already waiting when this visit began takes over now (register() resolves once the
+      // browser's update check is done); one that finishes installing later waits for the next visit.
+      const waiting = reg.waiting;
       if (!waiting || !sw.controller || inAttempt()) return;
       sw.addEventListener('controllerchange', () => location.reload(), { once: true });
       waiting.postMessage({ type: 'SKIP_WAITING' });
     },
-    () => {},
+    () => {
+      /* no service worker (private mode, old WebView): the app works online as before */
+    },
   );
-  sw.register('/sw.js').catch(() => {
-    /* no service worker (private mode, old WebView): the app works online as before */
-  });
 }
