@@ -89,9 +89,8 @@ export class AttemptSession {
   readonly person: Person | undefined;
   readonly contestTitle: string | undefined;
   readonly #token: string;
-  #start: StartInfo;
-  /** The person's attempts left in this contest: from the start, then from each re-read. */
-  #attemptsLeft = $state(0);
+  /** Raw state: replaced whole (a re-read brings the person's attempts left), never mutated. */
+  #start: StartInfo = $state.raw(undefined as unknown as StartInfo);
   readonly #deps: Required<Omit<SessionDeps, 'saveDelayMs'>> & { saveDelayMs: number };
 
   #offsetMs = $state(0);
@@ -123,7 +122,6 @@ export class AttemptSession {
     this.contestTitle = stored.contestTitle;
     this.#token = stored.token;
     this.#start = stored.start;
-    this.#attemptsLeft = stored.start.attemptsLeft;
     this.#deps = {
       port: deps.port,
       storage: deps.storage,
@@ -213,7 +211,7 @@ export class AttemptSession {
     return this.#start.attemptNo;
   }
   get attemptsLeft(): number {
-    return this.#attemptsLeft;
+    return this.#start.attemptsLeft;
   }
   get answers(): Answers {
     return this.#answers;
@@ -510,7 +508,6 @@ export class AttemptSession {
     if (!r.result || this.#destroyed) return;
     this.#result = r.result;
     this.#start = { ...this.#start, attemptsLeft: r.attemptsLeft };
-    this.#attemptsLeft = r.attemptsLeft;
     this.#persist();
   }
 
