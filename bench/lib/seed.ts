@@ -5,7 +5,7 @@
 // the new people into the contest's counters, and `waitForCounters` measures how long it takes.
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { indexKeys, keys, shardOf } from '../../functions/adapters/dynamodb/keys.ts';
+import { indexKeys, keys, LEADERBOARD_SHARDS, shardOf } from '../../functions/adapters/dynamodb/keys.ts';
 import { fullName, phone } from './people.ts';
 import { forEachLimit, sleep } from './stats.ts';
 
@@ -54,8 +54,8 @@ export function personItem(spec: SeedSpec, i: number) {
     attemptIds: new Set([attemptId]),
     firstScoredAt: submittedAt,
     // As applyToPerson writes them: leaderboard shard of the phone, rank tuple then the phone.
-    GSI1PK: indexKeys.leaderboard.pk(spec.contestId, shardOf(p)),
-    GSI1SK: `${indexKeys.leaderboard.sk(correct, durationMs, submittedAt)}#${p}`,
+    LBPK: indexKeys.leaderboard.pk(spec.contestId, shardOf(p, LEADERBOARD_SHARDS)),
+    LBSK: `${indexKeys.leaderboard.sk(correct, durationMs, submittedAt)}#${p}`,
   };
   return { item, correct };
 }

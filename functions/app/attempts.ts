@@ -19,11 +19,14 @@ import { replacesBest } from '../domain/ranking.ts';
 import { checkRegistration, type RegistrationInput } from '../domain/registration.ts';
 import { positionOf, presentQuestion, scoreAttempt, type Answers } from '../domain/scoring.ts';
 import { toIso } from '../domain/time.ts';
+import { villageRegistry } from './villages.ts';
 import type { AttemptRecord, AttemptStore, ContestRecord, ContestRepository, PersonBestRecord, SubmitOutcome } from './contest-ports.ts';
 
 export interface AttemptDeps {
   contests: ContestRepository;
   attempts: AttemptStore;
+  /** Distinct villages typed in a contest without a list (default LIMITS.typedVillages.max). */
+  villageCap?: number;
   newId: (length?: number) => string;
   now: () => Date;
   rng: Rng;
@@ -50,6 +53,7 @@ function tokenMatches(token: string, hash: string): boolean {
 
 export function attemptUseCases(deps: AttemptDeps) {
   const { contests, attempts, newId, now, rng } = deps;
+  const villages = villageRegistry(attempts, deps.villageCap);
   // A published bank never changes, so each execution environment reads it once per contest.
   const banks = new Map<string, Promise<Map<string, Question>>>();
   const published = new Map<string, { until: number; contest: Promise<ContestRecord | undefined> }>();
@@ -259,8 +263,11 @@ export function attemptUseCases(deps: AttemptDeps) {
         if (existing) return replay(contest, existing, idempotencyKey, input.phone);
       }
       const at = now();
-      const registration = checkRegistration(input, contest, at.getTime());
+      const checked = checkRegistration(input, contest, at.getTime());
       assertCanStartAttempt(contest, at.getTime(), 0);
+      // A typed village (no list) is registered, within the cap, before anything is taken.
+      const registration =
+        checked.village !== null && !contest.villages?.length ? { ...checked, village: await villages.admit(contest.id, checked.village) } : checked;
       const bank = [...(await bankOf(contest)).values()];
       // Everything that can fail is done before the attempt is taken: a failed start must not consume one.
       const drawn = drawAttempt(bank, contest.questionsPerAttempt, rng);

@@ -131,6 +131,13 @@ export interface AttemptStore {
   setOutcomeBest(attemptId: string, best: SubmitOutcome['best']): Promise<void>;
   /** Every person of the contest, strongly consistent (closing). */
   people(contestId: string): Promise<PersonRecord[]>;
+  /** The distinct villages typed in a contest without a village list (eventually consistent read). */
+  villages(contestId: string): Promise<string[]>;
+  /**
+   * Registers `village` for the contest unless it already holds `cap` others: one conditional write.
+   * Returns whether it is registered now, and every village registered.
+   */
+  admitVillage(contestId: string, village: string, cap: number): Promise<{ admitted: boolean; villages: string[] }>;
 }
 
 export interface FinalRow {

@@ -6,6 +6,8 @@ export interface FieldIssue {
   /** Dotted path of the offending input, e.g. `options.2` or `endsAt`. */
   field: string;
   message: string;
+  /** A reason the client may show in its own words (e.g. `VILLAGE_LIMIT`); the message stays English. */
+  code?: string;
 }
 
 export interface RowIssue {

@@ -22,6 +22,14 @@ export const LIMITS = {
   unitIds: { min: 1, max: 100 },
   villages: { max: 200 },
   villageName: { min: 1, max: 80 },
+  /**
+   * Distinct villages people may type in a contest without a village list. A province has a few
+   * hundred villages per district and a contest's villages feed its counters: 500 names of at most
+   * 80 characters (≤ 240 bytes in UTF-8) weigh at most ~121 KB, in the registry item and in the
+   * village counters together (even if every name hashed to one counter item), far under DynamoDB's
+   * 400 KB item limit. Past it, a new name is refused with a 400 on the field; known ones still work.
+   */
+  typedVillages: { max: 500 },
   unitName: { min: 2, max: 120 },
   memberCount: { min: 0, max: 1_000_000 },
   birthYear: { min: 1900 },

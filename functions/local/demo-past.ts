@@ -11,7 +11,7 @@ import type { AttemptRecord, ContestRecord, PersonBestRecord, SubmitOutcome } fr
 import { rows as finalRows } from '../app/standings.ts';
 import { encodeAnswers, encodeDrawn, toPerson } from '../adapters/dynamodb/attempts.ts';
 import { batchWrite } from '../adapters/dynamodb/batches.ts';
-import { indexKeys, keys, shardOf } from '../adapters/dynamodb/keys.ts';
+import { indexKeys, keys, LEADERBOARD_SHARDS, shardOf } from '../adapters/dynamodb/keys.ts';
 import { attemptDeadline } from '../domain/contest.ts';
 import { drawAttempt } from '../domain/draw.ts';
 import { replacesBest } from '../domain/ranking.ts';
@@ -141,8 +141,8 @@ export async function seedPastContest(now = new Date()): Promise<number> {
       unitId: latest.unitId,
       village: latest.village,
       firstScoredAt: scored[0]!.outcome.submittedAt,
-      GSI1PK: indexKeys.leaderboard.pk(contest.id, shardOf(registration.phone)),
-      GSI1SK: `${indexKeys.leaderboard.sk(best!.correctCount, best!.durationMs, best!.submittedAt)}#${registration.phone}`,
+      LBPK: indexKeys.leaderboard.pk(contest.id, shardOf(registration.phone, LEADERBOARD_SHARDS)),
+      LBSK: `${indexKeys.leaderboard.sk(best!.correctCount, best!.durationMs, best!.submittedAt)}#${registration.phone}`,
     });
   }
   // Two batch writers: faster than one, and gentle enough for DynamoDB Local on a busy machine.

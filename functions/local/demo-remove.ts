@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, PEOPLE_SHARDS } from '../adapters/dynamodb/keys.ts';
+import { hashedCounterKeys } from '../adapters/dynamodb/aggregates.ts';
 import { DEMO_CONTEST_ID } from './demo.ts';
 import { DEMO_PAST_CONTEST_ID } from './demo-people.ts';
 
@@ -68,7 +69,7 @@ export async function removeDemo(db: DynamoDBDocumentClient, tableName: string):
     await markPurged(db, tableName, [...attempts, ...personKeys]);
     await deleteKeys(db, tableName, [...attempts, ...personKeys]);
     const own = (await queryKeys(db, tableName, `CONTEST#${contestId}`)).map((i) => ({ PK: String(i.PK), SK: String(i.SK) }));
-    await deleteKeys(db, tableName, [...own, keys.contest(contestId)]);
+    await deleteKeys(db, tableName, [...own, ...hashedCounterKeys(contestId), keys.contest(contestId)]);
     removed.push({ contestId, people: people.length, attempts: attempts.length, items: own.length + 1 });
   }
   await db.send(new PutCommand({ TableName: tableName, Item: { ...keys.demoRemoved(), entity: 'demo', removedAt: new Date().toISOString() } }));

@@ -5,13 +5,20 @@ import { MathExpression, Metric, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { tableDefinition, type IndexDefinition } from '#adapters/dynamodb/table.ts';
 import { ALARM_PERIOD, notifyingAlarm } from '../constructs/alarms.ts';
 import type { Stage } from '../stage.ts';
 import { LayoutMigration } from '../constructs/layout-migration.ts';
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
-const projections: Record<'ALL' | 'KEYS_ONLY', ProjectionType> = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY };
+const projections: Record<IndexDefinition['projection'], ProjectionType> = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY, INCLUDE: ProjectionType.INCLUDE };
+
+/**
+ * Every index the table declares on AWS: the current ones, then the retired ones the previous
+ * release had. CloudFormation creates or deletes one GSI per update, so a release that replaces an
+ * index adds the new one and keeps the old; the next release drops it (docs/migrations.md).
+ */
+export const declaredIndexes = (): [string, IndexDefinition][] => [...Object.entries(tableDefinition.indexes), ...Object.entries(tableDefinition.retiredIndexes)];
 
 export interface DataStackProps extends StackProps {
   stage: Stage;
@@ -59,12 +66,13 @@ export class DataStack extends Stack {
       ...(warmThroughput ? { warmThroughput } : {}),
     });
 
-    for (const [indexName, index] of Object.entries(tableDefinition.indexes)) {
+    for (const [indexName, index] of declaredIndexes()) {
       this.table.addGlobalSecondaryIndex({
         indexName,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
         projectionType: projections[index.projection],
+        ...(index.nonKeyAttributes ? { nonKeyAttributes: [...index.nonKeyAttributes] } : {}),
         ...(warmThroughput ? { warmThroughput } : {}),
       });
     }

@@ -257,6 +257,8 @@ export class FakeContestData {
   readonly retained = new Map<string, ContestAggregate>();
   /** contestId -> pages of the final ranking. */
   readonly finalPages = new Map<string, FinalRow[][]>();
+  /** contestId -> villages typed in a contest without a list. */
+  readonly villages = new Map<string, Set<string>>();
 }
 
 type AttemptMethod = keyof AttemptStore;
@@ -392,6 +394,21 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
   async people(contestId: string) {
     await this.hook('people');
     return [...this.data.people.values()].filter((p) => p.contestId === contestId).map((p) => this.person(contestId, p.phone)!);
+  }
+
+  async villages(contestId: string) {
+    await this.hook('villages');
+    return [...(this.data.villages.get(contestId) ?? [])];
+  }
+
+  async admitVillage(contestId: string, village: string, cap: number) {
+    await this.hook('admitVillage');
+    const names = this.data.villages.get(contestId) ?? new Set<string>();
+    // `attribute_not_exists(names) OR contains(names, :one) OR size(names) < :cap`
+    const admitted = names.has(village) || names.size < cap;
+    if (admitted) names.add(village);
+    this.data.villages.set(contestId, names);
+    return { admitted, villages: [...names] };
   }
 }
 
@@ -553,6 +570,8 @@ export interface FakeSystemOptions {
   clock?: Clock;
   rng?: Rng;
   newId?: (length?: number) => string;
+  /** Distinct villages typed in a contest without a list (default: the production cap). */
+  villageCap?: number;
 }
 
 export function fakeSystem(options: FakeSystemOptions = {}) {
@@ -570,7 +589,7 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
   const audit = new FakeAuditLog();
   const personData = new FakePersonDataStore(data);
   const contestCases = contestUseCases({ contests, units, newId, now: clock.now });
-  const attemptCases = attemptUseCases({ contests, attempts, newId, now: clock.now, rng });
+  const attemptCases = attemptUseCases({ contests, attempts, newId, now: clock.now, rng, ...(options.villageCap !== undefined ? { villageCap: options.villageCap } : {}) });
   const standingsCases = standingsUseCases({
     contests,
     units,

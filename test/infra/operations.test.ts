@@ -198,9 +198,9 @@ describe('failures reach a person', () => {
     expect([...names.keys()].sort()).toEqual(want.sort());
     expect(names.get('cuoc-thi-dev-api-5xx')).toMatchObject({ Threshold: dev.api5xxPercent });
     expect(names.get('cuoc-thi-dev-api-p99-latency')).toMatchObject({ Threshold: dev.apiP99LatencyMs, ExtendedStatistic: 'p99', EvaluationPeriods: 2 });
-    expect(names.get('cuoc-thi-dev-dynamodb-throttles-leaderboard')!.Metrics.map((m: any) => m.MetricStat?.Metric.Dimensions).filter(Boolean)).toEqual([
-      expect.arrayContaining([{ Name: 'GlobalSecondaryIndexName', Value: 'leaderboard' }]),
-      expect.arrayContaining([{ Name: 'GlobalSecondaryIndexName', Value: 'leaderboard' }]),
+    expect(names.get('cuoc-thi-dev-dynamodb-throttles-ranking')!.Metrics.map((m: any) => m.MetricStat?.Metric.Dimensions).filter(Boolean)).toEqual([
+      expect.arrayContaining([{ Name: 'GlobalSecondaryIndexName', Value: 'ranking' }]),
+      expect.arrayContaining([{ Name: 'GlobalSecondaryIndexName', Value: 'ranking' }]),
     ]);
     expect(names.get('cuoc-thi-dev-cloudfront-5xx')).toMatchObject({ Threshold: dev.cloudFront5xxPercent });
     expect(names.get('cuoc-thi-dev-stream-consumer-iterator-age')).toMatchObject({ Threshold: dev.iteratorAgeMs });

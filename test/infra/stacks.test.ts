@@ -1,6 +1,6 @@
 // CDK templates against the single sources of truth (tableDefinition, routes) and our
 // security rules. Bundling is skipped here (bundle.test.ts covers esbuild).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -8,7 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { fakeWebDist as makeWebDist } from '../helpers/web-dist.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { tableDefinition, type IndexDefinition } from '#adapters/dynamodb/table.ts';
 import { functionGroups, routeKey, routes } from '#adapters/http/routes.ts';
 import { defineApp } from '../../infra/app.ts';
 import { cdkContext, stageSettings } from './context.ts';
@@ -62,7 +62,8 @@ beforeAll(() => {
 
 describe('data stack', () => {
   it('builds the table from tableDefinition, string keys, on demand', () => {
-    const { partitionKey, sortKey, indexes, ttlAttribute } = tableDefinition;
+    const { partitionKey, sortKey, ttlAttribute } = tableDefinition;
+    const indexes = { ...tableDefinition.indexes, ...tableDefinition.retiredIndexes } as Record<string, IndexDefinition>;
     const [, table] = single(data.toJSON().Resources, 'AWS::DynamoDB::Table');
     const props = table.Properties;
     expect(props.BillingMode).toBe('PAY_PER_REQUEST');
@@ -76,13 +77,28 @@ describe('data stack', () => {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: index.projection },
+      Projection: { ProjectionType: index.projection, ...(index.nonKeyAttributes ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}) },
     }));
     expect(props.GlobalSecondaryIndexes).toEqual(expectedIndexes);
+    // The leaderboard index projects what the board shows, not every attribute.
+    expect(props.GlobalSecondaryIndexes.find((g: any) => g.IndexName === 'ranking').Projection).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: ['phone', 'fullName', 'unitId', 'village', 'best'],
+    });
     const names = [partitionKey, sortKey, ...Object.values(indexes).flatMap((i) => [i.partitionKey, i.sortKey])];
     expect(props.AttributeDefinitions).toEqual(expect.arrayContaining(names.map((n) => ({ AttributeName: n, AttributeType: 'S' }))));
     expect(props.AttributeDefinitions).toHaveLength(names.length);
     expect(props.TimeToLiveSpecification).toEqual({ AttributeName: ttlAttribute, Enabled: true });
+  });
+
+  it('changes one GSI at most over the previous layout\'s table (CloudFormation creates or deletes one per update)', () => {
+    const previous = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'layout-v2', 'table.json'), 'utf8')) as { GlobalSecondaryIndexes: any[] };
+    const [, table] = single(data.toJSON().Resources, 'AWS::DynamoDB::Table');
+    const shape = (g: any) => JSON.stringify({ k: g.KeySchema, p: { t: g.Projection.ProjectionType, a: g.Projection.NonKeyAttributes ?? [] } });
+    const before = new Map(previous.GlobalSecondaryIndexes.map((g) => [g.IndexName as string, shape(g)]));
+    const after = new Map((table.Properties.GlobalSecondaryIndexes as any[]).map((g) => [g.IndexName as string, shape(g)]));
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((name) => before.get(name) !== after.get(name));
+    expect(changed).toEqual(['ranking']);
   });
 
   it('streams every change with old and new images, for the aggregates consumer', () => {

@@ -11,7 +11,7 @@ import { AttemptsExhausted } from '../../domain/errors.ts';
 import { nameKey } from '../../domain/names.ts';
 import { ddb, GetCommand, PutCommand, tableName, UpdateCommand } from './client.ts';
 import { batchGet } from './batches.ts';
-import { indexKeys, keys, PEOPLE_SHARDS, shardOf } from './keys.ts';
+import { indexKeys, keys, LEADERBOARD_SHARDS, PEOPLE_SHARDS, shardOf } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 
 // Compact encodings keep an attempt item near 1 KB, so each write costs one or two write units.
@@ -40,7 +40,7 @@ export const toAttempt = ({ drawn, ans, ...rest }: AttemptItem & Record<string, 
 };
 
 export const toPerson = (item: Record<string, unknown>): PersonRecord => {
-  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, startKeys: _k, nameKey: _n, attemptIds, scoredIds, ...person } = item;
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, LBPK: _l, LBSK: _m, startKeys: _k, nameKey: _n, attemptIds, scoredIds, ...person } = item;
   return {
     scoredAttempts: 0,
     version: 0,
@@ -233,14 +233,14 @@ export const attemptStore: AttemptStore = {
             TableName: tableName,
             Key,
             UpdateExpression:
-              'SET best = :best, GSI1PK = :lbpk, GSI1SK = :sk, unitId = :unitId, village = :village, firstScoredAt = if_not_exists(firstScoredAt, :at), version = if_not_exists(version, :zero) + :one ADD scoredAttempts :one, scoredIds :ids',
+              'SET best = :best, LBPK = :lbpk, LBSK = :sk, unitId = :unitId, village = :village, firstScoredAt = if_not_exists(firstScoredAt, :at), version = if_not_exists(version, :zero) + :one ADD scoredAttempts :one, scoredIds :ids',
             // The person exists (an erased one is not recreated), the attempt is not counted yet.
-            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND (attribute_not_exists(GSI1SK) OR GSI1SK > :sk)',
+            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND (attribute_not_exists(LBSK) OR LBSK > :sk)',
             ExpressionAttributeValues: {
               ...counted,
               ':zero': 0,
               ':best': candidate,
-              ':lbpk': indexKeys.leaderboard.pk(attempt.contestId, shardOf(attempt.phone)),
+              ':lbpk': indexKeys.leaderboard.pk(attempt.contestId, shardOf(attempt.phone, LEADERBOARD_SHARDS)),
               ':at': candidate.submittedAt,
             },
             ReturnValues: 'ALL_NEW',
@@ -261,7 +261,7 @@ export const attemptStore: AttemptStore = {
             TableName: tableName,
             Key,
             UpdateExpression: 'SET unitId = :unitId, village = :village, version = version + :one ADD scoredAttempts :one, scoredIds :ids',
-            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND GSI1SK <= :sk',
+            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND LBSK <= :sk',
             ExpressionAttributeValues: counted,
             ReturnValues: 'ALL_NEW',
           }),
@@ -293,5 +293,32 @@ export const attemptStore: AttemptStore = {
 
   async people(contestId) {
     return (await peopleOf(contestId)).map(toPerson);
+  },
+
+  async villages(contestId) {
+    const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.villages(contestId), ProjectionExpression: '#names', ExpressionAttributeNames: { '#names': 'names' } }));
+    return [...((out.Item?.names as Set<string> | undefined) ?? [])];
+  },
+
+  async admitVillage(contestId, village, cap) {
+    try {
+      const out = await ddb.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.villages(contestId),
+          UpdateExpression: 'SET entity = :entity, contestId = :contestId ADD #names :name',
+          // Exact under concurrency: DynamoDB applies writes to one item one at a time.
+          ConditionExpression: 'attribute_not_exists(#names) OR contains(#names, :one) OR size(#names) < :cap',
+          ExpressionAttributeNames: { '#names': 'names' },
+          ExpressionAttributeValues: { ':entity': 'villages', ':contestId': contestId, ':name': new Set([village]), ':one': village, ':cap': cap },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { admitted: true, villages: [...((out.Attributes?.names as Set<string> | undefined) ?? [])] };
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      return { admitted: false, villages: [...((failedItem(e)?.names as Set<string> | undefined) ?? [])] };
+    }
   },
 };

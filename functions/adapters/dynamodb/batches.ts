@@ -27,11 +27,11 @@ export function batchWrite(all: WriteRequest[]): Promise<void> {
   });
 }
 
-/** BatchGetItem, 100 keys a call (eventually consistent, `projection` attributes only); items in no particular order. */
-export async function batchGet(keys: Record<string, unknown>[], projection: string): Promise<Record<string, unknown>[]> {
+/** BatchGetItem, 100 keys a call (eventually consistent, `projection` attributes only, or all); items in no particular order. */
+export async function batchGet(keys: Record<string, unknown>[], projection?: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   await untilProcessed(keys, 100, async (Keys) => {
-    const out = await ddb.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys, ProjectionExpression: projection } } }));
+    const out = await ddb.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys, ...(projection ? { ProjectionExpression: projection } : {}) } } }));
     items.push(...(out.Responses?.[tableName] ?? []));
     return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
   });

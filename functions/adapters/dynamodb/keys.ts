@@ -1,8 +1,18 @@
 // Every key of the single table is built here and nowhere else. Pure: no SDK imports.
 // The README's access-pattern table lists what each key serves.
 
-/** Number of partitions the leaderboard and the aggregate counters of one contest are spread over. */
-export const SHARDS = 4;
+/**
+ * Partitions of one contest's live leaderboard (the `ranking` index). At a province-wide deadline of
+ * 1,000 submits/s every submit writes an entry (1 WCU: the projected item is under 1 KB) and a
+ * better repeat moves one (2 WCU): 1,000 – 2,000 WCU/s on the index. Keeping a partition at a
+ * quarter of DynamoDB's 1,000 WCU/s (room for an uneven hash and the last seconds before a
+ * deadline, which run at about twice the minute's average) needs 2,000 × 2 / 250 = 16 partitions:
+ * 63 – 125 WCU/s each on average (`npm run bench:partitions` prints the simulated busiest one).
+ * The price: the top N reads 16 Queries of N entries (behind CloudFront's 5 s cache).
+ */
+export const LEADERBOARD_SHARDS = 16;
+/** The leaderboard's shard count under its older name. */
+export const SHARDS = LEADERBOARD_SHARDS;
 
 /**
  * Number of partitions the people of one contest are spread over. A person is written about twice
@@ -47,11 +57,23 @@ export const keys = {
 
   /**
    * Aggregate counters of a contest (units, villages, days, score histogram), written only by the
-   * stream consumer (adapters/dynamodb/aggregates.ts decides how many items hold them); read as
-   * the sum of every `AGG#` item.
+   * stream consumer (adapters/dynamodb/aggregates.ts decides how many items hold them, by `part`);
+   * read as the sum of every `AGG#` item. Layout 2 kept them all in `AGG#CONTEST#0`, still summed.
    */
-  contestAggregate: (contestId: string, shard: number) => ({ PK: `CONTEST#${contestId}`, SK: `AGG#CONTEST#${shard}` }),
+  contestAggregate: (contestId: string, part: string | number) => ({ PK: `CONTEST#${contestId}`, SK: typeof part === 'number' ? `AGG#CONTEST#${part}` : `AGG#${part}` }),
   aggregatesOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'AGG#' }),
+  /**
+   * A counter item in a partition of its own (the unit and village families, hashed over a few
+   * items each): every stream shard's transaction touches them, so each gets its partition's
+   * whole write budget. Read by key, next to the `aggregatesOf` Query.
+   */
+  counterPartition: (contestId: string, part: string) => ({ PK: `AGG#${contestId}#${part}`, SK: 'AGG' }),
+
+  /**
+   * The distinct villages typed in a contest without a village list (a string set), capped at
+   * VILLAGE_CAP (app/villages.ts): it bounds the village counters' size. Written once per new village.
+   */
+  villages: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SK: 'VILLAGES' }),
 
   /** Final ranking, written once at close, in pages of rows. */
   finalPage: (contestId: string, page: number) => ({ PK: `CONTEST#${contestId}`, SK: `FINAL#${pad(page, 6)}` }),
@@ -77,9 +99,13 @@ export const keys = {
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
 };
 
-/** GSI keys, named after the index that uses them. */
+/** GSI keys, named after the access pattern; `index` is the index's name in table.ts. */
 export const indexKeys = {
   leaderboard: {
+    /** Since layout 3: `ranking` (keys `LBPK`/`LBSK`, 16 shards, a projection of what the board shows). */
+    index: 'ranking',
+    pkAttribute: 'LBPK',
+    skAttribute: 'LBSK',
     pk: (contestId: string, shard: number) => `LB#${contestId}#${shard}`,
     /**
      * Ascending order = better rank: more correct answers, then shorter duration, then earlier submission.

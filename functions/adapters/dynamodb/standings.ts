@@ -6,9 +6,10 @@ import { emptyAggregate, type ContestAggregate } from '../../domain/aggregate.ts
 import { compareLive } from '../../domain/ranking.ts';
 import { peopleOf, toPerson } from './attempts.ts';
 import { ddb, QueryCommand, tableName } from './client.ts';
-import { indexKeys, keys, SHARDS } from './keys.ts';
+import { indexKeys, keys, LEADERBOARD_SHARDS } from './keys.ts';
 import { queryAll } from './query.ts';
-import { batchWrite } from './batches.ts';
+import { batchGet, batchWrite } from './batches.ts';
+import { hashedCounterKeys } from './aggregates.ts';
 
 /** Rows per final-ranking item: 100 rows of ~200 bytes stay far below the 400 KB item limit. */
 export const FINAL_PAGE_ROWS = 100;
@@ -44,17 +45,18 @@ const entry = (p: PersonRecord) => ({ ...p.best!, personKey: p.phone });
 export const standingsStore: StandingsStore = {
   async aggregate(contestId) {
     const { PK, SKPrefix } = keys.aggregatesOf(contestId);
-    return parseAggregate(await queryAll<Record<string, unknown>>(PK, SKPrefix));
+    const [own, hashed] = await Promise.all([queryAll<Record<string, unknown>>(PK, SKPrefix), batchGet(hashedCounterKeys(contestId))]);
+    return parseAggregate([...own, ...hashed]);
   },
 
   async liveTop(contestId, limit) {
     const shards = await Promise.all(
-      Array.from({ length: SHARDS }, (_, shard) =>
+      Array.from({ length: LEADERBOARD_SHARDS }, (_, shard) =>
         ddb.send(
           new QueryCommand({
             TableName: tableName,
-            IndexName: 'leaderboard',
-            KeyConditionExpression: 'GSI1PK = :pk',
+            IndexName: indexKeys.leaderboard.index,
+            KeyConditionExpression: 'LBPK = :pk',
             ExpressionAttributeValues: { ':pk': indexKeys.leaderboard.pk(contestId, shard) },
             Limit: limit,
           }),

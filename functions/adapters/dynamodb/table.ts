@@ -10,12 +10,51 @@ export const tableDefinition = {
    */
   stream: 'NEW_AND_OLD_IMAGES',
   indexes: {
-    /** Sparse: only scored people carry GSI1*. Partition = contest shard, sort = encoded rank tuple. */
+    /**
+     * The live leaderboard (layout 3). Sparse: only scored people carry LBPK/LBSK. Partition = one of
+     * a contest's 16 shards, sort = encoded rank tuple. Projects only what the board shows, so a
+     * person's other writes (a later start's reservation, a worse attempt counted) leave it alone,
+     * and each entry stays under 1 KB (one write unit).
+     */
+    ranking: {
+      partitionKey: 'LBPK',
+      sortKey: 'LBSK',
+      projection: 'INCLUDE',
+      nonKeyAttributes: ['phone', 'fullName', 'unitId', 'village', 'best'],
+    },
+  },
+  /**
+   * Indexes the previous release had and this one no longer uses, still declared on AWS: a
+   * CloudFormation update may create or delete only one GSI, so a replaced index goes in the release
+   * after the one that adds its successor (docs/migrations.md, "Deploying layout 3"). Layout 3's
+   * migration empties it (removes GSI1PK/GSI1SK from every person). Local mode never creates these.
+   */
+  retiredIndexes: {
+    /** Layout 1–2's leaderboard: 4 shards, every attribute projected. Delete in the release after layout 3. */
     leaderboard: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
   },
 } as const;
 
 export type IndexName = keyof typeof tableDefinition.indexes;
+
+export interface IndexDefinition {
+  partitionKey: string;
+  sortKey: string;
+  projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  nonKeyAttributes?: readonly string[];
+}
+
+/** An index as CreateTable / UpdateTable take it. */
+export function indexInput(name: string, index: IndexDefinition) {
+  return {
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: index.projection, ...(index.nonKeyAttributes ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}) },
+  };
+}
 
 /** Input for CreateTable (local mode and tests), on-demand like the AWS table. */
 export function createTableInput(tableName: string) {
@@ -34,13 +73,6 @@ export function createTableInput(tableName: string) {
       { AttributeName: partitionKey, KeyType: 'HASH' as const },
       { AttributeName: sortKey, KeyType: 'RANGE' as const },
     ],
-    GlobalSecondaryIndexes: Object.entries(indexes).map(([name, index]) => ({
-      IndexName: name,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: index.projection },
-    })),
+    GlobalSecondaryIndexes: Object.entries(indexes).map(([name, index]) => indexInput(name, index)),
   };
 }

@@ -10,7 +10,7 @@ import {
   ValidationFailed,
 } from '../../../functions/domain/errors.ts';
 import type { FakeSystem } from '../../factories/fakes.ts';
-import { answersWith, contestBody, openContest, optionIdsFor, participant, rejection, system, takeAttempt } from './helpers.ts';
+import { answersWith, contestBody, openContest, optionIdsFor, participant, phoneOf, rejection, system, takeAttempt } from './helpers.ts';
 
 const SEC = 1000;
 
@@ -660,5 +660,61 @@ describe('attemptUseCases.start with an idempotency key', () => {
     }
     // The lost start still counts as taken (the attempt is consumed at the reservation).
     expect(await sys.attemptCases.start(contest.id, participant(1), OTHER_KEY)).toMatchObject({ attemptNo: 2, attemptsLeft: 1 });
+  });
+});
+
+describe('attemptUseCases.start: villages typed in a contest without a list', () => {
+  const CAP = 3;
+  async function freeVillages() {
+    const sys = system({ villageCap: CAP });
+    const contest = await openContest(sys, { villages: [] });
+    let i = 0;
+    const start = (village: string) => sys.attemptCases.start(contest.id, participant(++i, { village }));
+    return { sys, contest, start };
+  }
+
+  it('registers each new village up to the cap, then refuses a new one with a 400 on the field, taking nothing', async () => {
+    const { sys, contest, start } = await freeVillages();
+    for (const v of ['Thôn A', 'Thôn B', 'Làng C']) await start(v);
+    expect([...sys.attempts.data.villages.get(contest.id)!].sort()).toEqual(['Làng C', 'Thôn A', 'Thôn B']);
+    const error = await rejection(() => start('Thôn D'));
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect(error.details).toEqual([{ field: 'village', code: 'VILLAGE_LIMIT', message: expect.stringContaining(`${CAP} different villages`) }]);
+    // Nothing was taken for the refused start: its person does not exist.
+    expect(sys.attempts.person(contest.id, phoneOf(4))).toBeUndefined();
+    expect(sys.attempts.data.villages.get(contest.id)!.size).toBe(CAP);
+  });
+
+  it('keeps the villages already registered working at the cap, and maps another spelling of one onto it', async () => {
+    const { sys, contest, start } = await freeVillages();
+    for (const v of ['Thôn A', 'Thôn B', 'Làng C']) await start(v);
+    const again = await start('Thôn B');
+    expect(sys.attempts.attempt(again.attemptId).registration.village).toBe('Thôn B');
+    const respelled = await start('  thôn   a ');
+    expect(sys.attempts.attempt(respelled.attemptId).registration.village).toBe('Thôn A');
+    expect(sys.attempts.data.villages.get(contest.id)!.size).toBe(CAP);
+  });
+
+  it('holds the cap exactly when starts race, and writes the registry once per new village', async () => {
+    const { sys, contest, start } = await freeVillages();
+    const admitted = vi.spyOn(sys.attempts, 'admitVillage');
+    const outcomes = await Promise.allSettled(['V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((v) => start(v)));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(CAP);
+    expect(sys.attempts.data.villages.get(contest.id)!.size).toBe(CAP);
+    admitted.mockClear();
+    await start([...sys.attempts.data.villages.get(contest.id)!][0]!);
+    expect(admitted).not.toHaveBeenCalled();
+  });
+
+  it('leaves a contest with a village list to its list, and a start without a village alone', async () => {
+    const sys = system({ villageCap: 1 });
+    const listed = await openContest(sys);
+    await sys.attemptCases.start(listed.id, participant(1, { village: 'Thôn 1' }));
+    await sys.attemptCases.start(listed.id, participant(2, { village: 'Thôn 2' }));
+    expect(sys.attempts.data.villages.get(listed.id)).toBeUndefined();
+    const free = await openContest(sys, { villages: [] });
+    await sys.attemptCases.start(free.id, participant(3, { village: 'Thôn X' }));
+    await sys.attemptCases.start(free.id, participant(4, { village: null }));
+    expect([...sys.attempts.data.villages.get(free.id)!]).toEqual(['Thôn X']);
   });
 });
