@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../adapters/dynamodb/keys.ts';
 import { peoplePartitions } from './v2-people-partitions.ts';
+import { rankingIndex } from './v3-ranking-index.ts';
 
 export type Item = Record<string, unknown>;
 
@@ -27,10 +28,10 @@ export interface Migration {
 }
 
 /** Every migration, in order. A layout change adds one here and raises CURRENT_LAYOUT. */
-export const migrations: readonly Migration[] = [peoplePartitions];
+export const migrations: readonly Migration[] = [peoplePartitions, rankingIndex];
 
 /** The layout this code reads and writes. */
-export const CURRENT_LAYOUT = 2;
+export const CURRENT_LAYOUT = 3;
 
 /**
  * The layout of a table that records none: every release up to layout 2 wrote none. Layout-2 data

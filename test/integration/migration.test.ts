@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ListTablesCommand, type AttributeValue, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../functions/adapters/dynamodb/keys.ts';
+import { indexKeys, keys, LEADERBOARD_SHARDS, shardOf } from '../../functions/adapters/dynamodb/keys.ts';
 import { jarDirectory } from '../../functions/local/dynamodb-local.ts';
 import { CURRENT_LAYOUT, readLayout, runMigrations } from '../../functions/migrations/runner.ts';
 import { apiClient } from '../helpers/api.ts';
@@ -123,9 +123,9 @@ describe('the migration itself', () => {
     expect(logs.join('\n')).toMatch(/layout 1 -> 2 \(people in contest partitions\): resuming after page \d+/);
     expect(logs.join('\n')).toMatch(/layout 2 \(people in contest partitions\): done in \d+ page\(s\): \d+ people moved to their contest partitions/);
     const layout = await readLayout(table.db, TABLE);
-    expect(layout).toMatchObject({ version: 2 });
+    expect(layout).toMatchObject({ version: CURRENT_LAYOUT });
     expect(layout?.checkpoint).toBeUndefined();
-    expect(layout?.history?.map((h) => h.version)).toEqual([2]);
+    expect(layout?.history?.map((h) => h.version)).toEqual([2, 3]);
   });
 
   it('leaves nothing of layout 1: every person in its contest partition with the ids of its scored attempts', async () => {
@@ -137,6 +137,9 @@ describe('the migration itself', () => {
     const attempts = new Map(items.filter((i) => i.entity === 'attempt').map((a) => [a.id as string, a]));
     for (const person of people) {
       expect({ PK: person.PK, SK: person.SK }).toEqual(keys.person(person.contestId, person.phone));
+      // Layout 3: on the ranking index, off the old one.
+      expect(person.GSI1PK).toBeUndefined();
+      if (person.best) expect(person.LBPK).toBe(indexKeys.leaderboard.pk(person.contestId, shardOf(person.phone, LEADERBOARD_SHARDS)));
       const submitted = [...(person.attemptIds ?? [])].filter((id) => attempts.get(id)?.status === 'submitted').sort();
       expect([...(person.scoredIds ?? [])].sort()).toEqual(submitted);
       expect(submitted.length).toBe(person.scoredAttempts ?? 0);
@@ -152,7 +155,7 @@ describe('the migration itself', () => {
     await table.db.send(new UpdateCommand({ TableName: TABLE, Key: keys.layout(), UpdateExpression: 'SET version = :one', ExpressionAttributeValues: { ':one': 1 } }));
     const logs: string[] = [];
     const result = await runMigrations({ tableName: TABLE, db: table.db, log: (l) => logs.push(l) });
-    expect(result).toMatchObject({ from: 1, to: 2, done: true, counts: {} });
+    expect(result).toMatchObject({ from: 1, to: CURRENT_LAYOUT, done: true, counts: {} });
     expect(logs.at(-1)).toContain('nothing to change');
     const after = await scanAll(table.db);
     const strip = (items: Record<string, any>[]) => items.filter((i) => i.PK !== 'META');
@@ -161,7 +164,7 @@ describe('the migration itself', () => {
 
   it('refuses data written by a newer release', async () => {
     await table.db.send(new UpdateCommand({ TableName: TABLE, Key: keys.layout(), UpdateExpression: 'SET version = :v', ExpressionAttributeValues: { ':v': CURRENT_LAYOUT + 1 } }));
-    await expect(runMigrations({ tableName: TABLE, db: table.db, log: () => undefined })).rejects.toThrow(/written by a newer release \(layout 3\)/);
+    await expect(runMigrations({ tableName: TABLE, db: table.db, log: () => undefined })).rejects.toThrow(`written by a newer release (layout ${CURRENT_LAYOUT + 1})`);
   });
 });
 
