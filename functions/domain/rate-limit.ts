@@ -5,6 +5,17 @@
 // the start of the next); the limits are set with that in mind, so the guarantee that matters,
 // "this many requests in any minute always pass", holds for any rate up to the limit.
 
+/**
+ * Starts per client address per minute: a backstop, not the main defence (the start's proof of work
+ * and the per-phone attempt limit are; docs/abuse-controls.md). Sized for the busiest address a
+ * province-wide deadline brings: 1,000 starts/s is 60,000 a minute, about half of it on the largest
+ * carrier, whose carrier-grade NAT may put a province's phones behind a pool as small as 32 IPv4
+ * addresses: ~940 starts a minute on one address. 3,000 leaves 3× that for an uneven pool (IPv6
+ * phones are counted by their own /64 and never share), and still stops one machine from opening
+ * more than 50 attempts a second. A commune contest never comes near it.
+ */
+export const DEFAULT_START_RATE_PER_MINUTE = 3_000;
+
 export interface RateWindow {
   /** Window number: floor(now / windowSec). Part of the counter's key. */
   index: number;

@@ -8,10 +8,10 @@ import { rateLimitStore } from '../adapters/dynamodb/rate-limit.ts';
 import { addressKey, clientAddress } from '../adapters/http/client-address.ts';
 import { parseProofBits } from '../adapters/http/start-proof.ts';
 import { rateLimit } from '../app/rate-limits.ts';
-import { parseLimit } from '../domain/rate-limit.ts';
+import { DEFAULT_START_RATE_PER_MINUTE, parseLimit } from '../domain/rate-limit.ts';
 
-/** Far above what a village hall sharing one connection needs (100 starts a minute must always pass). */
-export const DEFAULT_START_RATE_PER_MINUTE = 300;
+/** Starts per client address per minute (domain/rate-limit.ts says how it was sized). */
+export { DEFAULT_START_RATE_PER_MINUTE };
 /** Wrong passwords per address per minute before sign-in answers 429 for the rest of the minute. */
 export const DEFAULT_LOGIN_FAILURES_PER_MINUTE = 20;
 

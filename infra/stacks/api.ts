@@ -27,6 +27,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { functionGroups, routeKey, routes, type FunctionGroup } from '#adapters/http/routes.ts';
+import { DEFAULT_START_RATE_PER_MINUTE } from '#domain/rate-limit.ts';
 import { ROLES, type Role } from '#domain/staff.ts';
 import { ALARM_PERIOD, notifyingAlarm, queueNotEmptyAlarm } from '../constructs/alarms.ts';
 import { ApiFunction, MAX_API_TIMEOUT, type TableAccess } from '../constructs/api-function.ts';
@@ -70,7 +71,7 @@ const groupConfig: Record<FunctionGroup, GroupConfig> = {
  * per minute, failed sign-ins per address per minute, and the proof of work a start needs
  * (12 bits: about 4,096 SHA-256 hashes, a median of 0.15–0.24 s in a 4x-throttled browser; README, Abuse controls).
  */
-export const ABUSE_ENV = { START_RATE_PER_MINUTE: '300', LOGIN_FAILURES_PER_MINUTE: '20', START_POW_BITS: '12' };
+export const ABUSE_ENV = { START_RATE_PER_MINUTE: String(DEFAULT_START_RATE_PER_MINUTE), LOGIN_FAILURES_PER_MINUTE: '20', START_POW_BITS: '12' };
 
 /** The attempt-start route, whose throttle (routes.ts, burst twice the rate) the stage's `throttle.startRateLimit` overrides. */
 export const START_ROUTE_KEY = 'POST /api/contests/{contestId}/attempts';

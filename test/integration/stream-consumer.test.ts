@@ -15,6 +15,8 @@ import { sharedServer } from '../helpers/shared-server.ts';
 
 let server: Stack;
 let applyChanges: (changes: readonly ItemChange[]) => Promise<number>;
+/** Items the village counters are hashed over (adapters/dynamodb/aggregates.ts). */
+let VILLAGE_ITEMS: number;
 let handler: (event: DynamoDBStreamEvent, context?: { getRemainingTimeInMillis(): number }) => Promise<DynamoDBBatchResponse>;
 let aggregate: (contestId: string) => Promise<ContestAggregate>;
 
@@ -22,7 +24,7 @@ beforeAll(async () => {
   server = await sharedServer();
   // The adapters read their configuration at load: point them at the server's DynamoDB Local first.
   Object.assign(process.env, functionEnv(server));
-  ({ applyChanges } = await import('../../functions/adapters/dynamodb/aggregates.ts'));
+  ({ applyChanges, VILLAGE_ITEMS } = await import('../../functions/adapters/dynamodb/aggregates.ts'));
   ({ handler } = await import('../../functions/handlers/stream.ts'));
   const { standingsStore } = await import('../../functions/adapters/dynamodb/standings.ts');
   aggregate = (contestId) => standingsStore.aggregate(contestId);
@@ -72,15 +74,15 @@ describe('stream consumer: exactly once', () => {
 
   it('a batch too large for one transaction is split, and a redelivery skips every part it applied', async () => {
     const contestId = 'stream-b';
-    // 1,000 villages: more counters than one update expression may hold, so several transactions.
-    const batch = Array.from({ length: 1000 }, (_, i) => scored(contestId, i, `Thôn ${i}`));
+    // ~250 villages per village counter item: more ADDs than one item takes in a transaction, so several transactions.
+    const batch = Array.from({ length: VILLAGE_ITEMS * 250 }, (_, i) => scored(contestId, i, `Thôn ${i}`));
     const parts = await applyChanges(batch);
     expect(parts).toBeGreaterThan(1);
     expect(await applyChanges(batch)).toBe(0);
     expect(await applyChanges(batch.slice(0, 700))).toBe(0);
     const agg = await aggregate(contestId);
     expect(agg).toEqual(expected(batch));
-    expect(Object.keys(agg.villages)).toHaveLength(1000);
+    expect(Object.keys(agg.villages)).toHaveLength(VILLAGE_ITEMS * 250);
   });
 
   it('counts an erasure (a delete) as the person leaving, and a retention delete (marked purged) as nothing', async () => {
@@ -121,7 +123,7 @@ describe('stream consumer: partial batch responses and split batches', () => {
   it('a batch stopped part way names the first record not applied; delivered again from there, split in two, every change counts once', async () => {
     const contestId = 'stream-d';
     // More counters than one transaction holds: several chunks.
-    const batch = Array.from({ length: 1000 }, (_, i) => scored(contestId, i, `Thôn ${i}`));
+    const batch = Array.from({ length: VILLAGE_ITEMS * 250 }, (_, i) => scored(contestId, i, `Thôn ${i}`));
     const response = await handler(batchOf(batch), runningOut(1));
     expect(response.batchItemFailures).toHaveLength(1);
     const from = batch.findIndex((c) => c.sequenceNumber === response.batchItemFailures[0]!.itemIdentifier);
