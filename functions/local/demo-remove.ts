@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, PEOPLE_SHARDS } from '../adapters/dynamodb/keys.ts';
-import { hashedCounterKeys } from '../adapters/dynamodb/aggregates.ts';
+import { hashedCounterKeys } from '../adapters/dynamodb/counter-items.ts';
 import { DEMO_CONTEST_ID } from './demo.ts';
 import { DEMO_PAST_CONTEST_ID } from './demo-people.ts';
 

@@ -9,7 +9,7 @@ import { ddb, QueryCommand, tableName } from './client.ts';
 import { indexKeys, keys, LEADERBOARD_SHARDS } from './keys.ts';
 import { queryAll } from './query.ts';
 import { batchGet, batchWrite } from './batches.ts';
-import { hashedCounterKeys } from './aggregates.ts';
+import { hashedCounterKeys } from './counter-items.ts';
 
 /** Rows per final-ranking item: 100 rows of ~200 bytes stay far below the 400 KB item limit. */
 export const FINAL_PAGE_ROWS = 100;

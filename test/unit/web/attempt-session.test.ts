@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../web/src/lib/api/client.ts';
-import { AttemptSession, parsePrediction, type SessionDeps } from '../../../web/src/lib/state/attempt-session.svelte.ts';
+import { AttemptSession, parsePrediction, SAVE_DELAY_MS, type SessionDeps } from '../../../web/src/lib/state/attempt-session.svelte.ts';
+import { SAVE_BATCH_MS, saveTimes, typicalAttempt } from '../../../web/src/lib/state/save-cadence.ts';
 import { KEYS, clearPersonData } from '../../../web/src/lib/state/storage.ts';
 import { FakePort, ManualTime, MemoryStore, networkError, serverError, settle, startPayload, submitResult } from './fakes.ts';
 
@@ -113,19 +114,68 @@ describe('AttemptSession: background saving', () => {
     expect(stored(storage).dirty).toEqual([]);
   });
 
-  // Issue 16: online, the header said "waiting to send" for about 10 s after every answer.
-  it('by default an answer reaches the server within 3 s, an answer and the next one in one PUT', async () => {
-    const { time, port, session } = setup({ saveDelayMs: undefined });
+  // Issue 12: each save is a paid request; answers wait on the device up to a minute, then go together.
+  it('by default answers wait on the device up to SAVE_BATCH_MS (a minute), then go in one PUT', async () => {
+    const { time, port, session, storage } = setup({ saveDelayMs: undefined });
+    expect(SAVE_DELAY_MS).toBe(SAVE_BATCH_MS);
     session.choose('q1', 'a');
     session.next();
-    await time.advance(2_000);
+    await time.advance(20_000);
     session.choose('q2', 'c');
-    await time.advance(999);
+    expect(stored(storage).answers).toEqual({ q1: ['a'], q2: ['c'] });
+    await time.advance(SAVE_BATCH_MS - 20_001);
     expect(port.saves).toEqual([]);
     expect(session.saveState).toBe('pending');
     await time.advance(1);
     expect(port.saves).toEqual([{ q1: ['a'], q2: ['c'] }]);
     expect(session.saveState).toBe('saved');
+  });
+
+  it('sends what is unsaved at once when the review screen is reached, before the submit', async () => {
+    const { time, port, session } = setup({ saveDelayMs: undefined });
+    session.choose('q1', 'a');
+    session.goTo(2);
+    session.choose('q3', 'f');
+    expect(port.saves).toEqual([]);
+    session.goTo(session.stepCount - 1);
+    expect(session.step.kind).toBe('review');
+    await time.advance(0);
+    expect(port.saves).toEqual([{ q1: ['a'], q3: ['f'] }]);
+    // Nothing left: going back and forth to the review sends nothing more.
+    session.goTo(0);
+    session.goTo(session.stepCount - 1);
+    await time.advance(SAVE_BATCH_MS);
+    expect(port.saves).toHaveLength(1);
+  });
+
+  it('makes the saves save-cadence.ts counts for a 6-minute attempt of 20 questions (the cost model of the bench), and the submit carries every answer', async () => {
+    const questions = Array.from({ length: 20 }, (_, i) => ({ id: `q${i + 1}`, text: `Câu ${i + 1}`, multiple: false, options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }] }));
+    const time = new ManualTime(PHONE_START);
+    const port = new FakePort();
+    const session = AttemptSession.begin('c-1', startPayload({ questions, prediction: undefined }), undefined, { port, storage: new MemoryStore(), clock: time.clock, timers: time, random: () => 0.5 });
+    const script = typicalAttempt(20, 6 * 60_000);
+    const sentAt: number[] = [];
+    const save = port.save.bind(port);
+    port.save = (...args) => {
+      sentAt.push(time.now - PHONE_START);
+      return save(...args);
+    };
+    let at = 0;
+    for (const [i, change] of script.changesAtMs.entries()) {
+      await time.advance(change - at);
+      at = change;
+      session.choose(`q${i + 1}`, i % 2 ? 'a' : 'b');
+      if (i < questions.length - 1) session.next();
+    }
+    await time.advance(script.reviewAtMs! - at);
+    session.next();
+    expect(session.step.kind).toBe('review');
+    await time.advance(0);
+    await time.advance(script.submitAtMs - script.reviewAtMs!);
+    await session.submit();
+    expect(sentAt).toEqual(saveTimes(script));
+    expect(sentAt.length).toBeLessThanOrEqual(5);
+    expect(port.submits[0]!.answers).toEqual(Object.fromEntries(questions.map((q, i) => [q.id, [i % 2 ? 'a' : 'b']])));
   });
 
   it('retries network failures with growing, jittered delays and reports offline', async () => {

@@ -4,6 +4,7 @@
 // server answers. Nothing here touches the DOM: the page wires online/offline events.
 import { ApiError, retryDelay } from '../api/client.ts';
 import type { Answers, AttemptQuestion, AttemptResume, AttemptStart, SubmitResult } from '../api/types.ts';
+import { SAVE_BATCH_MS } from './save-cadence.ts';
 import { KEYS, readJSON, storedAttemptIds, writeJSON, type KeyValueStore } from './storage.ts';
 
 export interface AttemptPort {
@@ -64,7 +65,8 @@ export type Step =
   | { kind: 'review' };
 
 const OPEN_STATUSES = new Set(['open', 'active', 'in_progress', 'started']);
-export const SAVE_DELAY_MS = 3_000;
+/** The batch interval (save-cadence.ts says why it is a minute, and what the cadence costs). */
+export const SAVE_DELAY_MS = SAVE_BATCH_MS;
 const SAVE_BACKOFF = { baseMs: 1000, maxMs: 30_000 };
 const SUBMIT_BACKOFF = { baseMs: 1000, maxMs: 15_000 };
 
@@ -128,11 +130,10 @@ export class AttemptSession {
       clock: deps.clock ?? (() => Date.now()),
       timers: deps.timers ?? defaultTimers,
       random: deps.random ?? Math.random,
-      // Answers are on the device at once; the server gets them in batches (one write per batch, not per
-      // tap: a changed mind, or an answer and the next one within the delay, go together), and at once
-      // when the page is hidden, the network returns or the attempt is submitted. Reading a question
-      // takes longer than the delay, so a batch is about one answered question: "Đã lưu" within
-      // seconds, at no more than one write per question.
+      // Answers are on the device at once; the server gets them in batches of up to a minute (one
+      // request per batch, not per answer: about 5 for a 6-minute attempt of 20 questions instead of
+      // 20), and at once when the page is hidden, the network returns, the review screen is reached
+      // or the attempt is submitted (save-cadence.ts).
       saveDelayMs: deps.saveDelayMs ?? SAVE_DELAY_MS,
     };
     this.#offsetMs = stored.offsetMs;
@@ -269,6 +270,9 @@ export class AttemptSession {
   goTo(index: number): void {
     this.#index = Math.min(Math.max(0, index), this.stepCount - 1);
     this.#persist();
+    // At the review screen the person is about to submit: the server gets every answer now, so a
+    // submit lost on a weak network leaves nothing behind but the press of a button.
+    if (this.step.kind === 'review' && this.#dirty.size) void this.flush();
   }
   next(): void {
     this.goTo(this.#index + 1);
