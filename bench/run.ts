@@ -47,11 +47,12 @@ function parseArgs(argv: string[]) {
     console.log('usage: npm run bench -- [--quick] [--n 2000] [--concurrency 64] [--out FILE.json | --write] [--only bundles]');
     console.log('  figures go to --out (default: a file under the system temp dir); --write updates bench/results.{json,md}');
     console.log('  --only bundles: bundle sizes and cold starts alone, printed, nothing written');
+    console.log('  --only partitions: the busiest partitions at 1,000 submits/s, simulated from the key builders (bench/partitions.ts)');
     process.exit(0);
   }
   const quick = argv.includes('--quick');
   const only = get('only');
-  if (only !== undefined && only !== 'bundles') throw new Error('--only takes: bundles');
+  if (only !== undefined && only !== 'bundles' && only !== 'partitions') throw new Error('--only takes: bundles, partitions');
   const n = Number(get('n') ?? (quick ? 200 : 2000));
   const concurrency = Number(get('concurrency') ?? (quick ? 16 : 64));
   if (!Number.isInteger(n) || n < 1) throw new Error('--n must be a positive integer');
@@ -898,7 +899,14 @@ const machine = {
   loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
 };
 
-(opts.only === 'bundles' ? onlyBundles() : main())
+/** The busiest partitions at a deadline: arithmetic from the key builders, printed, nothing written. */
+async function onlyPartitions(): Promise<undefined> {
+  const { formatPeak, simulatePeak } = await import('./partitions.ts');
+  console.log(formatPeak(simulatePeak()));
+  return undefined;
+}
+
+(opts.only === 'bundles' ? onlyBundles() : opts.only === 'partitions' ? onlyPartitions() : main())
   .then((r) => {
     if (!r) return;
     const e = evaluate(r);
