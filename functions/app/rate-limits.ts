@@ -11,7 +11,7 @@
 // with a conditional write per start. Across N environments each one holds at most BATCH-1 hits
 // the table has not seen and may judge with a total that others have since raised, so a client
 // gets at most (BATCH-1) x N starts above perMinute in a window: with BATCH = 10 and the default
-// 300, at most 390 through 10 environments. (Forgetting a full map, below, can add BATCH-1 per
+// 3,000, at most 3,090 through 10 environments. (Forgetting a full map, below, can add BATCH-1 per
 // client and environment once more; it takes over 10,000 clients a minute in one environment.)
 // Unwritten hits of a past window are dropped, never written: that window is over.
 //

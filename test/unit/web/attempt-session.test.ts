@@ -148,6 +148,17 @@ describe('AttemptSession: background saving', () => {
     expect(port.saves).toHaveLength(1);
   });
 
+  it('never lets a batch wait past the last 5 s of the attempt', async () => {
+    // startPayload: a 10-minute attempt. 9.5 minutes in, an answer waits 25 s, not a minute.
+    const { time, port, session } = setup({ saveDelayMs: undefined });
+    await time.advance(570_000);
+    session.choose('q1', 'a');
+    await time.advance(24_999);
+    expect(port.saves).toEqual([]);
+    await time.advance(1);
+    expect(port.saves).toEqual([{ q1: ['a'] }]);
+  });
+
   it('makes the saves save-cadence.ts counts for a 6-minute attempt of 20 questions (the cost model of the bench), and the submit carries every answer', async () => {
     const questions = Array.from({ length: 20 }, (_, i) => ({ id: `q${i + 1}`, text: `Câu ${i + 1}`, multiple: false, options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }] }));
     const time = new ManualTime(PHONE_START);

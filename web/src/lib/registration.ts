@@ -14,11 +14,8 @@ export interface RegistrationValues {
   consent: boolean;
 }
 
-/** What went wrong with a field; the form turns it into a catalog message. `full`: no new village fits the contest any more. */
-export type FieldProblem = 'required' | 'invalid' | 'short' | 'long' | 'full';
-
-/** Reasons the server names in a field issue (`details[].code`), as form problems. */
-const PROBLEM_OF_CODE: Record<string, FieldProblem> = { VILLAGE_LIMIT: 'full' };
+/** What went wrong with a field; the form turns it into a catalog message. */
+export type FieldProblem = 'required' | 'invalid' | 'short' | 'long';
 export type FieldErrors = Partial<Record<Field, FieldProblem>>;
 
 // The same rule as the server's (functions/domain/phone.ts; a unit test keeps them in step),
@@ -106,16 +103,16 @@ function fieldOf(raw: unknown): Field | undefined {
  */
 export function fieldErrorsFromDetails(details: unknown): FieldErrors {
   const out: FieldErrors = {};
-  const add = (raw: unknown, code?: unknown) => {
+  const add = (raw: unknown) => {
     const f = fieldOf(raw);
-    if (f) out[f] = (typeof code === 'string' ? PROBLEM_OF_CODE[code] : undefined) ?? 'invalid';
+    if (f) out[f] = 'invalid';
   };
   if (Array.isArray(details)) {
     for (const d of details) {
       if (typeof d === 'string') add(d);
       else if (d && typeof d === 'object') {
         const o = d as Record<string, unknown>;
-        add(o.field ?? o.path ?? o.name ?? o.instancePath, o.code);
+        add(o.field ?? o.path ?? o.name ?? o.instancePath);
       }
     }
   } else if (details && typeof details === 'object') {

@@ -87,7 +87,6 @@ export const en: Messages = {
   'reg.err.unitId.invalid': 'Unknown organization. Please choose again.',
   'reg.err.village.required': 'Please choose your village.',
   'reg.err.village.invalid': 'Unknown village. Please choose again.',
-  'reg.err.village.full': 'This contest already has too many different village names and takes no new ones. Please type your village as others from it did (e.g. Thôn 1), or leave it empty.',
   'reg.err.birthYear.required': 'Please enter your year of birth.',
   'reg.err.birthYear.invalid': 'This year of birth is not valid. For example: 1985.',
   'reg.err.consent.required': 'Please tick the box to take part.',

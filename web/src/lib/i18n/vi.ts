@@ -86,7 +86,6 @@ export const vi = {
   'reg.err.unitId.invalid': 'Đơn vị không đúng. Vui lòng chọn lại.',
   'reg.err.village.required': 'Vui lòng chọn thôn.',
   'reg.err.village.invalid': 'Thôn không đúng. Vui lòng chọn lại.',
-  'reg.err.village.full': 'Cuộc thi đã có quá nhiều tên thôn khác nhau nên không nhận thêm tên mới. Vui lòng gõ đúng tên thôn của bạn như người cùng thôn đã gõ (ví dụ: Thôn 1), hoặc để trống.',
   'reg.err.birthYear.required': 'Vui lòng nhập năm sinh.',
   'reg.err.birthYear.invalid': 'Năm sinh chưa đúng. Ví dụ: 1985.',
   'reg.err.consent.required': 'Bạn cần đánh dấu đồng ý để dự thi.',

@@ -66,7 +66,7 @@ export type Step =
 
 const OPEN_STATUSES = new Set(['open', 'active', 'in_progress', 'started']);
 /** The batch interval (save-cadence.ts says why it is a minute, and what the cadence costs). */
-export const SAVE_DELAY_MS = SAVE_BATCH_MS;
+export { SAVE_BATCH_MS as SAVE_DELAY_MS };
 const SAVE_BACKOFF = { baseMs: 1000, maxMs: 30_000 };
 const SUBMIT_BACKOFF = { baseMs: 1000, maxMs: 15_000 };
 
@@ -134,7 +134,7 @@ export class AttemptSession {
       // request per batch, not per answer: about 5 for a 6-minute attempt of 20 questions instead of
       // 20), and at once when the page is hidden, the network returns, the review screen is reached
       // or the attempt is submitted (save-cadence.ts).
-      saveDelayMs: deps.saveDelayMs ?? SAVE_DELAY_MS,
+      saveDelayMs: deps.saveDelayMs ?? SAVE_BATCH_MS,
     };
     this.#offsetMs = stored.offsetMs;
     this.#answers = stored.answers;
@@ -268,11 +268,12 @@ export class AttemptSession {
 
   // ---- navigation ----
   goTo(index: number): void {
-    this.#index = Math.min(Math.max(0, index), this.stepCount - 1);
+    const last = this.stepCount - 1;
+    this.#index = Math.min(Math.max(0, index), last);
     this.#persist();
-    // At the review screen the person is about to submit: the server gets every answer now, so a
-    // submit lost on a weak network leaves nothing behind but the press of a button.
-    if (this.step.kind === 'review' && this.#dirty.size) void this.flush();
+    // At the review screen (the last) the person is about to submit: the server gets every answer
+    // now, so a submit lost on a weak network leaves nothing behind but the press of a button.
+    if (index >= last) void this.flush();
   }
   next(): void {
     this.goTo(this.#index + 1);
@@ -301,7 +302,8 @@ export class AttemptSession {
     this.#dirtyCount = this.#dirty.size;
     if (this.#saveState !== 'saving' && this.#saveState !== 'retrying') this.#saveState = 'pending';
     this.#persist();
-    this.#schedule(this.#deps.saveDelayMs);
+    // A batch never waits past the attempt's last 5 s: the server has the answers before time is up.
+    this.#schedule(Math.min(this.#deps.saveDelayMs, Date.parse(this.deadline) - this.serverNow() - 5_000));
   }
 
   setPrediction(raw: string): void {
