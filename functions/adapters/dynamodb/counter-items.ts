@@ -18,32 +18,31 @@ export function counterEntries(delta: ContestAggregate): [string, number][] {
   return adds.filter(([, v]) => v !== 0);
 }
 
-
 /**
  * How the counters of a contest are spread over items (layout 3). Every stream shard writes one
  * transaction per batch (~1 s) touching each counter item its records change, and a transaction
- * costs 2 write units per KB of each whole item it touches. At 1,000 submits/s the table runs at
- * 7,000 – 15,000 WCU/s, so its stream has ~20 shards: ~20 transactions a second, each touching
- * nearly every unit and village of the contest (~50 submits a batch over 60 units, 300 villages).
- * One item holding everything (layout 2: 60 units, 300 villages and 60 days in ~15 KB) took
- * 20 × 2 × 15 = 600 WCU/s, in one partition that also holds the contest's questions.
+ * costs 2 write units per KB of each whole item it touches. At 1,000 submits/s the table takes
+ * ~15,000 WCU/s, so its stream has ~16 shards (one per partition): ~16 transactions a second, each
+ * touching nearly every unit and village of the contest (~60 submits a batch over 60 units and 300
+ * villages). Layout 2's single item (60 units, 300 villages, 30 days: ~11 KB) took 16 × 2 × 11 =
+ * ~350 WCU/s, in the partition that also holds the contest's questions.
  *
  * - `TOTAL`: participants, attempts, the score histogram (≤ 201 entries): under 2 KB.
  * - `DAY#<yyyy-mm-dd>`: that Vietnamese day's two counters, so a long contest's past days are never
- *   rewritten (60 days were ~2.5 KB of every transaction). These two stay in `CONTEST#<id>`:
- *   20 × 2 × (1 + 1) KB = 80 WCU/s there.
- * - `UNITS#<0..UNIT_ITEMS-1>` and `VILLAGES#<0..VILLAGE_ITEMS-1>`: by FNV hash of the counter's
- *   unit or village, each in a partition of its own (keys.counterPartition). 60 units × 2 counters
- *   × ~35 B ≈ 4 KB over 2 items: 20 × 2 × 2 KB = 80 WCU/s each; 300 villages × ~30 B ≈ 9 KB over
- *   8 items: 20 × 2 × 2 KB = 80 WCU/s each. The worst case the village cap allows (VILLAGE_CAP
- *   names of 80 three-byte characters, ~120 KB) is 15 KB an item: 600 WCU/s, still a single
- *   item's and partition's budget, and 30× under the 400 KB item limit.
+ *   rewritten. These two stay in `CONTEST#<id>`: 16 × 2 × (1 + 1) KB = 64 WCU/s there.
+ * - `UNITS#<0..UNIT_ITEMS-1>` and `VILLAGES#<0..VILLAGE_ITEMS-1>`: by FNV hash of the unit or the
+ *   village, each in a partition of its own (keys.counterPartition). 60 units × 2 counters × ~24 B
+ *   ≈ 2.9 KB over 2 items: 16 × 2 × 2 KB = 64 WCU/s each; 300 villages × ~25 B ≈ 7 KB over 8 items:
+ *   16 × 2 × 1 – 2 KB = 32 – 64 WCU/s each. The worst the village cap allows (LIMITS.typedVillages,
+ *   500 names of 80 three-byte characters, ~121 KB in all) is ~15 KB an item: ~500 WCU/s, still
+ *   within an item's and a partition's budget, and far under the 400 KB item limit even if every
+ *   name hashed to one item.
  *
- * So no item or partition takes more than ~100 WCU/s in the realistic case (`npm run
- * bench:partitions` prints the simulated figures), at the price of rounding each item up to whole KB
- * (about 44 instead of 30 WCU a transaction: under 1 write unit per participant at the peak). A
- * transaction touches at most 1 + 2 + 2 + 8 = 13 items per contest, so the 99-item chunk limit
- * still holds 7 contests, and hashing keeps each item's ADDs of one chunk under MAX_ADDS.
+ * `npm run bench:partitions` prints these figures from a simulation (docs/scale.md). The price:
+ * each item is rounded up to whole KB, and a lone submit touches 4 counter items instead of 1 (at
+ * a commune's load about 10 WCU a transaction instead of 4 – 8, ~US$0.003 per 10,000 participants).
+ * A transaction touches at most 1 + 1 + 2 + 8 = 12 counter items per contest, so the 99-item limit
+ * still holds 8 contests, and hashing keeps each item's ADDs of one chunk under MAX_ADDS.
  * Readers sum every `AGG#` item of the contest partition plus these by key, so layout 2's single
  * `AGG#CONTEST#0` keeps counting (never written again) and no counter moves in a migration.
  */
