@@ -63,17 +63,23 @@ describe('default start limit, with START_POW_BITS=10', () => {
     expect(results.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text}`)).toEqual([]);
   });
 
-  it('lets a burst of 1,000 distinct phones behind one address (a carrier-grade NAT at a deadline) start within one minute', async () => {
-    // One window: the burst must not pass by straddling two minutes.
+  it('lets a burst of 1,000 distinct phones behind one address (a carrier-grade NAT at a deadline) start within one minute', { timeout: 600_000 }, async () => {
+    // One window of the server's clock, however long the burst takes on a loaded machine: between
+    // chunks, the clock is moved back before it leaves the minute (its timers keep real time).
     await earlyInAMinute(server, 55);
-    const window = Math.floor(Date.parse((await api.get(`/api/contests/${DEMO}`)).body.serverNow) / 60_000);
+    const serverNow = async () => Date.parse((await api.get(`/api/contests/${DEMO}`)).body.serverNow);
+    const window = Math.floor((await serverNow()) / 60_000);
     const phones = Array.from({ length: 1_000 }, (_, i) => person(10_000 + i));
     // The proofs first (1,000 × ~1,000 hashes, about a second), so the burst is the starts alone.
     const proofs = phones.map((p) => solveStartProof(DEMO, p.phone, 10, nowSec()));
-    const began = Date.now();
-    const results = await mapLimit(phones, 32, (p, i) => start(p, proofs[i]));
-    expect(Date.now() - began, 'the burst took longer than its minute: the test proves nothing').toBeLessThan(50_000);
+    const results: ApiResponse[] = [];
+    for (let chunk = 0; chunk < phones.length; chunk += 100) {
+      const intoWindow = (await serverNow()) - window * 60_000;
+      if (intoWindow > 40_000) await moveServerClock(server, 5_000 - intoWindow);
+      results.push(...(await mapLimit(phones.slice(chunk, chunk + 100), 32, (p, i) => start(p, proofs[chunk + i]))));
+    }
     expect(results.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text}`)).toEqual([]);
+    expect(Math.floor((await serverNow()) / 60_000)).toBe(window);
     // All counted in one window of one address, under DEFAULT_START_RATE_PER_MINUTE.
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: server.ready.dynamoEndpoint, region: 'ap-southeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
     const counters = await db.send(new ScanCommand({ TableName: 'cuoc-thi', FilterExpression: 'begins_with(PK, :rate) AND SK = :w', ExpressionAttributeValues: { ':rate': 'RATE#start#', ':w': `W#${window}` } }));
