@@ -10,7 +10,7 @@ import {
   isLateSubmit,
   reviewVisible,
 } from '../domain/contest.ts';
-import { drawAttempt, type Rng } from '../domain/draw.ts';
+import { drawForContest, type Rng } from '../domain/draw.ts';
 import { AttemptClosed, Forbidden, InvalidState, NotFound, PhoneNameMismatch, ValidationFailed, type FieldIssue } from '../domain/errors.ts';
 import { maskName } from '../domain/names.ts';
 import type { Question } from '../domain/question.ts';
@@ -270,7 +270,7 @@ export function attemptUseCases(deps: AttemptDeps) {
         checked.village !== null && !contest.villages?.length ? { ...checked, village: await villages.admit(contest.id, checked.village) } : checked;
       const bank = [...(await bankOf(contest)).values()];
       // Everything that can fail is done before the attempt is taken: a failed start must not consume one.
-      const drawn = drawAttempt(bank, contest.questionsPerAttempt, rng);
+      const drawn = drawForContest(contest, bank, rng);
       const reserved = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts, idempotencyKey, attemptId, input.confirmSharedPhone === true);
       if (reserved === 'duplicate') return replay(contest, await waitForAttempt(attemptId), idempotencyKey!, input.phone);
       if ('otherName' in reserved) throw new PhoneNameMismatch(maskName(reserved.otherName), attemptsLeft(contest.maxAttempts, reserved.attemptsUsed));

@@ -3,6 +3,7 @@ import type { ContestAggregate } from '../domain/aggregate.ts';
 import type { Contest, SavedAnswers } from '../domain/contest.ts';
 import type { DrawnQuestion } from '../domain/draw.ts';
 import type { Question } from '../domain/question.ts';
+import type { LibraryQuestion } from '../domain/library.ts';
 import type { Registration } from '../domain/registration.ts';
 
 export interface ContestRecord extends Contest {
@@ -162,4 +163,35 @@ export interface StandingsStore {
   allScored(contestId: string): Promise<PersonRecord[]>;
   writeFinal(contestId: string, rows: FinalRow[]): Promise<void>;
   readFinal(contestId: string, limit?: number): Promise<FinalRow[]>;
+}
+
+/** One page of the library, and the cursor of the next (the last question's id) when there may be more. */
+export interface LibraryPage {
+  items: LibraryQuestion[];
+  next?: string;
+}
+
+export interface LibraryFilter {
+  topic?: string;
+  /** Folded search words (domain/library.ts searchWords): every one must be in the question's text. */
+  words: string[];
+  limit: number;
+  cursor?: string;
+}
+
+export interface LibraryRepository {
+  get(questionId: string): Promise<LibraryQuestion | undefined>;
+  list(filter: LibraryFilter): Promise<LibraryPage>;
+  /** Questions per topic (topics with none left out). */
+  topics(): Promise<{ topic: string; questions: number }[]>;
+  /** Every question of these topics (a publish's snapshot). */
+  ofTopics(topics: readonly string[]): Promise<LibraryQuestion[]>;
+  /** Stores new questions, their topics' counts in the same transactions. */
+  add(questions: LibraryQuestion[]): Promise<void>;
+  /** Replaces the content of `previous` (usedBy untouched); false when it changed or went away meanwhile. */
+  replace(previous: LibraryQuestion, next: LibraryQuestion): Promise<boolean>;
+  /** false when it was already gone. */
+  delete(question: LibraryQuestion): Promise<boolean>;
+  /** Records that a published contest holds copies of these questions (those still in the library). */
+  markUsed(contestId: string, questionIds: readonly string[]): Promise<void>;
 }

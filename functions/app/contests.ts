@@ -3,7 +3,8 @@ import { applyContestPatch, assertCanPublish, contestIssues, contestPhase, DEFAU
 import { ImportInvalid, InvalidState, NotFound, ValidationFailed, type FieldIssue, type RowIssue } from '../domain/errors.ts';
 import { checkQuestion, type Question, type QuestionInput } from '../domain/question.ts';
 import { cleanText } from '../domain/names.ts';
-import type { ContestRecord, ContestRepository } from './contest-ports.ts';
+import type { ContestRecord, ContestRepository, LibraryRepository } from './contest-ports.ts';
+import { normalizeDraw } from '../domain/library.ts';
 import type { UnitRepository } from './ports.ts';
 
 /** Largest bank a contest may hold: every attempt start draws from the whole bank, held in memory. */
@@ -14,6 +15,8 @@ export interface ContestDeps {
   units: UnitRepository;
   newId: (length?: number) => string;
   now: () => Date;
+  /** The shared library a contest with `draw` copies its questions from at publish. */
+  library?: LibraryRepository;
 }
 
 export type ContestBody = Omit<ContestInput, 'villages'> & { villages?: string[] };
@@ -27,6 +30,7 @@ function normalizeInput<T extends Partial<ContestInput>>(input: T): T {
   if (out.rules !== undefined) out.rules = out.rules.normalize('NFC').trim();
   if (out.startsAt !== undefined) out.startsAt = new Date(out.startsAt).toISOString();
   if (out.endsAt !== undefined) out.endsAt = new Date(out.endsAt).toISOString();
+  if (out.draw) out.draw = normalizeDraw(out.draw);
   return out;
 }
 
@@ -65,7 +69,7 @@ function checkImportRows(rows: QuestionInput[], rowErrors: RowIssue[], sheetRows
 }
 
 export function contestUseCases(deps: ContestDeps) {
-  const { contests, units, newId, now } = deps;
+  const { contests, units, newId, now, library } = deps;
 
   async function load(contestId: string): Promise<ContestRecord> {
     const contest = await contests.get(contestId, true);
@@ -109,6 +113,26 @@ export function contestUseCases(deps: ContestDeps) {
     return questions;
   }
 
+  /**
+   * Copies every library question of the contest's topics into its bank (the snapshot the attempts
+   * draw from, so a later library edit changes nothing published), then publishes and records the
+   * contest on the questions it copied.
+   */
+  async function publishFromLibrary(contest: ContestRecord, ownCount: number) {
+    if (!library) throw new InvalidState('This deployment has no question library');
+    const pool = contest.status === 'draft' ? await library.ofTopics(contest.draw!.map((q) => q.topic)) : [];
+    const perTopic = new Map<string, number>();
+    for (const q of pool) perTopic.set(q.topic, (perTopic.get(q.topic) ?? 0) + 1);
+    assertCanPublish(contest, ownCount, now().getTime(), perTopic);
+    await contests.addQuestions(
+      contest.id,
+      pool.map(({ usedBy: _u, createdAt: _c, updatedAt: _a, ...q }) => q),
+    );
+    const saved = await save({ ...contest, status: 'published', publishedAt: now().toISOString() });
+    await library.markUsed(contest.id, pool.map((q) => q.id));
+    return adminView(saved, await contests.countQuestions(contest.id), now());
+  }
+
   return {
     load,
     async list() {
@@ -123,7 +147,8 @@ export function contestUseCases(deps: ContestDeps) {
       return adminView(contest, await contests.countQuestions(contestId), now());
     },
     async create(body: ContestBody, createdBy?: string) {
-      const input = normalizeInput({ ...body, villages: body.villages ?? [], prediction: body.prediction ?? null });
+      const { draw, ...rest } = body;
+      const input = normalizeInput({ ...rest, villages: body.villages ?? [], prediction: body.prediction ?? null, ...(draw ? { draw } : {}) });
       const issues = contestIssues(input);
       if (issues.length) throw new ValidationFailed(issues);
       await checkUnits(input.unitIds);
@@ -157,6 +182,7 @@ export function contestUseCases(deps: ContestDeps) {
     async publish(contestId: string) {
       const contest = await load(contestId);
       const count = await contests.countQuestions(contestId);
+      if (contest.draw && contest.draw.length > 0) return publishFromLibrary(contest, count);
       assertCanPublish(contest, count, now().getTime());
       const saved = await save({ ...contest, status: 'published', publishedAt: now().toISOString() });
       return adminView(saved, count, now());

@@ -5,6 +5,7 @@ import type { Answers } from './scoring.ts';
 import { toIso, toMs, vnYear } from './time.ts';
 import type { Instant } from './time.ts';
 import { LIMITS } from './limits.ts';
+import { drawIssues, topicShortages, type TopicQuota } from './library.ts';
 
 export type ContestStatus = 'draft' | 'published' | 'closed';
 /** What participants experience: a published contest is scheduled, open or ended depending on the clock. */
@@ -27,6 +28,12 @@ export interface ContestInput {
   showAnswers?: ShowAnswers;
   /** Days after the close that participants' phone numbers are kept (DEFAULT_RETENTION_DAYS when absent). */
   retentionDays?: number;
+  /**
+   * Topic quotas drawn from the shared library (contract v2); null or absent: the contest's own
+   * bank, `questionsPerAttempt` at random (v1). Publishing copies the library's questions of these
+   * topics into the contest's bank.
+   */
+  draw?: TopicQuota[] | null;
 }
 
 export interface Contest extends ContestInput {
@@ -54,7 +61,7 @@ export const GRACE_MS = 30_000;
 
 const ALL_FIELDS: readonly (keyof ContestInput)[] = [
   'title', 'description', 'rules', 'startsAt', 'endsAt', 'questionsPerAttempt', 'timeLimitSec',
-  'maxAttempts', 'unitIds', 'villages', 'prediction', 'showAnswers', 'retentionDays',
+  'maxAttempts', 'unitIds', 'villages', 'prediction', 'showAnswers', 'retentionDays', 'draw',
 ];
 // Once people have taken part, only wording and a longer window may change: anything
 // else would make earlier attempts incomparable with later ones.
@@ -95,9 +102,17 @@ export function assertCanStartAttempt(
   if (attemptsLeft(contest.maxAttempts, attemptsUsed) === 0) throw new AttemptsExhausted(contest.maxAttempts);
 }
 
-export function assertCanPublish(contest: Contest, bankSize: number, now: Instant): void {
+/**
+ * `topicCounts`: for a contest drawing from the library, the questions per topic it can draw
+ * (its own bank's count is then not what matters).
+ */
+export function assertCanPublish(contest: Contest, bankSize: number, now: Instant, topicCounts?: ReadonlyMap<string, number>): void {
   if (contest.status !== 'draft') throw new InvalidState(`A ${contest.status} contest cannot be published`);
-  if (bankSize < contest.questionsPerAttempt) throw new NotEnoughQuestions(contest.questionsPerAttempt, bankSize);
+  if (contest.draw && contest.draw.length > 0) {
+    const short = topicShortages(contest.draw, topicCounts ?? new Map());
+    const available = [...(topicCounts ?? new Map()).values()].reduce((a, b) => a + b, 0);
+    if (short.length > 0) throw new NotEnoughQuestions(contest.questionsPerAttempt, available, short);
+  } else if (bankSize < contest.questionsPerAttempt) throw new NotEnoughQuestions(contest.questionsPerAttempt, bankSize);
   if (toMs(contest.endsAt) <= toMs(now)) throw new ValidationFailed([{ field: 'endsAt', message: 'already passed' }]);
 }
 
@@ -153,6 +168,7 @@ export function contestIssues(input: ContestInput): FieldIssue[] {
     const { min, max } = LIMITS.predictionPrompt;
     textLength(issues, 'prediction.prompt', input.prediction.prompt, min, max);
   }
+  if (input.draw) issues.push(...drawIssues(input.draw, input.questionsPerAttempt));
   return issues;
 }
 

@@ -71,3 +71,46 @@ export function drawAttempt(
     optionOrder: keepsOptionOrder(q.options) ? q.options.map((_, i) => i) : shuffleOptions(q.options.length, rng),
   }));
 }
+
+/** How many questions of a topic an attempt draws (a contest's `draw`, from the library). */
+export interface Quota {
+  topic: string;
+  count: number;
+}
+
+/**
+ * The draw of one attempt under topic quotas: exactly `count` questions of each topic, each
+ * topic's sample uniform, the whole shown in random order (topics interleaved). Throws
+ * NotEnoughQuestions naming every topic that has too few.
+ */
+export function drawAttemptByTopic(
+  bank: readonly { id: string; topic?: string; options: readonly unknown[] }[],
+  quotas: readonly Quota[],
+  rng: Rng,
+): DrawnQuestion[] {
+  const byTopic = new Map<string, { id: string; options: readonly unknown[] }[]>();
+  for (const q of bank) {
+    if (q.topic === undefined) continue;
+    let pool = byTopic.get(q.topic);
+    if (!pool) byTopic.set(q.topic, (pool = []));
+    pool.push(q);
+  }
+  const short = quotas
+    .map((q) => ({ topic: q.topic, needed: q.count, available: byTopic.get(q.topic)?.length ?? 0 }))
+    .filter((s) => s.available < s.needed);
+  const needed = quotas.reduce((sum, q) => sum + q.count, 0);
+  if (short.length > 0) throw new NotEnoughQuestions(needed, bank.length, short);
+  const picked = quotas.flatMap((q) => drawQuestions(byTopic.get(q.topic) ?? [], q.count, rng));
+  return drawAttempt(picked, picked.length, rng);
+}
+
+/** A contest's draw: by its topic quotas when it has them, else `questionsPerAttempt` from the whole bank (v1). */
+export function drawForContest(
+  contest: { questionsPerAttempt: number; draw?: readonly Quota[] | null },
+  bank: readonly { id: string; topic?: string; options: readonly unknown[] }[],
+  rng: Rng,
+): DrawnQuestion[] {
+  return contest.draw && contest.draw.length > 0
+    ? drawAttemptByTopic(bank, contest.draw, rng)
+    : drawAttempt(bank, contest.questionsPerAttempt, rng);
+}

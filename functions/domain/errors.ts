@@ -84,9 +84,23 @@ export class ImportInvalid extends DomainError {
   }
 }
 
+/** A topic of a contest's library draw that has fewer questions than its quota. */
+export interface TopicShortage {
+  topic: string;
+  needed: number;
+  available: number;
+}
+
 export class NotEnoughQuestions extends DomainError {
-  constructor(needed: number, available: number) {
-    super('NOT_ENOUGH_QUESTIONS', `Need ${needed} questions, the bank has ${available}`, { needed, available });
+  /** `topics` (a draw from the library): each topic that has too few, named in the message and the details. */
+  constructor(needed: number, available: number, topics?: TopicShortage[]) {
+    super(
+      'NOT_ENOUGH_QUESTIONS',
+      topics
+        ? `Not enough questions in the library for: ${topics.map((t) => `${t.topic} (need ${t.needed}, has ${t.available})`).join('; ')}`
+        : `Need ${needed} questions, the bank has ${available}`,
+      topics ? { needed, available, topics } : { needed, available },
+    );
   }
 }
 

@@ -33,6 +33,10 @@ export const LIMITS = {
   unitName: { min: 2, max: 120 },
   memberCount: { min: 0, max: 1_000_000 },
   birthYear: { min: 1900 },
+  /** Topics a contest draws from the library (`draw`), each with its count. */
+  drawTopics: { min: 1, max: 50 },
+  /** Questions in the shared library: a commune's is hundreds to a few thousand; a publish copies a contest's topics whole. */
+  libraryQuestions: { max: 10_000 },
   /** Days phone numbers are kept after the close: 1 day to 10 years. */
   retentionDays: { min: 1, max: 3_650 },
 } as const;

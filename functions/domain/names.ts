@@ -19,6 +19,21 @@ export function cleanText(input: string): string {
     .trim();
 }
 
+/**
+ * Like cleanText, but line breaks survive (a question typed with Alt+Enter in an Excel cell):
+ * each line cleaned and trimmed, CR LF and CR read as LF, at most one blank line in a row.
+ */
+export function cleanMultilineText(input: string): string {
+  return input
+    .normalize('NFC')
+    .replace(/\r\n?|[\v\f\u2028\u2029]/g, '\n')
+    .split('\n')
+    .map(cleanText)
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 /** A person's full name, or null when it is too short, too long or has no letter at all. */
 export function normalizeName(input: unknown): string | null {
   if (typeof input !== 'string') return null;

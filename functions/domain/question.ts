@@ -1,7 +1,7 @@
 // The rules a question must meet, shared by the form (POST) and the file import.
 import { LIMITS } from './limits.ts';
 import type { FieldIssue } from './errors.ts';
-import { cleanText } from './names.ts';
+import { cleanMultilineText, cleanText } from './names.ts';
 
 export interface Question {
   id: string;
@@ -21,7 +21,8 @@ const tooLong = (field: string, max: number): FieldIssue => ({ field, message: `
 /** Cleans the texts and reports every broken rule at once (empty list = valid). */
 export function checkQuestion(input: QuestionInput): { question: QuestionInput; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
-  const text = cleanText(input.text);
+  // The question keeps its line breaks (a list inside the question); options are one-line buttons.
+  const text = cleanMultilineText(input.text);
   const options = input.options.map(cleanText);
   const correct = [...new Set(input.correct)].sort((a, b) => a - b);
   const topic = input.topic === undefined ? undefined : cleanText(input.topic);

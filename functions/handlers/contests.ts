@@ -2,6 +2,7 @@
 // imports.ts: their parsers are most of a bundle, and only organizers preparing a bank need them.
 import { httpApi, json, noContent } from '../adapters/http/api.ts';
 import { contestCases, standingsCases } from './composition.ts';
+import { libraryCases } from './composition-contests.ts';
 
 export const handler = httpApi({
   'POST /api/admin/contests': async ({ body, staff }) => json(201, await contestCases.create(body, staff?.userId)),
@@ -18,6 +19,14 @@ export const handler = httpApi({
     json(200, await contestCases.updateQuestion(params.contestId, params.questionId, body)),
   'DELETE /api/admin/contests/{contestId}/questions/{questionId}': async ({ params }) => {
     await contestCases.deleteQuestion(params.contestId, params.questionId);
+    return noContent();
+  },
+  'GET /api/admin/library': async ({ query }) => json(200, await libraryCases.list(query)),
+  'GET /api/admin/library/topics': async () => json(200, await libraryCases.topics()),
+  'POST /api/admin/library': async ({ body }) => json(201, await libraryCases.add(body)),
+  'PUT /api/admin/library/{questionId}': async ({ params, body }) => json(200, await libraryCases.update(params.questionId, body)),
+  'DELETE /api/admin/library/{questionId}': async ({ params }) => {
+    await libraryCases.delete(params.questionId);
     return noContent();
   },
 });

@@ -243,6 +243,43 @@ describe('real responses against the document', () => {
     expect(template.headers.get('content-type')).toContain('text/csv');
   });
 
+  it('the question library, and a contest drawing from it', async () => {
+    const topic = `Tài liệu API ${Date.now().toString(36)}`;
+    const body = { text: 'Bộ phận một cửa\nđặt ở đâu?', options: ['Trụ sở UBND xã', 'Nhà văn hoá thôn'], correct: [0], topic };
+    const added = await api.post('/api/admin/library', body, token);
+    conforms('POST /api/admin/library', added);
+    conforms('POST /api/admin/library', await api.post('/api/admin/library', { ...body, topic: undefined }, token));
+    const csv = `Câu hỏi,Đáp án A,Đáp án B,Đáp án đúng,Chủ đề\nHai cộng hai?,Bốn,Năm,A,${topic}`;
+    const importCall = (raw: string) => api.call('POST', '/api/admin/library/import', { token, raw, headers: { 'content-type': 'text/csv' } });
+    conforms('POST /api/admin/library/import', await importCall(csv));
+    conforms('POST /api/admin/library/import', await importCall('Câu hỏi,Đáp án A,Đáp án B,Đáp án đúng\nHai cộng hai?,Bốn,Năm,A'));
+    conforms('GET /api/admin/library', await api.get(`/api/admin/library?topic=${encodeURIComponent(topic)}&q=mot%20cua&limit=1`, token));
+    conforms('GET /api/admin/library', await api.get('/api/admin/library?limit=0', token));
+    conforms('GET /api/admin/library/topics', await api.get('/api/admin/library/topics', token));
+    conforms('PUT /api/admin/library/{questionId}', await api.put(`/api/admin/library/${added.body.id}`, { ...body, text: 'Bộ phận một cửa ở đâu?' }, token));
+    conforms('PUT /api/admin/library/{questionId}', await api.put('/api/admin/library/khongco', body, token));
+    const unit = (await api.get('/api/units')).body.items[0].id;
+    const draft = await api.post(
+      '/api/admin/contests',
+      {
+        title: 'Rút từ ngân hàng chung',
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3600_000).toISOString(),
+        questionsPerAttempt: 3,
+        timeLimitSec: 300,
+        maxAttempts: 1,
+        unitIds: [unit],
+        draw: [{ topic, count: 3 }],
+      },
+      token,
+    );
+    conforms('POST /api/admin/contests', draft);
+    conforms('POST /api/admin/contests/{contestId}/publish', await api.post(`/api/admin/contests/${draft.body.id}/publish`, undefined, token));
+    conforms('PATCH /api/admin/contests/{contestId}', await api.patch(`/api/admin/contests/${draft.body.id}`, { draw: [{ topic, count: 2 }] }, token));
+    const del = await api.del(`/api/admin/library/${added.body.id}`, token);
+    expect(del.status).toBe(204);
+  });
+
   it('personal data: the audit log, a person\'s export and erasure', async () => {
     conforms('GET /api/admin/people/{phone}', await api.get(`/api/admin/people/${encodeURIComponent('0912 000 111')}`, token));
     conforms('GET /api/admin/people/{phone}', await api.get('/api/admin/people/0912000999', token));

@@ -47,6 +47,16 @@ export const keys = {
   questionsOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'Q#' }),
 
   /**
+   * The shared question library (contract v2): one partition for the whole commune (hundreds to a
+   * few thousand questions, staff traffic only), questions in creation order, and one counter item
+   * per topic kept in step with them in the same transactions.
+   */
+  libraryQuestion: (questionId: string) => ({ PK: 'LIBRARY', SK: `Q#${questionId}` }),
+  libraryQuestions: () => ({ PK: 'LIBRARY', SKPrefix: 'Q#' }),
+  libraryTopic: (topic: string) => ({ PK: 'LIBRARY', SK: `TOPIC#${topic}` }),
+  libraryTopics: () => ({ PK: 'LIBRARY', SKPrefix: 'TOPIC#' }),
+
+  /**
    * One item per (contest, person): attempts used, best attempt, leaderboard entry. People live in
    * PEOPLE_SHARDS partitions per contest, so closing and exports list them with consistent Queries.
    */

@@ -109,6 +109,8 @@ export const CreateContestBody = z.strictObject({
   showAnswers: ShowAnswersSchema.optional(),
   /** Days after the close that phone numbers are kept (domain LIMITS.retentionDays; default 365); editable in every status. */
   retentionDays: z.int().optional(),
+  /** Draw from the shared library by topic: counts add up to questionsPerAttempt (contract v2); null: the contest's own bank. */
+  draw: z.array(z.strictObject({ topic: z.string().max(200), count: z.int() })).max(100).nullable().optional(),
 });
 export const PatchContestBody = CreateContestBody.partial().refine((b) => Object.keys(b).length > 0, {
   message: 'Give at least one field',
@@ -149,6 +151,8 @@ export const AdminContest = z
     personalDataDueAt: z.string().optional(),
     /** Set once the retention purge has removed the phone numbers. */
     purgedAt: z.string().optional(),
+    /** Topic quotas drawn from the question library; absent or null: the contest's own bank. */
+    draw: z.array(z.object({ topic: z.string(), count: z.int() })).nullable().optional(),
   })
   .meta({ id: 'AdminContest' });
 export const AdminContestList = z.object({ items: z.array(AdminContest) });
@@ -201,6 +205,26 @@ export const ImportPreview = z.object({
 export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
 export const TemplateQuery = z.object({ format: z.enum(['csv', 'xlsx']).optional() });
 export const QuestionParams = z.object({ contestId: Id, questionId: Id });
+
+// --- the shared question library (contract v2) -----------------------------------------------
+export const LibraryQuestionBody = QuestionBody.extend({ topic: z.string().max(100) });
+export const LibraryQuestion = AdminQuestion.extend({
+  topic: z.string(),
+  /** Contests whose published bank holds a copy of this question. */
+  usedBy: z.array(z.string()),
+  updatedAt: z.string(),
+}).meta({ id: 'LibraryQuestion' });
+export const LibraryQuery = z.object({
+  topic: z.string().max(200).optional(),
+  /** Words of the question text, diacritics optional ("mot cua" finds "một cửa"). */
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  /** The `next` of the previous page. */
+  cursor: Id.optional(),
+});
+export const LibraryList = z.object({ items: z.array(LibraryQuestion), next: z.string().optional() });
+export const LibraryTopics = z.object({ items: z.array(z.object({ topic: z.string(), questions: z.int() })) });
+export const LibraryParams = z.object({ questionId: Id });
 
 // --- attempts --------------------------------------------------------------------------
 export const StartAttemptBody = z.strictObject({

@@ -84,8 +84,8 @@ function fail(message: string): ParseQuestionFileResult {
 /** The mapped cells of a row, cleaned; undefined when all of them are empty (the row is skipped). */
 type RawValues = Partial<Record<Field, GridCell>>;
 
-/** Only the explanation keeps line breaks: the domain's question, option and topic texts are one line. */
-const MULTILINE: ReadonlySet<Field> = new Set<Field>(['explanation']);
+/** The question and the explanation keep line breaks (Alt+Enter in a cell); options and topic are one line, as in the domain. */
+const MULTILINE: ReadonlySet<Field> = new Set<Field>(['question', 'explanation']);
 
 function extract(cells: readonly GridCell[], columns: ColumnMap): RawValues | undefined {
   const values: RawValues = {};
