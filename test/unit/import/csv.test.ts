@@ -87,14 +87,14 @@ describe('CSV syntax', () => {
     expect(withBom[0]?.text).toBe('Câu hỏi một cửa?');
   });
 
-  it('reads commas, quotes and line breaks inside quoted fields (line breaks kept only in explanations)', async () => {
+  it('reads commas, quotes and line breaks inside quoted fields (line breaks kept in questions and explanations)', async () => {
     const text =
       'question,a,b,correct,explanation\r\n' +
       '"Theo quy định, hồ sơ gồm:\r\n- tờ khai;\n- giấy tờ ""gốc""?","Có, đủ","Không",a,"dòng 1\n\n\n\ndòng 2"\r\n';
     const qs = expectOk(await parseCsv(text));
     expect(qs).toEqual([
       {
-        text: 'Theo quy định, hồ sơ gồm: - tờ khai; - giấy tờ "gốc"?',
+        text: 'Theo quy định, hồ sơ gồm:\n- tờ khai;\n- giấy tờ "gốc"?',
         options: ['Có, đủ', 'Không'],
         correct: [0],
         explanation: 'dòng 1\n\ndòng 2',

@@ -132,13 +132,13 @@ describe('row validation', () => {
     expect(qs[0]).toEqual({ text: 'Q', options: ['1', '2', '3', '4', '5', '6'], correct: [0, 3, 5], topic: 'T', explanation: 'E' });
   });
 
-  it('strips control characters, normalises to NFC, trims, and flattens line breaks (except in explanations)', async () => {
+  it('strips control characters, normalises to NFC, trims; line breaks kept in the question (contract v2), flattened in options and topic', async () => {
     const text = csv([
       ['question', 'a', 'b', 'correct', 'topic'],
       ['\u0000 Ho\u0007ành\u200B  chính\u00A0 \r\nđiện tử\u001F ', ' Dòng 1\nDòng\t2 ', 'Cu\u0303a', 'a', ' \uFEFFChủ   đề '],
     ]);
     const qs = expectOk(await parseCsv(text));
-    expect(qs[0]).toEqual({ text: 'Hoành chính điện tử', options: ['Dòng 1 Dòng 2', 'Cũa'], correct: [0], topic: 'Chủ đề' });
+    expect(qs[0]).toEqual({ text: 'Hoành chính\nđiện tử', options: ['Dòng 1 Dòng 2', 'Cũa'], correct: [0], topic: 'Chủ đề' });
     expect(qs[0]?.options[1]).toBe('Cũa'.normalize('NFC'));
   });
 
