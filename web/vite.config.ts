@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +24,23 @@ function inlineEntryCss(): Plugin {
         return css && css.type === 'asset' ? `<style>${String(css.source).replace(/<\/style/gi, '<\\/style')}</style>` : tag;
       });
       html.source = source;
+    },
+  };
+}
+
+/**
+ * The ready-made question bank (data/bank/*.csv, issue 13) goes into the build as /bank/<file>, so
+ * the console can offer it for download; absent files are skipped.
+ */
+function readyMadeBank(): Plugin {
+  const dir = join(root, '..', 'data', 'bank');
+  return {
+    name: 'ready-made-bank',
+    generateBundle() {
+      if (!existsSync(dir)) return;
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
+        this.emitFile({ type: 'asset', fileName: `bank/${file}`, source: readFileSync(join(dir, file)) });
+      }
     },
   };
 }
@@ -66,6 +83,7 @@ export default defineConfig({
   plugins: [
     svelte({ configFile: false }),
     inlineEntryCss(),
+    readyMadeBank(),
     // Offline-first participant app (issue 14): the service worker precaches the participant shell
     // and answers navigations with index.html, so a reload with no connection brings an attempt back
     // from the device. A new version waits (no skipWaiting) until the app asks it to take over,

@@ -36,9 +36,15 @@ export function libraryUseCases(deps: LibraryDeps) {
     }
   }
 
-  function stamp(inputs: (QuestionInput & { topic: string })[]): LibraryQuestion[] {
+  function stamp(inputs: (QuestionInput & { topic: string })[], idOf?: (i: number) => string): LibraryQuestion[] {
     const at = now();
-    return inputs.map((q, i) => ({ id: questionId(at.getTime(), i, newId(4)), ...q, usedBy: [], createdAt: at.toISOString(), updatedAt: at.toISOString() }));
+    return inputs.map((q, i) => ({
+      id: idOf ? idOf(i) : questionId(at.getTime(), i, newId(4)),
+      ...q,
+      usedBy: [],
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    }));
   }
 
   async function load(questionId: string): Promise<LibraryQuestion> {
@@ -68,7 +74,7 @@ export function libraryUseCases(deps: LibraryDeps) {
      * All or nothing: every row is checked (a topic on each) before anything is stored. `rows[i]`
      * came from spreadsheet row `sheetRows[i]`.
      */
-    async importQuestions(rows: QuestionInput[], sheetRows: readonly number[] = []) {
+    async importQuestions(rows: QuestionInput[], sheetRows: readonly number[] = [], options: { idOf?: (i: number) => string } = {}) {
       if (rows.length > 0 && rows.every((r) => !r.topic)) {
         throw new ImportInvalid([
           { row: 0, message: 'Thiếu cột "Chủ đề" (topic): ngân hàng câu hỏi dùng chung cần chủ đề của mỗi câu hỏi để cuộc thi rút theo chủ đề' },
@@ -85,10 +91,16 @@ export function libraryUseCases(deps: LibraryDeps) {
       });
       if (issues.length) throw new ImportInvalid(issues);
       if (questions.length === 0) throw new ImportInvalid([{ row: 0, message: 'Tệp không có câu hỏi nào' }]);
-      await room(questions.length, true);
-      await library.add(stamp(questions));
+      let stamped = stamp(questions, options.idOf);
+      if (options.idOf) {
+        // Ids chosen by the caller (the demo seed) make a repeated import skip what is already stored.
+        const stored = new Set((await library.ofTopics([...new Set(stamped.map((q) => q.topic))])).map((q) => q.id));
+        stamped = stamped.filter((q) => !stored.has(q.id));
+      }
+      await room(stamped.length, true);
+      await library.add(stamped);
       const total = (await library.topics()).reduce((sum, t) => sum + t.questions, 0);
-      return { imported: questions.length, total };
+      return { imported: stamped.length, total };
     },
     async update(questionId: string, input: QuestionInput) {
       const { question, issues } = checkLibraryQuestion(input);

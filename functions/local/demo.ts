@@ -1,4 +1,6 @@
 // Demo data for xã Tu Mơ Rông (Kon Tum), after its 2024 plan for communicating administrative reform.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Unit } from '../app/ports.ts';
 
 export const demoUnits: Unit[] = [
@@ -23,6 +25,10 @@ export const demoVillages = [
 ];
 
 export const DEMO_CONTEST_ID = 'cchc-2024';
+/** The ready-made question bank from the commune's plan (issue 13), seeded into the library. */
+export const READY_MADE_BANK = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'data', 'bank', 'plan-2024.csv');
+/** The demo contest that draws from the question library by topic (functions/local/demo-library.ts). */
+export const DEMO_LIBRARY_CONTEST_ID = 'cchc-2024-ngan-hang';
 
 export const demoContest = {
   title: 'Cuộc thi tìm hiểu về cải cách hành chính xã Tu Mơ Rông năm 2024',

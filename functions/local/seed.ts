@@ -9,6 +9,7 @@ import { ddb, GetCommand, tableName } from '../adapters/dynamodb/client.ts';
 import { keys } from '../adapters/dynamodb/keys.ts';
 import { DEMO_CONTEST_ID, demoContest, demoQuestions, demoUnits, demoVillages } from './demo.ts';
 import { seedPastContest, timings } from './demo-past.ts';
+import { seedLibrary, seedLibraryContest } from './demo-library.ts';
 
 async function createIfMissing(unit: Unit) {
   try {
@@ -34,6 +35,13 @@ export async function seed(options: { admin: { id: string; email: string }; demo
   if (removed.Item) return;
   for (const unit of demoUnits) await createIfMissing(unit);
   await seedDemoContest();
+  try {
+    const imported = await seedLibrary();
+    if (imported) console.log(`[local] demo: ${imported} questions of the ready-made bank imported into the question library`);
+    if (await seedLibraryContest()) console.log('[local] demo: a contest drawing from the question library by topic published');
+  } catch (e) {
+    console.error(`[local] demo: the question library could not be seeded this time (${(e as Error).message})`);
+  }
   if (options.demoPast === false) return;
   const started = Date.now();
   let people = 0;

@@ -3,7 +3,9 @@
 // every screen's source (leaderboard, results, statistics, unit ranking, a person's export) has
 // real-looking, consistent figures; `npm run demo:remove` deletes it for good.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CONTEST_ID, demoUnits, demoVillages } from '../../functions/local/demo.ts';
+import { readFileSync } from 'node:fs';
+import { parseQuestionFile } from '../../functions/adapters/import/question-file.ts';
+import { DEMO_CONTEST_ID, DEMO_LIBRARY_CONTEST_ID, demoUnits, demoVillages, READY_MADE_BANK } from '../../functions/local/demo.ts';
 import { DEMO_PARTICIPANTS, DEMO_PAST_CONTEST_ID, demoParticipants } from '../../functions/local/demo-people.ts';
 import { apiClient } from '../helpers/api.ts';
 import { eventually, expectStatus } from '../helpers/contest.ts';
@@ -78,6 +80,43 @@ describe('the closed demo contest', () => {
   });
 });
 
+/** The ready-made bank's questions per topic, read with the importer itself. */
+async function bankTopics(): Promise<Map<string, number>> {
+  const parsed = await parseQuestionFile(readFileSync(READY_MADE_BANK), 'text/csv');
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const counts = new Map<string, number>();
+  for (const q of parsed.questions) counts.set(q.topic!, (counts.get(q.topic!) ?? 0) + 1);
+  return counts;
+}
+const libraryTopics = async () =>
+  new Map(((await api.get('/api/admin/library/topics', token)).body.items as { topic: string; questions: number }[]).map((t) => [t.topic, t.questions]));
+
+describe('the question library demo (issue 13)', () => {
+  it('holds the ready-made bank, imported through the library import', async () => {
+    const expected = await bankTopics();
+    const topics = await libraryTopics();
+    for (const [topic, n] of expected) expect(topics.get(topic), topic).toBe(n);
+    // Line breaks typed inside a cell of the bank survive the import.
+    const multiline = (await api.get(`/api/admin/library?limit=200`, token)).body.items.filter((q: { text: string }) => q.text.includes('\n'));
+    const file = readFileSync(READY_MADE_BANK, 'utf8');
+    if (/"[^"]*\n[^"]*"/.test(file)) expect(multiline.length).toBeGreaterThan(0);
+  });
+
+  it('has a published contest drawing from it by topic, whose attempts meet the quotas', async () => {
+    const contest = (await api.get(`/api/admin/contests/${DEMO_LIBRARY_CONTEST_ID}`, token)).body;
+    expect(contest.status).toBe('published');
+    expect(contest.draw.length).toBe((await bankTopics()).size);
+    expect(contest.draw.reduce((s: number, q: { count: number }) => s + q.count, 0)).toBe(contest.questionsPerAttempt);
+    const bank = (await api.get(`/api/admin/contests/${DEMO_LIBRARY_CONTEST_ID}/questions`, token)).body.items as { id: string; topic: string }[];
+    const topicOf = new Map(bank.map((q) => [q.id, q.topic]));
+    const start = await api.post(`/api/contests/${DEMO_LIBRARY_CONTEST_ID}/attempts`, { fullName: 'Y Thị Hoa', phone: '0912 444 555', unitId: demoUnits[0]!.id, consent: true });
+    expectStatus(start, 201);
+    for (const q of contest.draw as { topic: string; count: number }[]) {
+      expect(start.body.questions.filter((p: { id: string }) => topicOf.get(p.id) === q.topic).length, q.topic).toBe(q.count);
+    }
+  });
+});
+
 describe('restart and removal', () => {
   it('a restart does not write the demo again', async () => {
     await server.stop({ keepData: true });
@@ -86,14 +125,18 @@ describe('restart and removal', () => {
     token = await api.login(ADMIN.email, ADMIN.password);
     const results = (await api.get(`/api/admin/contests/${PAST}/results`, token)).body;
     expect(results.items.length).toBe(DEMO_PARTICIPANTS);
+    const topics = await libraryTopics();
+    for (const [topic, n] of await bankTopics()) expect(topics.get(topic), topic).toBe(n);
   }, 300_000);
 
   it('npm run demo:remove deletes both demo contests (server running) and keeps the organizations', async () => {
     const remove = runLocal('demo-remove', { DATA_DIR: dataDir });
     expect(await remove.exited, remove.output()).toBe(0);
     expect(remove.output()).toContain(`demo contest ${PAST}: removed ${DEMO_PARTICIPANTS} people`);
-    for (const id of [PAST, DEMO_CONTEST_ID]) expect((await api.get(`/api/contests/${id}`)).status).toBe(404);
+    for (const id of [PAST, DEMO_CONTEST_ID, DEMO_LIBRARY_CONTEST_ID]) expect((await api.get(`/api/contests/${id}`)).status).toBe(404);
     expect((await api.get('/api/units')).body.items.length).toBe(demoUnits.length);
+    // The ready-made bank is real content: it stays in the library.
+    expect((await libraryTopics()).size).toBeGreaterThanOrEqual((await bankTopics()).size);
   }, 300_000);
 
   it('the next start does not write them again', async () => {

@@ -104,6 +104,8 @@ export const keys = {
   layout: () => ({ PK: 'META', SK: 'LAYOUT' }),
   /** Local mode: set by `npm run demo:remove`, so the next start does not write the demo again. */
   demoRemoved: () => ({ PK: 'META', SK: 'DEMO_REMOVED' }),
+  /** Local mode: the ready-made bank was imported into the library once (a deleted question is not brought back). */
+  demoLibrary: () => ({ PK: 'META', SK: 'DEMO_LIBRARY' }),
 
   /** Fixed-window rate-limit counter (expires through TTL). */
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),

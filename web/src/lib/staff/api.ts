@@ -8,6 +8,10 @@ import type {
   ContestFields,
   ImportPreview,
   ImportResult,
+  LibraryPage,
+  LibraryQuestion,
+  LibraryQuestionInput,
+  LibraryTopic,
   LoginResponse,
   QuestionInput,
   Results,
@@ -148,6 +152,21 @@ export function staffApi(session: StaffSession, fetchFn: FetchFn = (i, init) => 
       return (await res.json()) as ImportResult;
     },
     template: (format: 'csv' | 'xlsx') => download(`/api/admin/question-template?format=${format}`, `mau-cau-hoi.${format}`),
+
+    library(query: { topic?: string; q?: string; limit?: number; cursor?: string }): Promise<LibraryPage> {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+      const qs = params.toString();
+      return call<LibraryPage>(`/api/admin/library${qs ? `?${qs}` : ''}`);
+    },
+    libraryTopics: () => call<{ items: LibraryTopic[] }>('/api/admin/library/topics').then((r) => r.items),
+    addLibraryQuestion: (q: LibraryQuestionInput) => call<LibraryQuestion>('/api/admin/library', { method: 'POST', body: q }),
+    updateLibraryQuestion: (qid: string, q: LibraryQuestionInput) => call<LibraryQuestion>(`/api/admin/library/${enc(qid)}`, { method: 'PUT', body: q }),
+    deleteLibraryQuestion: (qid: string) => call<void>(`/api/admin/library/${enc(qid)}`, { method: 'DELETE' }),
+    async importLibrary(file: File): Promise<ImportResult> {
+      const res = await raw('/api/admin/library/import', { method: 'POST', body: file, headers: { 'content-type': questionFileType(file) } });
+      return (await res.json()) as ImportResult;
+    },
 
     results: (id: string) => call<Results>(`${contest(id)}/results?format=json`),
     exportResults: (id: string, format: 'csv' | 'xlsx') => download(`${contest(id)}/results?format=${format}`, `ket-qua-${id}.${format}`),

@@ -21,6 +21,9 @@ export interface ContestForm {
   predictionPrompt: string;
   showAnswers: ShowAnswers;
   retentionDays: number;
+  /** Draw from the shared library by topic quotas instead of the contest's own bank. */
+  useLibrary: boolean;
+  draw: { topic: string; count: number }[];
 }
 
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -63,6 +66,8 @@ export function emptyForm(nowMs: number, unitIds: string[], defaultPrompt: strin
     predictionPrompt: defaultPrompt,
     showAnswers: 'after_close',
     retentionDays: DEFAULT_RETENTION_DAYS,
+    useLibrary: false,
+    draw: [],
   };
 }
 
@@ -82,7 +87,19 @@ export function formFromContest(c: AdminContest, defaultPrompt: string): Contest
     predictionPrompt: c.prediction?.prompt ?? defaultPrompt,
     showAnswers: c.showAnswers,
     retentionDays: c.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    useLibrary: !!c.draw?.length,
+    draw: (c.draw ?? []).map((q) => ({ ...q })),
   };
+}
+
+/** Problems of the topic quotas (field `draw`, message `topic`, `count` or `sum`). */
+export function drawFormIssues(f: Pick<ContestForm, 'useLibrary' | 'draw' | 'questionsPerAttempt'>): FieldIssue[] {
+  if (!f.useLibrary) return [];
+  const topics = f.draw.map((q) => q.topic.trim());
+  if (topics.length === 0 || topics.some((t) => !t) || new Set(topics).size !== topics.length) return [{ field: 'draw', message: 'topic' }];
+  if (f.draw.some((q) => !Number.isInteger(q.count) || q.count < 1)) return [{ field: 'draw', message: 'count' }];
+  if (f.draw.reduce((s, q) => s + q.count, 0) !== f.questionsPerAttempt) return [{ field: 'draw', message: 'sum' }];
+  return [];
 }
 
 /** Problems the person can fix before sending; keys are the contract's field names. */
@@ -109,6 +126,7 @@ export function formIssues(f: ContestForm): FieldIssue[] {
     const p = f.predictionPrompt.trim();
     if (p.length < FORM_LIMITS.predictionPrompt.min || p.length > FORM_LIMITS.predictionPrompt.max) issues.push({ field: 'prediction.prompt', message: 'length' });
   }
+  issues.push(...drawFormIssues(f));
   return issues;
 }
 
@@ -128,6 +146,7 @@ export function bodyFromForm(f: ContestForm): ContestFields {
     prediction: f.usePrediction ? { prompt: f.predictionPrompt.trim() } : null,
     showAnswers: f.showAnswers,
     retentionDays: f.retentionDays,
+    draw: f.useLibrary ? f.draw.map((q) => ({ topic: q.topic.trim(), count: q.count })) : null,
   };
 }
 
@@ -143,7 +162,13 @@ export function patchFromForm(f: ContestForm, c: AdminContest): Partial<ContestF
   for (const key of allowed) {
     const next = body[key];
     const prev =
-      key === 'description' || key === 'rules' ? (c[key] ?? '') : key === 'retentionDays' ? (c.retentionDays ?? DEFAULT_RETENTION_DAYS) : c[key];
+      key === 'description' || key === 'rules'
+        ? (c[key] ?? '')
+        : key === 'retentionDays'
+          ? (c.retentionDays ?? DEFAULT_RETENTION_DAYS)
+          : key === 'draw'
+            ? (c.draw ?? null)
+            : c[key];
     const unchanged = key === 'startsAt' || key === 'endsAt' ? sameInstant(next as string, prev as string) : same(next, prev);
     if (!unchanged) Object.assign(patch, { [key]: next });
   }
@@ -155,5 +180,6 @@ export function formFieldOf(field: string): string {
   if (field.startsWith('villages')) return 'villages';
   if (field.startsWith('unitIds')) return 'unitIds';
   if (field.startsWith('prediction')) return 'prediction.prompt';
+  if (field.startsWith('draw')) return 'draw';
   return field;
 }

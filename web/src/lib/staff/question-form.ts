@@ -26,6 +26,17 @@ export function cleanLine(s: string): string {
 /** The explanation keeps its line breaks. */
 export const cleanMultiline = (s: string): string => s.normalize('NFC').trim();
 
+/** The question text as the server stores it: line breaks kept (Alt+Enter in Excel), each line cleaned, at most one blank line. */
+export const cleanQuestionText = (s: string): string =>
+  s
+    .normalize('NFC')
+    .replace(/\r\n?|[\v\f\u2028\u2029]/g, '\n')
+    .split('\n')
+    .map(cleanLine)
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+
 export interface QuestionDraft {
   text: string;
   options: { text: string; correct: boolean }[];
@@ -43,9 +54,10 @@ export type DraftResult = { ok: true; question: QuestionInput } | { ok: false; e
 
 const tooLong = (n: number, max: number): DraftError => ({ key: 'qform.err.tooLong', params: { n, max } });
 
-export function questionFromDraft(draft: QuestionDraft): DraftResult {
+/** `topicRequired`: a library question (contract v2) must have a topic. */
+export function questionFromDraft(draft: QuestionDraft, topicRequired = false): DraftResult {
   const errors: Partial<Record<DraftField, DraftError>> = {};
-  const text = cleanLine(draft.text);
+  const text = cleanQuestionText(draft.text);
   if (!text) errors.text = { key: 'qform.err.text' };
   else if (text.length > QUESTION_LIMITS.text) errors.text = tooLong(text.length, QUESTION_LIMITS.text);
 
@@ -64,6 +76,7 @@ export function questionFromDraft(draft: QuestionDraft): DraftResult {
 
   const topic = cleanLine(draft.topic);
   if (topic.length > QUESTION_LIMITS.topic) errors.topic = tooLong(topic.length, QUESTION_LIMITS.topic);
+  else if (topicRequired && !topic) errors.topic = { key: 'library.err.topic' };
   const explanation = cleanMultiline(draft.explanation);
   if (explanation.length > QUESTION_LIMITS.explanation) errors.explanation = tooLong(explanation.length, QUESTION_LIMITS.explanation);
 

@@ -9,6 +9,7 @@ export type StaffRoute =
   | { name: 'contests' }
   | { name: 'contestNew' }
   | { name: 'contest'; id: string; tab: ContestTab }
+  | { name: 'library' }
   | { name: 'units' }
   | { name: 'users' }
   | { name: 'dashboards' }
@@ -39,6 +40,7 @@ export function matchStaffPath(path: string): StaffRoute {
     if (c === undefined) return { name: 'contest', id, tab: 'settings' };
     return (CONTEST_TABS as readonly string[]).includes(c) && c !== 'settings' ? { name: 'contest', id, tab: c as ContestTab } : { name: 'notFound' };
   }
+  if (a === 'library' && parts.length === 1) return { name: 'library' };
   if (a === 'units' && parts.length === 1) return { name: 'units' };
   if (a === 'users' && parts.length === 1) return { name: 'users' };
   if (a === 'dashboard') {
@@ -54,6 +56,7 @@ export const staffPaths = {
   contests: '/admin/contests',
   contestNew: '/admin/contests/new',
   contest: (id: string, tab: ContestTab = 'settings') => `/admin/contests/${encodeURIComponent(id)}${tab === 'settings' ? '' : '/' + tab}`,
+  library: '/admin/library',
   units: '/admin/units',
   users: '/admin/users',
   dashboards: '/admin/dashboard',
@@ -67,6 +70,7 @@ export function areaOf(route: StaffRoute): Area {
     case 'contests':
     case 'contestNew':
     case 'contest':
+    case 'library':
       return 'organize';
     case 'units':
     case 'users':

@@ -35,6 +35,13 @@ export type ImportResult = z.output<typeof c.ImportResult>;
 /** The details of IMPORT_INVALID. */
 export type ImportRowError = RowIssue;
 
+export type LibraryQuestion = ResponseOf<'POST /api/admin/library'>;
+export type LibraryPage = ResponseOf<'GET /api/admin/library'>;
+export type LibraryTopic = ResponseOf<'GET /api/admin/library/topics'>['items'][number];
+export type LibraryQuestionInput = BodyOf<'POST /api/admin/library'>;
+/** A contest's topic quotas (contract v2). */
+export type TopicQuota = NonNullable<ContestFields['draw']>[number];
+
 export type Results = ResponseOf<'GET /api/admin/contests/{contestId}/results'>;
 export type ResultRow = Results['items'][number];
 export type Stats = ResponseOf<'GET /api/admin/contests/{contestId}/stats'>;
