@@ -84,8 +84,32 @@ describe('contest form', () => {
       prediction: { prompt: 'Bao nhiêu người?' },
       showAnswers: 'after_close',
       retentionDays: 365,
+      draw: null,
     });
     expect(Date.parse(body.startsAt)).toBe(Date.parse(c.startsAt));
+  });
+
+  it('topic quotas from the library (issue 13): checked, sent when changed, cleared by choosing the own bank', () => {
+    const c = contest();
+    const form = formFromContest(c, '');
+    form.useLibrary = true;
+    form.draw = [{ topic: 'Một cửa', count: 4 }, { topic: 'Dịch vụ công', count: 5 }];
+    expect(formIssues(form)).toEqual([{ field: 'draw', message: 'sum' }]);
+    form.draw[1]!.count = 6;
+    expect(formIssues(form)).toEqual([]);
+    expect(patchFromForm(form, c)).toEqual({ draw: [{ topic: 'Một cửa', count: 4 }, { topic: 'Dịch vụ công', count: 6 }] });
+    form.draw[1]!.topic = 'Một cửa ';
+    expect(formIssues(form)).toEqual([{ field: 'draw', message: 'topic' }]);
+    form.draw = [{ topic: 'Một cửa', count: 0 }];
+    expect(formIssues(form)).toEqual([{ field: 'draw', message: 'count' }]);
+
+    const fromLibrary = contest({ draw: [{ topic: 'Một cửa', count: 10 }] });
+    const again = formFromContest(fromLibrary, '');
+    expect(again).toMatchObject({ useLibrary: true, draw: [{ topic: 'Một cửa', count: 10 }] });
+    expect(patchFromForm(again, fromLibrary)).toEqual({});
+    again.useLibrary = false;
+    expect(patchFromForm(again, fromLibrary)).toEqual({ draw: null });
+    expect(formFieldOf('draw.1.count')).toBe('draw');
   });
 
   it('sends nothing when nothing changed, and only what changed otherwise', () => {

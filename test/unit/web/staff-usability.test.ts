@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/domain/limits.ts';
 import { compareVietnameseNames, nameParts } from '../../../web/src/lib/staff/names.ts';
 import { chartConfig, scaleOf } from '../../../web/src/lib/staff/chart-config.ts';
-import { cleanLine, QUESTION_LIMITS, questionFromDraft, type QuestionDraft } from '../../../web/src/lib/staff/question-form.ts';
+import { cleanLine, cleanQuestionText, QUESTION_LIMITS, questionFromDraft, type QuestionDraft } from '../../../web/src/lib/staff/question-form.ts';
+import { cleanMultilineText } from '../../../functions/domain/names.ts';
 import { SortableTable } from '../../../web/src/lib/staff/table.svelte.ts';
 
 describe('item 8: Vietnamese name order', () => {
@@ -70,6 +71,13 @@ describe('items 4 and 5: the question form', () => {
       minOptions: LIMITS.options.min,
       maxOptions: LIMITS.options.max,
     });
+  });
+
+  it('keeps the question\'s line breaks as the server does; a library question needs a topic (issue 13)', () => {
+    for (const raw of ['Câu hỏi:\r\n- một\n- hai', '  a  \n\n\n\n b\u200b ', 'x\ty\u2028z']) expect(cleanQuestionText(raw)).toBe(cleanMultilineText(raw));
+    expect(questionFromDraft({ ...draft(), text: 'Chọn:\nA hay B?' })).toMatchObject({ ok: true, question: { text: 'Chọn:\nA hay B?' } });
+    expect(questionFromDraft(draft(), true)).toEqual({ ok: false, errors: { topic: { key: 'library.err.topic' } } });
+    expect(questionFromDraft({ ...draft(), topic: ' Một cửa ' }, true)).toMatchObject({ ok: true, question: { topic: 'Một cửa' } });
   });
 
   it('ignores blank option rows: A and B filled, C and D empty is a two-option question', () => {
