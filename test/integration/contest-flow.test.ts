@@ -144,9 +144,9 @@ describe('building the contest', () => {
       explanation: 'Theo Nghị định 61/2018/NĐ-CP, có ba cách.\nKhông cần gặp Chủ tịch xã.',
     });
     const postal = items.find((q: any) => q.text.startsWith('Dịch vụ bưu chính'));
-    // Question texts are one line: the quoted line break becomes a space.
+    // The quoted line break (Alt+Enter in Excel) stays in the question (contract v2).
     expect(postal).toMatchObject({
-      text: 'Dịch vụ bưu chính công ích giúp người dân điều gì?',
+      text: 'Dịch vụ bưu chính công ích\ngiúp người dân điều gì?',
       options: ['Gửi hồ sơ, nhận kết quả tại nhà', 'Được miễn mọi lệ phí', 'Không cần nộp giấy tờ'],
       correct: [0],
       multiple: false,
