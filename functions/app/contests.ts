@@ -124,6 +124,12 @@ export function contestUseCases(deps: ContestDeps) {
     const perTopic = new Map<string, number>();
     for (const q of pool) perTopic.set(q.topic, (perTopic.get(q.topic) ?? 0) + 1);
     assertCanPublish(contest, ownCount, now().getTime(), perTopic);
+    // Every start holds the whole bank in memory: the snapshot keeps to a contest bank's bound.
+    if (ownCount + pool.length > MAX_BANK_SIZE) {
+      throw new ValidationFailed([
+        { field: 'draw', message: `the chosen topics hold ${pool.length} questions; a contest holds at most ${MAX_BANK_SIZE}` },
+      ]);
+    }
     await contests.addQuestions(
       contest.id,
       pool.map(({ usedBy: _u, createdAt: _c, updatedAt: _a, ...q }) => q),
