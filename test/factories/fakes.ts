@@ -9,12 +9,16 @@ import type {
   ContestRecord,
   ContestRepository,
   FinalRow,
+  LibraryFilter,
+  LibraryRepository,
   PersonBestRecord,
   PersonRecord,
   StandingsStore,
   SubmitOutcome,
 } from '../../functions/app/contest-ports.ts';
 import { contestUseCases } from '../../functions/app/contests.ts';
+import { libraryUseCases } from '../../functions/app/library.ts';
+import { matchesSearch, searchKey, type LibraryQuestion } from '../../functions/domain/library.ts';
 import { auditUseCases, privacyUseCases } from '../../functions/app/privacy.ts';
 import type { AuditEntry, AuditLog, ErasureCommit, PersonDataStore, StoredPerson as PrivacyPerson } from '../../functions/app/privacy-ports.ts';
 import type { StaffDirectory, StaffUser, Unit, UnitRepository, UserRepository } from '../../functions/app/ports.ts';
@@ -235,6 +239,60 @@ export class FakeContestRepository extends Interceptable<ContestMethod> implemen
     if (!this.#bank(contestId).has(questionId)) throw new NotFound('Question', questionId);
     this.#assertDraft(contestId);
     this.#bank(contestId).delete(questionId);
+  }
+}
+
+// ---- the shared question library ----
+
+/** The library partition and its topic counters, as adapters/dynamodb/library.ts keeps them. */
+export class FakeLibraryRepository extends Interceptable<keyof LibraryRepository> implements LibraryRepository {
+  readonly questions = new Map<string, LibraryQuestion>();
+  async get(questionId: string) {
+    await this.hook('get');
+    const q = this.questions.get(questionId);
+    return q && copy(q);
+  }
+  async list(filter: LibraryFilter) {
+    await this.hook('list');
+    const all = [...this.questions.values()]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .filter((q) => (filter.cursor === undefined || q.id > filter.cursor) && (filter.topic === undefined || q.topic === filter.topic))
+      .filter((q) => matchesSearch(searchKey(q.text), filter.words));
+    const items = all.slice(0, filter.limit).map(copy);
+    return all.length > filter.limit ? { items, next: items[items.length - 1]!.id } : { items };
+  }
+  async topics() {
+    await this.hook('topics');
+    const counts = new Map<string, number>();
+    for (const q of this.questions.values()) counts.set(q.topic, (counts.get(q.topic) ?? 0) + 1);
+    return [...counts].map(([topic, questions]) => ({ topic, questions })).sort((a, b) => a.topic.localeCompare(b.topic, 'vi'));
+  }
+  async ofTopics(topics: readonly string[]) {
+    await this.hook('ofTopics');
+    return [...this.questions.values()].filter((q) => topics.includes(q.topic)).map(copy);
+  }
+  async add(questions: LibraryQuestion[]) {
+    await this.hook('add');
+    for (const q of questions) if (this.questions.has(q.id)) throw new ConditionFailed(`library question ${q.id} exists`);
+    for (const q of questions) this.questions.set(q.id, copy(q));
+  }
+  async replace(previous: LibraryQuestion, next: LibraryQuestion) {
+    await this.hook('replace');
+    const stored = this.questions.get(previous.id);
+    if (stored?.updatedAt !== previous.updatedAt) return false;
+    this.questions.set(previous.id, { ...copy(next), usedBy: stored.usedBy });
+    return true;
+  }
+  async delete(question: LibraryQuestion) {
+    await this.hook('delete');
+    return this.questions.delete(question.id);
+  }
+  async markUsed(contestId: string, questionIds: readonly string[]) {
+    await this.hook('markUsed');
+    for (const id of questionIds) {
+      const q = this.questions.get(id);
+      if (q && !q.usedBy.includes(contestId)) q.usedBy = [...q.usedBy, contestId].sort();
+    }
   }
 }
 
@@ -588,7 +646,9 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
 
   const audit = new FakeAuditLog();
   const personData = new FakePersonDataStore(data);
-  const contestCases = contestUseCases({ contests, units, newId, now: clock.now });
+  const library = new FakeLibraryRepository();
+  const contestCases = contestUseCases({ contests, units, newId, now: clock.now, library });
+  const libraryCases = libraryUseCases({ library, newId, now: clock.now });
   const attemptCases = attemptUseCases({ contests, attempts, newId, now: clock.now, rng, ...(options.villageCap !== undefined ? { villageCap: options.villageCap } : {}) });
   const standingsCases = standingsUseCases({
     contests,
@@ -618,6 +678,8 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
     contestCases,
     attemptCases,
     standingsCases,
+    library,
+    libraryCases,
     unitCases,
     userCases,
     auditCases,
