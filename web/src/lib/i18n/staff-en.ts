@@ -392,5 +392,6 @@ export const staffEn: StaffMessages = {
   'draw.short': 'Topic "{topic}" has only {available} questions, {needed} needed.',
   'draw.publishShort': 'The shared library does not have enough questions to publish:',
   'questions.fromLibrary': 'This contest draws from the shared library by topic: {quotas}. Publishing copies those topics\' questions here.',
+  'draw.confirmPublish': 'The questions of the chosen topics are copied from the shared library into the contest; later library edits do not change it. The topic counts, time, attempts, units and prediction question are locked.',
   'draw.summary': 'Questions drawn from the shared library: {quotas}.',
 };

@@ -391,6 +391,7 @@ export const staffVi = {
   'draw.short': 'Chủ đề "{topic}" chỉ có {available} câu, cần {needed}.',
   'draw.publishShort': 'Ngân hàng dùng chung chưa đủ câu hỏi để công bố:',
   'questions.fromLibrary': 'Cuộc thi này rút câu hỏi từ ngân hàng dùng chung theo chủ đề: {quotas}. Khi công bố, các câu của những chủ đề này được sao vào đây.',
+  'draw.confirmPublish': 'Các câu hỏi của những chủ đề đã chọn được sao từ ngân hàng dùng chung vào cuộc thi; sửa ngân hàng sau đó không làm thay đổi cuộc thi. Số câu mỗi chủ đề, thời gian, số lượt, đơn vị và câu hỏi dự đoán sẽ bị khóa.',
   'draw.summary': 'Câu hỏi rút từ ngân hàng dùng chung: {quotas}.',
 } as const;
 
