@@ -113,7 +113,7 @@ export function exportJobKind(deps: ExportDeps): JobKind {
 
   async function named(rows: FinalRow[]): Promise<ResultRow[]> {
     const names = await deps.unitNames();
-    return rows.map(({ unitId, ...r }) => ({ ...r, unitName: names.get(unitId) ?? unitId }));
+    return rows.map((r) => ({ ...r, unitName: names.get(r.unitId) ?? r.unitId }));
   }
 
   /** Every row from the source, page by page (the XLSX step and the awards list). */
@@ -251,9 +251,15 @@ export function exportJobKind(deps: ExportDeps): JobKind {
         const next: ExportState = { phase: 'parts', source: final ? 'final' : 'job', final, participants, uploadId, key, page: 0, rows: 0, parts: [], pages };
         return { state: next as Record<string, unknown>, done: 1, total: 2 + Math.max(1, pages) };
       }
-      if (state.phase === 'parts') return p.kind === 'awards' || p.format === 'xlsx' ? whole(job, state) : nextPart(job, state);
-      // complete
-      await files.complete(state.key!, state.uploadId!, state.parts ?? []);
+      try {
+        if (state.phase === 'parts') return await (p.kind === 'awards' || p.format === 'xlsx' ? whole(job, state) : nextPart(job, state));
+        await files.complete(state.key!, state.uploadId!, state.parts ?? []);
+      } catch (e) {
+        // The upload is gone (aborted by the bucket's lifecycle rule after a long outage, or storage
+        // that lost it): start the file over, from the first step. Same rows, same bytes.
+        if ((e as { name?: string }).name === 'NoSuchUpload') return { state: {}, done: 0 };
+        throw e;
+      }
       const bytes = (await files.size(state.key!)) ?? 0;
       return {
         state: { ...state, phase: 'done' },
