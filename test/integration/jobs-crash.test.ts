@@ -111,7 +111,7 @@ describe('kill -9 during jobs', () => {
       const reference = await download((await api().post(`/api/admin/contests/${b}/exports`, { format }, token)).body.job.id);
       expect(reference.length).toBeGreaterThan(format === 'csv' ? PEOPLE * 50 : 5_000);
       // CSV: a part per step, killed between or inside them; .xlsx: one step writes the whole file, killed inside it.
-      const cut = await killDuring(`/api/admin/contests/${b}/exports`, { format }, format === 'csv' ? random() * 0.8 : 0.34, Math.floor(random() * (format === 'csv' ? 200 : 150)));
+      const cut = await killDuring(`/api/admin/contests/${b}/exports`, { format }, format === 'csv' ? random() * 0.8 : 0.17, Math.floor(random() * (format === 'csv' ? 200 : 150)));
       console.log(`jobs crash: ${format} export killed at ${cut.at}`);
       expect((await download(cut.id)).equals(reference), `${format} export resumed after kill -9 differs`).toBe(true);
     }
