@@ -31,6 +31,7 @@ import { DEFAULT_START_RATE_PER_MINUTE } from '#domain/rate-limit.ts';
 import { ROLES, type Role } from '#domain/staff.ts';
 import { ALARM_PERIOD, notifyingAlarm, queueNotEmptyAlarm } from '../constructs/alarms.ts';
 import { ApiFunction, MAX_API_TIMEOUT, type TableAccess } from '../constructs/api-function.ts';
+import { Jobs } from '../constructs/jobs.ts';
 import { StreamConsumer } from '../constructs/stream-consumer.ts';
 import type { Stage } from '../stage.ts';
 
@@ -93,6 +94,8 @@ export class ApiStack extends Stack {
   readonly originVerifySecret: Secret;
   /** Folds the table's stream into the aggregates (handlers/stream.ts). */
   readonly streamConsumer: StreamConsumer;
+  /** Background jobs: queue, worker, exports bucket (infra/constructs/jobs.ts). */
+  readonly jobs: Jobs;
   /** Dead-letter queue of the scheduled retention purge. */
   readonly retentionDlq: Queue;
   /** Every alarm of this stack, each notifying the stage's topic. */
@@ -227,6 +230,12 @@ export class ApiStack extends Stack {
     ) as Record<FunctionGroup, ApiFunction>;
 
     this.streamConsumer = new StreamConsumer(this, 'StreamConsumer', { table: props.table, stage, alarmTopic: props.alarmTopic });
+
+    // Close, exports and the retention purge run as jobs: these functions start them (and the
+    // results function signs the links of finished exports); the worker runs them.
+    this.jobs = new Jobs(this, 'Jobs', { table: props.table, stage, alarmTopic: props.alarmTopic });
+    for (const group of ['contests', 'results', 'privacy'] as const) this.jobs.grantStart(this.functions[group]);
+    this.jobs.grantFiles(this.functions.results, false);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Contest API, reached through CloudFront under /api',
@@ -384,6 +393,7 @@ export class ApiStack extends Stack {
     }
     out.push(
       ...this.streamConsumer.alarms,
+      ...this.jobs.alarms,
       queueNotEmptyAlarm(this, 'RetentionDlqAlarm', {
         ...common,
         queue: this.retentionDlq,
