@@ -2,14 +2,14 @@
 // checkpointed steps (functions/handlers/jobs-worker.ts), a dead-letter queue for messages that keep
 // failing, and the private bucket exports are written to. Alarms: the dead-letter queue holding
 // anything, and the worker crashing or timing out.
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -138,5 +138,10 @@ export class Jobs extends Construct {
     fn.addEnvironment('EXPORT_BUCKET', this.bucket.bucketName);
     const actions = write ? ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'] : ['s3:GetObject'];
     fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.bucket.arnForObjects('exports/*')] }));
+    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
+    Validations.of(fn.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/exports/*]`,
+      reason: 'Export objects are named per contest and job (exports/<contest>/<job>/<file>), created at run time: the grant covers the exports prefix of the one bucket, object actions only.',
+    });
   }
 }
