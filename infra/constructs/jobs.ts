@@ -45,7 +45,6 @@ export class Jobs extends Construct {
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
     const { stage, table } = props;
-    const retain = stage.settings.retainData;
 
     this.bucket = new Bucket(this, 'Exports', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -58,9 +57,10 @@ export class Jobs extends Construct {
         // A multipart upload a failed export left behind (its parts are billed until aborted).
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      // Exports are copies of the ranking, re-creatable at will: nothing to keep when a stage goes.
-      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      autoDeleteObjects: !retain,
+      // Retained like the web buckets (CloudFormation cannot delete a bucket holding objects, and
+      // autoDeleteObjects would add a custom-resource Lambda with a managed policy): a deleted
+      // stage leaves a bucket that empties itself within 7 days.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
