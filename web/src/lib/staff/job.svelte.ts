@@ -2,6 +2,7 @@
 // A background job (close, export) as the console follows it: started, then polled until it ends,
 // its id kept in localStorage per contest and purpose, so a page reload finds it and polls on.
 
+import { untrack } from 'svelte';
 import type { Job } from './types.ts';
 
 export interface JobDeps {
@@ -20,6 +21,7 @@ export class JobTracker {
   #error = $state.raw<unknown>(undefined);
   #timer: unknown;
   #stopped = false;
+  #polling = false;
   readonly #key: string;
   readonly #deps: Required<Omit<JobDeps, 'storage'>> & { storage: JobDeps['storage'] };
   /** Called once when the job ends (a close reloads its contest). */
@@ -64,10 +66,13 @@ export class JobTracker {
 
   /** Picks up the job this page followed before a reload, if any; returns the cleanup for $effect. */
   resume(): () => void {
-    this.#stopped = false;
-    const id = this.#deps.storage?.getItem(this.#key);
-    if (id && !this.#job) void this.#poll(id);
-    return () => this.stop();
+    // Untracked: an $effect calling this must not re-run (and stop polling) each time the job changes.
+    return untrack(() => {
+      this.#stopped = false;
+      const id = this.#job?.id ?? this.#deps.storage?.getItem(this.#key);
+      if (id && (!this.#job || this.running) && this.#timer === undefined && !this.#polling) void this.#poll(id);
+      return () => this.stop();
+    });
   }
 
   stop(): void {
@@ -94,9 +99,13 @@ export class JobTracker {
   }
 
   async #poll(id: string) {
+    this.#polling = true;
     try {
-      this.#set(await this.#deps.read(id));
+      const job = await this.#deps.read(id);
+      this.#polling = false;
+      this.#set(job);
     } catch (err) {
+      this.#polling = false;
       const status = (err as { status?: number }).status;
       // Gone (expired) or not ours: forget it.
       if (status === 404 || status === 403) {
