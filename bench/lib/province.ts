@@ -65,7 +65,7 @@ async function fetchFile(url: string) {
 export interface ProvinceOptions {
   people: number;
   log: (message: string) => void;
-  /** Milliseconds after the export's first step before the kill (a random moment inside the parts). */
+  /** Milliseconds after the chosen step before the kill (a random moment inside the next one). */
   killAfterMs?: number;
 }
 
@@ -147,11 +147,13 @@ export async function provinceScenario(options: ProvinceOptions) {
     // kill -9 in the middle of a CSV export, then the resumed job.
     const started = await http.call('POST', `/api/admin/contests/${contestId}/exports`, { headers: auth, body: { format: 'csv' } });
     const jobId = started.body.job.id as string;
+    // Killed once a random share (20-70 %) of its steps is done, plus a moment to land inside a step.
+    const share = 0.2 + Math.random() * 0.5;
     let seen: any;
     do {
       seen = (await http.get(`/api/admin/jobs/${jobId}`, auth)).body.job;
-    } while (seen.status !== 'succeeded' && seen.progress.done < 1 && (await new Promise((r) => setTimeout(r, 20)), true));
-    const killAfterMs = options.killAfterMs ?? Math.floor(Math.random() * 1500);
+    } while (seen.status !== 'succeeded' && seen.progress.done < Math.max(1, Math.floor(share * seen.progress.total)) && (await new Promise((r) => setTimeout(r, 10)), true));
+    const killAfterMs = options.killAfterMs ?? Math.floor(Math.random() * 100);
     await new Promise((r) => setTimeout(r, killAfterMs));
     const atKill = (await http.get(`/api/admin/jobs/${jobId}`, auth)).body.job;
     http.close();
@@ -165,6 +167,7 @@ export async function provinceScenario(options: ProvinceOptions) {
     const resumedMs = Math.round(performance.now() - restartT0);
     const resumedFile = resumed.status === 'succeeded' ? await fetchFile(resumed.result.url) : undefined;
     const identical = resumedFile?.sha256 === csvExport.sha256 && resumedFile?.bytes === csvExport.bytes;
+    if (atKill.status === 'succeeded') errors.push('province: the export had finished before the kill -9 (nothing was resumed)');
     if (!identical) errors.push(`province: the CSV export resumed after kill -9 differs from the uninterrupted one (${JSON.stringify(resumedFile)} vs ${csvExport.bytes} B)`);
     log(`province: kill -9 at ${atKill.status} ${atKill.progress.done}/${atKill.progress.total} (+${killAfterMs} ms), restart and resume ${resumedMs} ms, identical file: ${identical}`);
 

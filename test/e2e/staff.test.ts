@@ -339,7 +339,8 @@ describe('organizer console', () => {
     await page.getByTestId('tab-results').click();
     await poll(() => page.getByTestId('results-kind').textContent()).toMatch(/chung cuộc/);
     await page.getByTestId('export-xlsx').click();
-    // The file is made by a job; a reload in the meantime finds it again.
+    // The file is made by a job (a progress bar, or already its link); a reload in the meantime finds it again.
+    await page.getByTestId('export-job').waitFor({ state: 'visible' });
     await page.reload();
     const link = page.getByTestId('export-job-download');
     await link.waitFor({ state: 'visible', timeout: 60_000 });
