@@ -73,7 +73,8 @@ export async function provinceScenario(options: ProvinceOptions) {
   const { people, log } = options;
   const errors: string[] = [];
   // Small parts in quick mode, so a small export still has several steps to be killed between.
-  const env: Record<string, string> = people < 20_000 ? { EXPORT_PART_BYTES: String(64 * 1024), JOB_STEP_PAUSE_MS: '100' } : {};
+  // DynamoDB Local holds about 1 GB after 100,000 people (STACK.md): room for the close's reads too.
+  const env: Record<string, string> = people < 20_000 ? { EXPORT_PART_BYTES: String(64 * 1024), JOB_STEP_PAUSE_MS: '100' } : { DYNAMODB_HEAP: '3g' };
   let server: LocalServer = await startServer({ seedDemo: false, env });
   const dataDir = server.dataDir;
   let http = httpClient(server.baseUrl, 8);
