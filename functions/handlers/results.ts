@@ -1,7 +1,7 @@
 import { httpApi, json } from '../adapters/http/api.ts';
 import { EXPORT_KIND } from '../adapters/export/job.ts';
 import { NotFound } from '../domain/errors.ts';
-import { auditCases, standingsCases } from './composition.ts';
+import { auditCases, contestCases, standingsCases } from './composition.ts';
 import { jobCases } from './composition-jobs.ts';
 
 export const handler = httpApi({
@@ -12,7 +12,7 @@ export const handler = httpApi({
     return json(200, results);
   },
   'POST /api/admin/contests/{contestId}/exports': async ({ params, body, staff }) => {
-    await standingsCases.stats(params.contestId); // 404 for an unknown contest, before any job
+    await contestCases.load(params.contestId); // 404 for an unknown contest, before any job
     // Rounds (contract v2) are not in this release: no contest has a round of that id.
     if (body.round !== undefined) throw new NotFound('Round', body.round);
     const job = await jobCases.start(EXPORT_KIND, params.contestId, staff.userId, { format: body.format, kind: body.kind ?? 'results', ...(body.topN ? { topN: body.topN } : {}) });

@@ -45,9 +45,9 @@ interface GroupConfig {
 }
 
 // Least privilege per function. Typed as a Record so a new group in routes.ts fails the build until it is configured here.
-// Timeouts: 20 s by default (api-function.ts), 29 s at most. Closing a contest, a results export
-// and the retention purge may need longer on a big contest; until they run as background jobs they
-// are given the most API Gateway allows (docs/operations.md, "Long-running work").
+// Timeouts: 20 s by default (api-function.ts), 29 s at most. Closing a contest, exports and the
+// retention purge run as background jobs (infra/constructs/jobs.ts); the functions that start them
+// keep their headroom for the requests that remain O(N) (results of an open contest, erasure).
 const groupConfig: Record<FunctionGroup, GroupConfig> = {
   system: { table: 'none' },
   // Cognito does not evaluate IAM for these two public-client calls; granting them documents the intent and costs nothing.
