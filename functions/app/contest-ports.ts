@@ -18,6 +18,8 @@ export interface ContestRecord extends Contest {
   /** Set once the final ranking is written; until then a closed contest's reads fall back to live data. */
   finalizedAt?: string;
   finalParticipants?: number;
+  /** The job closing it (app/close-job.ts): set with status `closed` when the close starts. */
+  closeJobId?: string;
   /** Set once the retention purge removed the contest's phone numbers (see app/privacy.ts). */
   purgedAt?: string;
   version: number;
@@ -130,8 +132,8 @@ export interface AttemptStore {
   applyToPerson(attempt: AttemptRecord & { outcome: SubmitOutcome }, candidate: PersonBestRecord): Promise<PersonBestRecord | undefined>;
   /** Corrects the best a scored attempt's outcome reports (it was computed from a stale read). */
   setOutcomeBest(attemptId: string, best: SubmitOutcome['best']): Promise<void>;
-  /** Every person of the contest, strongly consistent (closing). */
-  people(contestId: string): Promise<PersonRecord[]>;
+  /** Every person of the contest, or of one people partition, strongly consistent (closing). */
+  people(contestId: string, shard?: number): Promise<PersonRecord[]>;
   /** The distinct villages typed in a contest without a village list (eventually consistent read). */
   villages(contestId: string): Promise<string[]>;
   /**
@@ -163,6 +165,8 @@ export interface StandingsStore {
   allScored(contestId: string): Promise<PersonRecord[]>;
   writeFinal(contestId: string, rows: FinalRow[]): Promise<void>;
   readFinal(contestId: string, limit?: number): Promise<FinalRow[]>;
+  /** Pages of the final ranking from `fromPage` on, at most `maxPages` (exports stream them). */
+  finalPages(contestId: string, fromPage: number, maxPages: number): Promise<FinalRow[][]>;
 }
 
 /** One page of the library, and the cursor of the next (the last question's id) when there may be more. */

@@ -1,8 +1,9 @@
 // Contest and question editing, publishing and closing. Spreadsheet import and the template are in
 // imports.ts: their parsers are most of a bundle, and only organizers preparing a bank need them.
 import { httpApi, json, noContent } from '../adapters/http/api.ts';
-import { contestCases, standingsCases } from './composition.ts';
+import { contestCases } from './composition.ts';
 import { libraryCases } from './composition-contests.ts';
+import { closeContest, jobCases } from './composition-jobs.ts';
 
 export const handler = httpApi({
   'POST /api/admin/contests': async ({ body, staff }) => json(201, await contestCases.create(body, staff?.userId)),
@@ -10,7 +11,7 @@ export const handler = httpApi({
   'GET /api/admin/contests/{contestId}': async ({ params }) => json(200, await contestCases.get(params.contestId)),
   'PATCH /api/admin/contests/{contestId}': async ({ params, body }) => json(200, await contestCases.update(params.contestId, body)),
   'POST /api/admin/contests/{contestId}/publish': async ({ params }) => json(200, await contestCases.publish(params.contestId)),
-  'POST /api/admin/contests/{contestId}/close': async ({ params }) => json(200, await standingsCases.close(params.contestId)),
+  'POST /api/admin/contests/{contestId}/close': async ({ params, staff }) => json(202, { job: await jobCases.view(await closeContest(params.contestId, staff.userId)) }),
   'POST /api/admin/contests/{contestId}/questions': async ({ params, body }) =>
     json(201, await contestCases.addQuestion(params.contestId, body)),
   'GET /api/admin/contests/{contestId}/questions': async ({ params }) =>

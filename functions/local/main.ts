@@ -8,6 +8,7 @@ import type { FunctionGroup } from '../adapters/http/routes.ts';
 import { ensureAdmin, startCognitoLocal } from './cognito-local.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createGateway } from './gateway.ts';
+import { createFileDownload, EXPORT_BUCKET, FILES_PATH, startS3Local } from './files.ts';
 import { startRetentionTimer } from './schedule.ts';
 import { acquireLock, describeInstance } from './lock.ts';
 import { checkDataDir, checkJava, checkNode, format, portProblem, type Problem } from './preflight.ts';
@@ -61,6 +62,7 @@ async function step<T>(name: Step, run: () => Promise<T> | T): Promise<T> {
 let releaseLock: (() => void) | undefined;
 let streams: { stop(): Promise<void> } | undefined;
 let stopRetention: (() => void) | undefined;
+let jobRunner: { stop(): Promise<void> } | undefined;
 const server = createServer();
 let stopping: Promise<never> | undefined;
 
@@ -70,6 +72,7 @@ function stop(code: number, message?: string): Promise<never> {
     server.close();
     server.closeAllConnections();
     stopRetention?.();
+    await jobRunner?.stop().catch(() => undefined);
     await streams?.stop().catch(() => undefined);
     await stopAll();
     releaseLock?.();
@@ -125,17 +128,18 @@ async function main() {
 
   // Reuse the emulator ports of the last run when free, so staff tokens survive a restart.
   const portsFile = join(dataDir, 'ports.json');
-  let savedPorts: { dynamodb?: number; cognito?: number } = {};
+  let savedPorts: { dynamodb?: number; cognito?: number; s3?: number } = {};
   try {
     savedPorts = JSON.parse(readFileSync(portsFile, 'utf8'));
   } catch {
     /* first run */
   }
-  const [dynamoPort, cognitoPort] = [await freePort(savedPorts.dynamodb), await freePort(savedPorts.cognito)];
-  writeFileSync(portsFile, JSON.stringify({ dynamodb: dynamoPort, cognito: cognitoPort }));
-  const [dynamoEndpoint, cognito] = await Promise.all([
+  const [dynamoPort, cognitoPort, s3Port] = [await freePort(savedPorts.dynamodb), await freePort(savedPorts.cognito), await freePort(savedPorts.s3)];
+  writeFileSync(portsFile, JSON.stringify({ dynamodb: dynamoPort, cognito: cognitoPort, s3: s3Port }));
+  const [dynamoEndpoint, cognito, s3Endpoint] = await Promise.all([
     step('dynamodb', () => startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb'), port: dynamoPort, heap: process.env.DYNAMODB_HEAP })),
     step('cognito', () => startCognitoLocal({ dataDir: join(dataDir, 'cognito'), port: cognitoPort })),
+    step('s3', () => startS3Local({ dataDir: join(dataDir, 's3'), port: s3Port })),
   ]);
   const streamArn = await step('table', () => ensureTable(dynamoEndpoint, tableName));
 
@@ -145,6 +149,10 @@ async function main() {
     USER_POOL_ID: cognito.userPoolId,
     USER_POOL_CLIENT_ID: cognito.clientId,
     COGNITO_ENDPOINT: cognito.endpoint,
+    // Exports: the emulator stores them; links are signed for this server's /_files/ path (files.ts).
+    EXPORT_BUCKET,
+    S3_ENDPOINT: s3Endpoint,
+    S3_PUBLIC_ENDPOINT: `${process.env.PUBLIC_ORIGIN ?? `http://localhost:${port}`}${FILES_PATH}`,
   });
 
   // Data written by an earlier release is brought to the current layout before anything reads it.
@@ -164,6 +172,15 @@ async function main() {
     });
   });
 
+  // Background jobs run in this process (the SQS worker on AWS); unfinished ones resume now.
+  await step('jobs', async () => {
+    const { jobCases } = await import('../handlers/composition-jobs.ts');
+    const { jobStore } = await import('../adapters/dynamodb/jobs.ts');
+    const { startJobRunner } = await import('./jobs.ts');
+    jobRunner = startJobRunner({ run: (id) => jobCases.run(id), active: () => jobStore.active() });
+  });
+
+  const serveFiles = createFileDownload({ publicEndpoint: process.env.S3_PUBLIC_ENDPOINT!, s3Endpoint, bucket: EXPORT_BUCKET });
   const gateway = createGateway({
     issuer: cognito.issuer,
     audience: cognito.clientId,
@@ -179,6 +196,12 @@ async function main() {
         console.error('[local] gateway error', error);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end('{"error":{"code":"INTERNAL","message":"Internal Server Error"}}');
+      });
+    } else if (path.startsWith(`${FILES_PATH}/`)) {
+      serveFiles(req, res).catch((error) => {
+        console.error('[local] file download error', error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end();
       });
     } else if (isSharePage(req.method, path)) {
       serveShare(req, res).catch((error) => {
@@ -196,6 +219,7 @@ async function main() {
       `  admin:       ${adminEmail} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`,
       `  DynamoDB:    ${dynamoEndpoint} (table ${tableName})`,
       `  Cognito:     ${cognito.endpoint} (pool ${cognito.userPoolId})`,
+      `  S3:          ${s3Endpoint} (bucket ${EXPORT_BUCKET}, files under ${join(dataDir, 's3')})`,
       `  demo data:   ${seedDemo ? 'on (SEED_DEMO=0 to skip; npm run demo:remove deletes it)' : 'off'}`,
     ].join('\n'),
   );

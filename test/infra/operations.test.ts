@@ -193,6 +193,8 @@ describe('failures reach a person', () => {
       'stream-consumer-errors',
       'stream-consumer-dlq',
       'retention-dlq',
+      'jobs-dlq',
+      'jobs-worker-errors',
       'cloudfront-5xx',
     ].map((n) => `cuoc-thi-dev-${n}`);
     expect([...names.keys()].sort()).toEqual(want.sort());

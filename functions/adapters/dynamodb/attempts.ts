@@ -69,9 +69,11 @@ export async function unsettled<T extends { contestId: string; phone: string; id
 }
 
 /** Every person of a contest, from strongly consistent Queries of its PEOPLE_SHARDS partitions. */
-export async function peopleOf(contestId: string): Promise<Record<string, unknown>[]> {
+/** Every person item of a contest, or of one of its people partitions (a job's step). */
+export async function peopleOf(contestId: string, only?: number): Promise<Record<string, unknown>[]> {
+  const list = only === undefined ? Array.from({ length: PEOPLE_SHARDS }, (_, shard) => shard) : [only];
   const shards = await Promise.all(
-    Array.from({ length: PEOPLE_SHARDS }, (_, shard) => {
+    list.map((shard) => {
       const { PK, SKPrefix } = keys.peopleShard(contestId, shard);
       return queryAll<Record<string, unknown>>(PK, SKPrefix, { ConsistentRead: true });
     }),
@@ -291,8 +293,8 @@ export const attemptStore: AttemptStore = {
     }
   },
 
-  async people(contestId) {
-    return (await peopleOf(contestId)).map(toPerson);
+  async people(contestId, shard) {
+    return (await peopleOf(contestId, shard)).map(toPerson);
   },
 
   async villages(contestId) {

@@ -8,6 +8,8 @@ import type {
   ContestFields,
   ImportPreview,
   ImportResult,
+  ExportBody,
+  Job,
   LibraryPage,
   LibraryQuestion,
   LibraryQuestionInput,
@@ -136,7 +138,9 @@ export function staffApi(session: StaffSession, fetchFn: FetchFn = (i, init) => 
     createContest: (body: Partial<ContestFields>) => call<AdminContest>('/api/admin/contests', { method: 'POST', body }),
     updateContest: (id: string, patch: Partial<ContestFields>) => call<AdminContest>(contest(id), { method: 'PATCH', body: patch }),
     publish: (id: string) => call<AdminContest>(`${contest(id)}/publish`, { method: 'POST' }),
-    close: (id: string) => call<AdminContest>(`${contest(id)}/close`, { method: 'POST', timeoutMs: 120_000 }),
+    /** Starts the close (a job: 202 with it). */
+    close: (id: string) => call<{ job: Job }>(`${contest(id)}/close`, { method: 'POST' }).then((r) => r.job),
+    job: (jobId: string) => call<{ job: Job }>(`/api/admin/jobs/${enc(jobId)}`).then((r) => r.job),
 
     questions: (id: string) => call<{ items: AdminQuestion[] }>(`${contest(id)}/questions`).then((r) => r.items),
     addQuestion: (id: string, q: QuestionInput) => call<AdminQuestion>(`${contest(id)}/questions`, { method: 'POST', body: q }),
@@ -168,8 +172,19 @@ export function staffApi(session: StaffSession, fetchFn: FetchFn = (i, init) => 
       return (await res.json()) as ImportResult;
     },
 
-    results: (id: string) => call<Results>(`${contest(id)}/results?format=json`),
-    exportResults: (id: string, format: 'csv' | 'xlsx') => download(`${contest(id)}/results?format=${format}`, `ket-qua-${id}.${format}`),
+
+    /** The whole ranking, page after page of 500. */
+    async results(id: string): Promise<Results> {
+      let page = await call<Results>(`${contest(id)}/results?limit=500`);
+      const items = [...page.items];
+      while (page.next) {
+        page = await call<Results>(`${contest(id)}/results?limit=500&cursor=${enc(page.next)}`);
+        items.push(...page.items);
+      }
+      return { ...page, items, next: undefined };
+    },
+    /** Starts an export (a job whose result is a signed download link). */
+    startExport: (id: string, body: ExportBody) => call<{ job: Job }>(`${contest(id)}/exports`, { method: 'POST', body }).then((r) => r.job),
     stats: (id: string) => call<Stats>(`${contest(id)}/stats`),
   };
 }
