@@ -18,7 +18,7 @@ import { functionGroups } from '../functions/adapters/http/routes.ts';
 import { keys } from '../functions/adapters/dynamodb/keys.ts';
 import { hashedCounterKeys } from '../functions/adapters/dynamodb/counter-items.ts';
 import { ADMIN, functionEnv, startServer, type LocalServer } from '../test/helpers/server.ts';
-import { bundleScratchDir, nonApiHandlers } from '../infra/bundling.ts';
+import { bundleScratchDir, nonApiHandlers, repoRoot } from '../infra/bundling.ts';
 import { measureBundles } from './lib/bundles.ts';
 import { loadInProcess, measureReadRoute } from './lib/capacity.ts';
 import { runCapacityPhase } from './lib/capacity-phase.ts';
@@ -127,7 +127,7 @@ async function bundlePhase(env: Record<string, string>) {
     groups: bundled,
     outdir: bundleDir,
     runs: opts.coldStartRuns,
-    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'cuoc-thi' },
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'cuoc-thi', WEB_INDEX_FILE: join(repoRoot, 'web', 'dist', 'index.html') },
     contestId: DEMO,
     admin: ADMIN,
   }).finally(() => rmSync(bundleDir, { recursive: true, force: true }));

@@ -36,6 +36,7 @@ export function defineApp(app: App, { env = defaultEnv(), webDist, stage: stageN
     env,
     stage,
     apiDomain: api.apiDomain,
+    table: data.table,
     originVerifySecret: api.originVerifySecret.secretValue.unsafeUnwrap(),
     ...(webDist ? { webDist } : {}),
     // The CloudFront alarm lives in us-east-1 (edge.ts) and reads the distribution id from here.

@@ -131,6 +131,9 @@ export function firstEvent(group: BundledHandler, contestId: string, admin: { em
     case 'jobs-worker':
       // A job id that does not exist: the worker reads it, finds nothing, and answers.
       return { label: 'SQS message: a job that does not exist', event: { Records: [{ messageId: `m${n}`, body: JSON.stringify({ jobId: `bench-missing-${n}` }) }] } };
+    case 'share':
+      // Reads WEB_INDEX_FILE: web/dist/index.html (bench/run.ts), as the bundled copy on AWS.
+      return ev('GET', `/contests/${contestId}`, '$default', {});
   }
 }
 

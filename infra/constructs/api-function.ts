@@ -6,9 +6,8 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FunctionGroup } from '#adapters/http/routes.ts';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
-import { handlerEntry, lambdaBundling, repoRoot } from '../bundling.ts';
+import { handlerEntry, lambdaBundling, repoRoot, type BundledHandler } from '../bundling.ts';
 import type { Stage } from '../stage.ts';
 
 /** `rateLimit`: read and update the rate-limit counters (`PK` beginning `RATE#`) and nothing else. */
@@ -39,13 +38,16 @@ export const MAX_API_TIMEOUT = Duration.seconds(29);
 export const DEFAULT_API_TIMEOUT = Duration.seconds(20);
 
 export interface ApiFunctionProps {
-  group: FunctionGroup;
+  /** An API group of routes.ts, or another bundled handler (the share page). */
+  group: BundledHandler;
   stage: Stage;
   /** @default DEFAULT_API_TIMEOUT; at most MAX_API_TIMEOUT */
   timeout?: Duration;
   /** @default 512 MB */
   memorySize?: number;
   environment?: Record<string, string>;
+  /** Files copied next to the bundle (absolute paths), read at run time from LAMBDA_TASK_ROOT. */
+  copyFiles?: string[];
 }
 
 /**
@@ -56,7 +58,7 @@ export interface ApiFunctionProps {
 export function functionDefaults(
   scope: Construct,
   id: string,
-  props: { entry: string; memorySize: number; timeout: Duration; stage: Stage; environment?: Record<string, string> },
+  props: { entry: string; memorySize: number; timeout: Duration; stage: Stage; environment?: Record<string, string>; copyFiles?: string[] },
 ): NodejsFunctionProps {
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: props.stage.settings.logRetentionDays as RetentionDays,
@@ -75,7 +77,17 @@ export function functionDefaults(
     timeout: props.timeout,
     logGroup,
     role,
-    bundling: lambdaBundling,
+    bundling: props.copyFiles?.length
+      ? {
+          ...lambdaBundling,
+          // Part of the asset, so its hash (and a redeploy of the function) follows the files too.
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_input: string, output: string) => props.copyFiles!.map((file) => `cp "${file}" "${output}/"`),
+          },
+        }
+      : lambdaBundling,
     environment: {
       // No --enable-source-maps: parsing the map at load cost 12-175 ms of every cold start. The .map
       // files ship next to the bundle, so a logged stack trace can be decoded offline when needed.
@@ -105,6 +117,7 @@ export class ApiFunction extends NodejsFunction {
         timeout,
         stage: props.stage,
         environment: props.environment,
+        copyFiles: props.copyFiles,
       }),
     );
   }

@@ -24,15 +24,17 @@ import {
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { FunctionUrlOrigin, HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Policy } from 'aws-cdk-lib/aws-iam';
-import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import { CONTENT_SECURITY_POLICY } from '../../functions/adapters/http/web-security.ts';
 import { repoRoot } from '../bundling.ts';
+import { ApiFunction } from '../constructs/api-function.ts';
 import type { Stage } from '../stage.ts';
 
 export const webDist = join(repoRoot, 'web', 'dist');
@@ -57,6 +59,20 @@ export const viewerAddress = `function handler(event) {
   return request;
 }`;
 
+// The public origin for the share page's absolute canonical, og:url and og:image: the viewer's Host
+// (a distribution answers only its own names), replacing whatever the viewer sent. Part of the cache
+// key, so a second domain name never gets the first one's URLs.
+export const shareOrigin = `function handler(event) {
+  var request = event.request;
+  request.headers['x-share-origin'] = { value: 'https://' + request.headers.host.value };
+  return request;
+}`;
+
+/** Where the share function finds the index.html bundled with it. */
+export const SHARE_INDEX_FILE = '/var/task/index.html';
+/** The share page's edge cache, as the handler's Cache-Control says (functions/handlers/share.ts). */
+export const SHARE_PAGE_TTL = Duration.seconds(60);
+
 const csp = CONTENT_SECURITY_POLICY;
 
 /** The error codes CloudFront caches by default (and the only ones errorResponses may name). */
@@ -70,11 +86,15 @@ export interface WebStackProps extends StackProps {
   webDist?: string;
   /** Sent to the API as X-Origin-Verify, proving a request came through this distribution (a dynamic reference). */
   originVerifySecret?: string;
+  /** The contests the share page reads (read-only). */
+  table: ITable;
 }
 
 export class WebStack extends Stack {
   readonly distribution: Distribution;
   readonly siteBucket: Bucket;
+  /** Renders /contests/{id} with the contest's link-preview meta (functions/handlers/share.ts). */
+  readonly shareFunction: ApiFunction;
 
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
@@ -165,6 +185,42 @@ export class WebStack extends Stack {
       throw new Error(`The web app is not built: ${join(dist, 'index.html')} is missing. Run \`npm run build:web\` first (\`npm run deploy\` does), or pass webDist.`);
     }
 
+    // The share page: HTML requests for /contests/{id} (and ?unit= links) go to a function that writes
+    // the contest's Open Graph meta into the built index.html, for Zalo's and Facebook's crawlers.
+    // The index.html is bundled with the function from the same dist this stack uploads, and this
+    // stack deploys after the API stack, so the page never names assets not yet uploaded. Deployed
+    // here rather than in the API stack for that reason; it reaches the table read-only.
+    this.shareFunction = new ApiFunction(this, 'ShareFn', {
+      group: 'share',
+      stage: props.stage,
+      timeout: Duration.seconds(10),
+      memorySize: 256,
+      environment: { WEB_INDEX_FILE: SHARE_INDEX_FILE },
+      copyFiles: [join(dist, 'index.html')],
+    }).bindTable(props.table, 'read');
+    Validations.of(this.shareFunction).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to Node.js 22 on purpose, like the API functions: the bundle test and local mode run on Node 20/22.',
+    });
+    // Only CloudFront may call it: IAM-authorized URL, signed by origin access control.
+    const shareUrl = this.shareFunction.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    const sharePages = new CachePolicy(this, 'SharePages', {
+      comment: 'Share pages: a minute, keyed on path, ?unit and the public origin',
+      minTtl: Duration.seconds(0),
+      defaultTtl: SHARE_PAGE_TTL,
+      maxTtl: SHARE_PAGE_TTL,
+      cookieBehavior: CacheCookieBehavior.none(),
+      headerBehavior: CacheHeaderBehavior.allowList('x-share-origin'),
+      queryStringBehavior: CacheQueryStringBehavior.allowList('unit'),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const shareOriginFunction = new CfFunction(this, 'ShareOrigin', {
+      code: FunctionCode.fromInline(shareOrigin),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'X-Share-Origin from the viewer Host, for the share page absolute URLs',
+    });
+
     this.distribution = new Distribution(this, 'Cdn', {
       comment: `${props.stage.resourcePrefix}: web app and /api`,
       defaultRootObject: 'index.html',
@@ -188,6 +244,16 @@ export class WebStack extends Stack {
       },
       // Evaluated in order: the cached public reads come before the catch-all /api/*.
       additionalBehaviors: {
+        // The app's contest pages; the preview image /og-image.png stays on the bucket (default behaviour).
+        '/contests/*': {
+          origin: FunctionUrlOrigin.withOriginAccessControl(shareUrl),
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: sharePages,
+          responseHeadersPolicy: securityHeaders,
+          functionAssociations: [{ function: shareOriginFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
+        },
         '/api/contests*': cachedApiBehaviour,
         '/api/units': cachedApiBehaviour,
         '/api/*': {

@@ -71,14 +71,18 @@ describe.each(bundled)('%s bundle', (group) => {
 });
 
 describe('CDK bundling', () => {
-  it('produces byte-identical index.mjs to buildFunctionBundle for every group and the stream consumer', async () => {
-    const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': ['CuocThi-dev-Api'] } });
+  it('produces byte-identical index.mjs to buildFunctionBundle for every group, the stream consumer and the share page', async () => {
+    const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': ['CuocThi-dev-Api', 'CuocThi-dev-Web'] } });
     const webDist = join(outRoot, 'web-dist');
     mkdirSync(webDist, { recursive: true });
-    writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>x</title>');
-    const { api } = defineApp(app, { webDist, nag: false });
+    const indexHtml = '<!doctype html><title>x</title>';
+    writeFileSync(join(webDist, 'index.html'), indexHtml);
+    const { api, web } = defineApp(app, { webDist, nag: false });
     onTestFinished(() => rmSync(app.outdir, { recursive: true, force: true }));
-    const deployedFunctions = { ...api.functions, stream: api.streamConsumer, 'jobs-worker': api.jobs.worker };
+    const deployedFunctions = { ...api.functions, stream: api.streamConsumer, 'jobs-worker': api.jobs.worker, share: web.shareFunction };
+    // The share page reads the index.html deployed with it, next to the bundle (WEB_INDEX_FILE).
+    const shareAsset = web.shareFunction.node.findChild('Code') as Asset;
+    expect(readFileSync(join(app.outdir, shareAsset.assetPath, 'index.html'), 'utf8')).toBe(indexHtml);
     expect(Object.keys(deployedFunctions).sort()).toEqual([...bundled].sort());
     for (const group of bundled) {
       const asset = deployedFunctions[group].node.findChild('Code') as Asset;

@@ -474,7 +474,9 @@ describe('web stack', () => {
   });
 
   it('reads the site bucket through origin access control, granted to this distribution only', () => {
-    web.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    // Two: the bucket's (s3) and the share function's (lambda, tested below).
+    web.resourceCountIs('AWS::CloudFront::OriginAccessControl', 2);
+    web.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3' }) });
     web.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('^Site') },
       PolicyDocument: {
@@ -533,7 +535,7 @@ describe('web stack', () => {
     const behaviours: any[] = distribution.Properties.DistributionConfig.CacheBehaviors;
     const patterns = behaviours.map((b) => b.PathPattern);
     const catchAll = behaviours.find((b) => b.PathPattern === '/api/*');
-    const [policyId, policy] = single(webResources, 'AWS::CloudFront::CachePolicy');
+    const [policyId, policy] = ofType(webResources, 'AWS::CloudFront::CachePolicy').find(([id]) => id.startsWith('PublicReads'))!;
     const config = policy.Properties.CachePolicyConfig;
     expect(config).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 30 });
     expect(config.ParametersInCacheKeyAndForwardedToOrigin).toEqual({
@@ -560,6 +562,64 @@ describe('web stack', () => {
     const underCached = routes.filter((r) => r.path.startsWith('/api/contests') || r.path === '/api/units');
     expect(underCached.map(routeKey)).toContain('POST /api/contests/{contestId}/attempts');
     for (const route of underCached) expect('roles' in route, routeKey(route)).toBe(false);
+  });
+
+  it('share page: /contests/* goes to the share function through an IAM-only URL signed by origin access control', () => {
+    const [, distribution] = single(webResources, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    const behaviour = config.CacheBehaviors.find((b: any) => b.PathPattern === '/contests/*');
+    expect(behaviour).toMatchObject({ AllowedMethods: ['GET', 'HEAD'], ViewerProtocolPolicy: 'redirect-to-https' });
+    expect(behaviour.ResponseHeadersPolicyId).toEqual(config.DefaultCacheBehavior.ResponseHeadersPolicyId);
+    // No origin request policy: it could forward the viewer's Host, which breaks the signature.
+    expect(behaviour.OriginRequestPolicyId).toBeUndefined();
+    const [originFnId] = cfFunction(/x-share-origin/);
+    expect(behaviour.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [originFnId, 'FunctionARN'] } }]);
+
+    // Cached a minute, keyed on the path, ?unit and the public origin only.
+    const [policyId, policy] = ofType(webResources, 'AWS::CloudFront::CachePolicy').find(([id]) => id.startsWith('SharePages'))!;
+    expect(behaviour.CachePolicyId).toEqual({ Ref: policyId });
+    expect(policy.Properties.CachePolicyConfig).toMatchObject({ MinTTL: 0, DefaultTTL: 60, MaxTTL: 60 });
+    expect(policy.Properties.CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
+      CookiesConfig: { CookieBehavior: 'none' },
+      HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['x-share-origin'] },
+      QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['unit'] },
+    });
+
+    // The origin: the share function's URL, IAM-authorized, with a Lambda origin access control.
+    const origin = config.Origins.find((o: any) => o.Id === behaviour.TargetOriginId);
+    const [oacId, oac] = ofType(webResources, 'AWS::CloudFront::OriginAccessControl').find(
+      ([, o]) => o.Properties.OriginAccessControlConfig.OriginAccessControlOriginType === 'lambda',
+    )!;
+    expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 'lambda', SigningBehavior: 'always' });
+    const [urlId, url] = single(webResources, 'AWS::Lambda::Url');
+    expect(url.Properties.AuthType).toBe('AWS_IAM');
+    expect(JSON.stringify(origin.DomainName)).toContain(urlId);
+    const [fnId, fn] = ofType(webResources, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ShareFn'))!;
+    expect(url.Properties.TargetFunctionArn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 10 });
+    expect(fn.Properties.Environment.Variables.WEB_INDEX_FILE).toBe('/var/task/index.html');
+    // Invocable by this distribution only.
+    const permissions = ofType(webResources, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes(urlId));
+    expect(permissions.map(([, p]) => p.Properties.Action).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
+    for (const [, p] of permissions) {
+      expect(p.Properties.Principal).toBe('cloudfront.amazonaws.com');
+      expect(JSON.stringify(p.Properties.SourceArn)).toMatch(/:distribution\/"?,?\{"Ref":"Cdn/);
+    }
+    // Reads the table and nothing more.
+    const actions = ofType(webResources, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('ShareFnRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()))
+      .filter((a: string) => a.startsWith('dynamodb:'));
+    expect(actions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+  });
+
+  it('share origin: the edge writes the viewer Host as an https origin, replacing what the viewer sent', () => {
+    const [, fn] = cfFunction(/x-share-origin/);
+    const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => { uri: string; headers: Record<string, { value: string }> };
+    const out = handler({ request: { uri: '/contests/abc', headers: { host: { value: 'd111.cloudfront.net' }, 'x-share-origin': { value: 'https://evil.example' } } } });
+    expect(out.headers['x-share-origin']).toEqual({ value: 'https://d111.cloudfront.net' });
+    expect(out.uri).toBe('/contests/abc');
   });
 
   it('viewer address: the edge writes the viewer IP, replacing what the viewer sent', () => {
