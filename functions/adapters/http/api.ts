@@ -10,7 +10,8 @@ import { Forbidden, NotFound, ValidationFailed } from '../../domain/errors.ts';
 import { staffFromEvent, type Staff } from '../auth/claims.ts';
 import { serviceErrorFields } from '../aws/settings.ts';
 import { count, countRefusal, flushMetrics, METRIC } from '../metrics.ts';
-import { BadJson, PayloadTooLarge, toErrorResponse, Unauthorized } from './errors.ts';
+import { API_VERSION, API_VERSION_HEADER, isOutdatedClient } from './api-version.ts';
+import { AppOutdated, BadJson, PayloadTooLarge, toErrorResponse, Unauthorized } from './errors.ts';
 import { routeByKey, type RouteDef, type RouteKey, type RouteTable, type Validated } from './routes.ts';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cuoc-thi' });
@@ -127,6 +128,9 @@ export function httpApi(handlers: Handlers) {
     .use(httpSecurityHeaders({ poweredBy: false, reportTo: false, ...({ reportingEndpoints: false } as object) }))
     .use(errorEnvelope())
     .handler(async (event) => {
+      // First: an app built for an older contract must not be served anything it could misread.
+      const sentVersion = event.headers?.[API_VERSION_HEADER];
+      if (isOutdatedClient(sentVersion)) throw new AppOutdated(sentVersion!, API_VERSION);
       const route = routeByKey.get(event.routeKey);
       const handle = handlers[event.routeKey as RouteKey] as RouteHandler<RouteKey> | undefined;
       if (!handle || !route) throw new NotFound('Route', event.routeKey);

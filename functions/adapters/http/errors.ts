@@ -30,6 +30,13 @@ export class Unauthorized extends HttpRefusal {
   }
 }
 
+/** The app was built for an older API contract (api-version.ts): it must reload. */
+export class AppOutdated extends HttpRefusal {
+  constructor(sent: string, current: number) {
+    super('APP_OUTDATED', 'This version of the app is out of date: reload it', { clientVersion: sent, apiVersion: current });
+  }
+}
+
 export class PayloadTooLarge extends HttpRefusal {
   constructor(limitBytes?: number) {
     super(
@@ -58,6 +65,7 @@ const statusByCode: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IMPORT_INVALID: 422,
   NOT_ENOUGH_QUESTIONS: 422,
+  APP_OUTDATED: 426,
   RATE_LIMITED: 429,
 };
 

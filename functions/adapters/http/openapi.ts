@@ -1,6 +1,7 @@
 // OpenAPI 3.1 generated from the route table and the zod schemas that validate requests.
 import * as z from 'zod';
 import type { ZodType } from 'zod';
+import { API_VERSION } from './api-version.ts';
 import { ErrorEnvelope } from './contract.ts';
 import { routes, type RouteDef } from './routes.ts';
 
@@ -40,6 +41,7 @@ const ERROR_STATUS: Record<string, string> = {
   '409': 'Conflicts with the current state (CONTEST_NOT_OPEN, ATTEMPTS_EXHAUSTED, ATTEMPT_CLOSED, INVALID_STATE, PHONE_NAME_MISMATCH)',
   '413': 'Body too large (PAYLOAD_TOO_LARGE)',
   '422': 'Unprocessable (IMPORT_INVALID, NOT_ENOUGH_QUESTIONS)',
+  '426': 'The app is older than this API (APP_OUTDATED): X-Api-Version below the API version; reload the app',
   '429': 'Too many requests (RATE_LIMITED)',
 };
 
@@ -101,7 +103,7 @@ export function buildOpenApi(): Record<string, unknown> {
     info: {
       title: 'Cuộc thi tìm hiểu CCHC — API',
       version: '1.0.0',
-      description: 'Knowledge contests for a commune: API contract v1.',
+      description: `Knowledge contests for a commune: API contract v1. Clients may send X-Api-Version (the contract version they were built for, now ${API_VERSION}); an older one is refused on every route with 426 APP_OUTDATED.`,
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],

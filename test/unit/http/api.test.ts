@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { httpApi, json, JSON_BODY_LIMIT } from '../../../functions/adapters/http/api.ts';
 import { BadJson, HttpRefusal, PayloadTooLarge, toErrorResponse, Unauthorized } from '../../../functions/adapters/http/errors.ts';
 import { DomainError, NotFound } from '../../../functions/domain/errors.ts';
+import { API_VERSION } from '../../../functions/adapters/http/api-version.ts';
 
 const context = { functionName: 'test', awsRequestId: 'req-1' } as Context;
 
@@ -49,6 +50,20 @@ describe('the HTTP stack', () => {
     expect(res.statusCode).toBe(401);
     expect(bodyOf(res).error.code).toBe('UNAUTHORIZED');
     expect(resume).not.toHaveBeenCalled();
+  });
+
+  it('refuses an app built for an older API contract with 426 APP_OUTDATED, before anything else; serves the current, a newer or no version', async () => {
+    resume.mockClear();
+    const old = await handler(attemptEvent({ 'X-Attempt-Token': 'tok', 'X-Api-Version': String(API_VERSION - 1) }), context);
+    expect(old.statusCode).toBe(426);
+    expect(bodyOf(old).error).toMatchObject({ code: 'APP_OUTDATED', details: { clientVersion: String(API_VERSION - 1), apiVersion: API_VERSION } });
+    // Even without the attempt token the route would ask for: the version comes first.
+    expect((await handler(attemptEvent({ 'X-Api-Version': 'abc' }), context)).statusCode).toBe(426);
+    expect(resume).not.toHaveBeenCalled();
+    for (const headers of [{ 'X-Api-Version': String(API_VERSION) }, { 'X-Api-Version': String(API_VERSION + 1) }, {}] as Record<string, string>[]) {
+      const res = await handler(attemptEvent({ 'X-Attempt-Token': 'tok', ...headers }), context);
+      expect(res.statusCode, JSON.stringify(headers)).toBe(200);
+    }
   });
 
   it('hands the attempt token to the handler', async () => {

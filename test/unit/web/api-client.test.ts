@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, backoffDelay, parseRetryAfter, request, type FetchFn } from '../../../web/src/lib/api/client.ts';
+import { API_VERSION } from '../../../functions/adapters/http/api-version.ts';
 import { newIdempotencyKey, saveAnswers, startAttempt, submitAttempt } from '../../../web/src/lib/api/participant.ts';
 
 type Reply = Response | Error;
@@ -35,6 +36,24 @@ describe('request()', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', details: [{ field: 'phone' }], retryable: false });
     expect(s.calls).toHaveLength(1);
+  });
+
+  it('sends the API version it was built for; a 426 APP_OUTDATED asks the app to reload and stays retryable', async () => {
+    const s = scripted([envelope(426, 'APP_OUTDATED')]);
+    let outdated = 0;
+    // The browser's window is an event target; Node's global is not: lend it one for the test.
+    const target = new EventTarget();
+    target.addEventListener('app-outdated', () => outdated++);
+    const g = globalThis as { dispatchEvent?: (e: Event) => boolean };
+    g.dispatchEvent = (e) => target.dispatchEvent(e);
+    try {
+      const err = await request('/api/x', { ...s, retry: { retries: 0 } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 426, code: 'APP_OUTDATED', retryable: true });
+    } finally {
+      delete g.dispatchEvent;
+    }
+    expect((s.calls[0]!.init?.headers as Record<string, string>)['x-api-version']).toBe(String(API_VERSION));
+    expect(outdated).toBe(1);
   });
 
   it.each([400, 401, 403, 404, 409, 413, 422])('never retries a %d', async (status) => {

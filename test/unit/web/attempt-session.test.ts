@@ -376,6 +376,43 @@ describe('AttemptSession: submit', () => {
     expect(again.result?.correctCount).toBe(1);
   });
 
+  it('findPendingSubmit: a submit the server never answered, found at app start until the deadline plus 30 s', async () => {
+    const { storage, session, port, time } = setup();
+    // Server time: the deadline is 10 minutes after the start (fakes.ts); the phone's clock is a day behind.
+    const deadlinePhone = PHONE_START + 10 * 60_000;
+    expect(AttemptSession.findPendingSubmit(storage, time.clock())).toBeUndefined(); // answering: not a submit
+    port.submitScript = [networkError()];
+    void session.submit();
+    await settle();
+    session.destroy(); // the browser closed offline
+    expect(AttemptSession.findPendingSubmit(storage, time.clock())).toBe('att-1');
+    expect(AttemptSession.findPendingSubmit(storage, deadlinePhone + 30_000)).toBe('att-1');
+    // Past the grace the answers no longer count: nothing to open at start.
+    expect(AttemptSession.findPendingSubmit(storage, deadlinePhone + 30_001)).toBeUndefined();
+  });
+
+  it('findPendingSubmit skips a submit the server answered or refused', async () => {
+    const answered = setup();
+    await answered.session.submit();
+    expect(AttemptSession.findPendingSubmit(answered.storage, answered.time.clock())).toBeUndefined();
+    const refused = setup();
+    refused.port.submitScript = [new ApiError(409, 'ATTEMPT_CLOSED', 'closed')];
+    await refused.session.submit();
+    expect(stored(refused.storage).refused).toBe('ATTEMPT_CLOSED');
+    expect(AttemptSession.findPendingSubmit(refused.storage, refused.time.clock())).toBeUndefined();
+  });
+
+  it('426 APP_OUTDATED on submit keeps the submit pending (the app reloads), never refused', async () => {
+    const { time, port, session } = setup();
+    port.submitScript = [new ApiError(426, 'APP_OUTDATED', 'old'), submitResult()];
+    const done = session.submit();
+    await settle();
+    expect(session.status).toBe('submitting');
+    await time.advance(60_000);
+    await done;
+    expect(session.status).toBe('submitted');
+  });
+
   it('a restored submitted attempt shows its result without a request', () => {
     const { deps, session, port } = setup();
     return session.submit().then(() => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../../web/src/lib/i18n/en.ts';
 import { vi as viCatalog } from '../../../web/src/lib/i18n/vi.ts';
+import { resultEn } from '../../../web/src/lib/i18n/result-en.ts';
+import { resultVi } from '../../../web/src/lib/i18n/result-vi.ts';
+import { loadResultMessages, rt } from '../../../web/src/lib/result-i18n.ts';
 import { i18n, interpolate, t } from '../../../web/src/lib/i18n/index.svelte.ts';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -15,6 +18,23 @@ describe('message catalogs', () => {
     expect(viCatalog[k].trim()).not.toBe('');
     expect(en[k].trim()).not.toBe('');
     expect(placeholders(en[k])).toEqual(placeholders(viCatalog[k]));
+  });
+
+  it('the result pack: the same keys and placeholders in both, none shadowing the main catalog', () => {
+    expect(Object.keys(resultEn).sort()).toEqual(Object.keys(resultVi).sort());
+    for (const [k, v] of Object.entries(resultVi)) {
+      expect(placeholders(resultEn[k as keyof typeof resultVi]), k).toEqual(placeholders(v));
+      expect(Object.keys(viCatalog), k).not.toContain(k);
+    }
+  });
+
+  it('the result pack is merged on demand, then follows the language', async () => {
+    await loadResultMessages();
+    expect(rt('result.correctValue', { n: 3, total: 5 })).toBe('3/5');
+    expect(rt('result.right')).toBe('Đúng');
+    await i18n.setLocale('en', false);
+    expect(rt('result.right')).toBe('Right');
+    await i18n.setLocale('vi', false);
   });
 
   it('has a message for every field problem the form can report', () => {

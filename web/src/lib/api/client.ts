@@ -3,6 +3,7 @@
 
 import type * as z from 'zod';
 import type { ErrorEnvelope as ErrorEnvelopeSchema } from '../../../../functions/adapters/http/contract.ts';
+import { API_VERSION } from '../../../../functions/adapters/http/api-version.ts';
 
 /** Every 4xx and 5xx of the API carries this body (API Gateway's own refusals excepted). */
 export type ErrorEnvelope = z.output<typeof ErrorEnvelopeSchema>;
@@ -27,9 +28,12 @@ export class ApiError extends Error {
     return this.status === 0;
   }
 
-  /** Worth sending again: the server never answered, failed, or asked us to slow down. */
+  /**
+   * Worth sending again: the server never answered, failed, or asked us to slow down. Also an app
+   * out of date (426): it is reloading, and an attempt's submit must stay pending, not refused.
+   */
   get retryable(): boolean {
-    return this.status === 0 || this.status >= 500 || this.status === 429;
+    return this.status === 0 || this.status >= 500 || this.status === 429 || this.status === 426;
   }
 }
 
@@ -93,7 +97,8 @@ export function serverClockOffset(): number | undefined {
 
 async function once<T>(path: string, opts: RequestOptions): Promise<T> {
   const doFetch: FetchFn = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  // The contract this build speaks: an older one than the API's is refused with 426 APP_OUTDATED.
+  const headers: Record<string, string> = { accept: 'application/json', 'x-api-version': '' + API_VERSION, ...opts.headers };
   const init: RequestInit = { method: opts.method ?? 'GET', headers };
   if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -145,6 +150,8 @@ async function once<T>(path: string, opts: RequestOptions): Promise<T> {
   if (res.ok) return payload as T;
 
   const env = (payload as Partial<ErrorEnvelope> | undefined)?.error;
+  // main.ts loads the new version (lib/app-update.ts).
+  if (res.status === 426 && typeof dispatchEvent === 'function') dispatchEvent(new Event('app-outdated'));
   throw new ApiError(
     res.status,
     typeof env?.code === 'string' ? env.code : res.status >= 500 ? 'SERVER_ERROR' : 'HTTP_' + res.status,

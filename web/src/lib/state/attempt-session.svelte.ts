@@ -52,6 +52,8 @@ interface StoredAttempt {
   result?: SubmitResult;
   person?: Person;
   contestTitle?: string;
+  /** The server refused the submit (its code): nothing left to send. */
+  refused?: string;
 }
 
 /** active: answering; submitting: waiting for the server; submitted: result known;
@@ -67,6 +69,8 @@ export type Step =
 const OPEN_STATUSES = new Set(['open', 'active', 'in_progress', 'started']);
 /** The batch interval (save-cadence.ts says why it is a minute, and what the cadence costs). */
 export { SAVE_BATCH_MS as SAVE_DELAY_MS };
+/** The server counts a submit's answers up to this long after the deadline (domain GRACE_MS). */
+const SUBMIT_GRACE_MS = 30_000;
 const SAVE_BACKOFF = { baseMs: 1000, maxMs: 30_000 };
 const SUBMIT_BACKOFF = { baseMs: 1000, maxMs: 15_000 };
 
@@ -191,6 +195,18 @@ export class AttemptSession {
     for (const id of storedAttemptIds(storage)) {
       const s = readJSON<StoredAttempt>(storage, KEYS.attempt(id));
       if (s && s.contestId === contestId && !s.done && !s.result) return id;
+    }
+    return undefined;
+  }
+
+  /**
+   * A submit made on this device that the server has not answered yet (the browser was closed
+   * offline), while the deadline plus grace still lets its answers count: the app opens it to send.
+   */
+  static findPendingSubmit(storage: KeyValueStore, now: number): string | undefined {
+    for (const id of storedAttemptIds(storage)) {
+      const s = readJSON<StoredAttempt>(storage, KEYS.attempt(id));
+      if (s?.done && !s.result && !s.refused && now + s.offsetMs <= Date.parse(s.start.deadline) + SUBMIT_GRACE_MS) return id;
     }
     return undefined;
   }
@@ -546,6 +562,7 @@ export class AttemptSession {
       ...(this.#result ? { result: this.#result } : {}),
       ...(this.person ? { person: this.person } : {}),
       ...(this.contestTitle ? { contestTitle: this.contestTitle } : {}),
+      ...(this.#status === 'closed' || this.#status === 'lost' ? { refused: this.#errorCode } : {}),
     };
     writeJSON(this.#deps.storage, KEYS.attempt(this.attemptId), stored);
   }
