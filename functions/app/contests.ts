@@ -26,6 +26,13 @@ function normalizeInput<T extends Partial<ContestInput>>(input: T): T {
   if (out.title !== undefined) out.title = cleanText(out.title);
   if (out.villages !== undefined) out.villages = out.villages.map(cleanText);
   if (out.prediction) out.prediction = out.prediction.prompt.trim() === '' ? null : { prompt: cleanText(out.prediction.prompt) };
+  if (out.issuer) {
+    // Blank optional lines are left out, so the certificate prints no empty line for them.
+    const { body, parentBody, place, signerTitle, signerName } = out.issuer;
+    const parent = cleanText(parentBody ?? '');
+    const at = cleanText(place ?? '');
+    out.issuer = { body: cleanText(body), signerTitle: cleanText(signerTitle), signerName: cleanText(signerName), ...(parent ? { parentBody: parent } : {}), ...(at ? { place: at } : {}) };
+  }
   if (out.description !== undefined) out.description = out.description.normalize('NFC').trim();
   if (out.rules !== undefined) out.rules = out.rules.normalize('NFC').trim();
   if (out.startsAt !== undefined) out.startsAt = new Date(out.startsAt).toISOString();

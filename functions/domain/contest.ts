@@ -12,6 +12,18 @@ export type ContestStatus = 'draft' | 'published' | 'closed';
 export type ContestPhase = 'draft' | 'scheduled' | 'open' | 'ended' | 'closed';
 export type ShowAnswers = 'after_submit' | 'after_close' | 'never';
 
+/**
+ * Who issues the award certificates and the printed award list (the layout of Decree 30/2020/NĐ-CP):
+ * the organizing body, its superior body above it, the place on the date line, and the signer.
+ */
+export interface ContestIssuer {
+  body: string;
+  parentBody?: string;
+  place?: string;
+  signerTitle: string;
+  signerName: string;
+}
+
 /** The fields an organizer sets (POST /api/admin/contests). */
 export interface ContestInput {
   title: string;
@@ -34,6 +46,8 @@ export interface ContestInput {
    * topics into the contest's bank.
    */
   draw?: TopicQuota[] | null;
+  /** The award certificates' issuer; null or absent: the certificates leave those lines blank. */
+  issuer?: ContestIssuer | null;
 }
 
 export interface Contest extends ContestInput {
@@ -61,13 +75,14 @@ export const GRACE_MS = 30_000;
 
 const ALL_FIELDS: readonly (keyof ContestInput)[] = [
   'title', 'description', 'rules', 'startsAt', 'endsAt', 'questionsPerAttempt', 'timeLimitSec',
-  'maxAttempts', 'unitIds', 'villages', 'prediction', 'showAnswers', 'retentionDays', 'draw',
+  'maxAttempts', 'unitIds', 'villages', 'prediction', 'showAnswers', 'retentionDays', 'draw', 'issuer',
 ];
 // Once people have taken part, only wording and a longer window may change: anything
 // else would make earlier attempts incomparable with later ones.
 const PUBLISHED_FIELDS: readonly (keyof ContestInput)[] = ['description', 'rules', 'endsAt'];
-// Data protection, not contest rules: it may change in every status (a closed contest too).
-const ALWAYS_EDITABLE: readonly (keyof ContestInput)[] = ['retentionDays'];
+// Not contest rules: data protection, and who signs the awards (printed after the close), may
+// change in every status.
+const ALWAYS_EDITABLE: readonly (keyof ContestInput)[] = ['retentionDays', 'issuer'];
 
 /** Fields a PATCH may change in this status (published: `endsAt` only to a later time). */
 export function editableFields(status: ContestStatus): readonly (keyof ContestInput)[] {
@@ -169,6 +184,11 @@ export function contestIssues(input: ContestInput): FieldIssue[] {
     textLength(issues, 'prediction.prompt', input.prediction.prompt, min, max);
   }
   if (input.draw) issues.push(...drawIssues(input.draw, input.questionsPerAttempt));
+  if (input.issuer) {
+    const { min, max } = LIMITS.issuerText;
+    for (const field of ['body', 'signerTitle', 'signerName'] as const) textLength(issues, `issuer.${field}`, input.issuer[field], min, max);
+    for (const field of ['parentBody', 'place'] as const) textLength(issues, `issuer.${field}`, input.issuer[field], 0, max);
+  }
   return issues;
 }
 

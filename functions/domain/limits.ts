@@ -37,6 +37,8 @@ export const LIMITS = {
   drawTopics: { min: 1, max: 50 },
   /** Questions in the shared library: a commune's is hundreds to a few thousand; a publish copies a contest's topics whole. */
   libraryQuestions: { max: 10_000 },
+  /** The issuing body of award certificates (Decree 30/2020: body, superior body, place, signer). */
+  issuerText: { min: 1, max: 150 },
   /** Days phone numbers are kept after the close: 1 day to 10 years. */
   retentionDays: { min: 1, max: 3_650 },
 } as const;

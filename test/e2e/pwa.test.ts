@@ -1,14 +1,16 @@
 // Issue 14: the participant app reloads offline. The service worker precaches the participant
 // shell (never the staff console); a reload with no connection in the middle of an attempt brings
-// the attempt back from the device. (The update across two deployments has no test yet: see web/README.md.) Debian's Chromium at 360 px against the real local stack.
-import { readFileSync } from 'node:fs';
+// the attempt back from the device; a submit made offline is delivered when the connection returns (with and
+// without a reload, and after the browser was closed). The update across two deployments: app-update.test.ts. Debian's Chromium at 360 px against the real local stack.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantFiles } from '../../web/vite.config.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createUnit, publishContest } from '../helpers/contest.ts';
-import { launchBrowser, PHONE } from '../helpers/browser.ts';
+import { CHROMIUM_ARGS, launchBrowser, PHONE } from '../helpers/browser.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 const dist = resolve(import.meta.dirname, '..', '..', 'web', 'dist');
@@ -115,5 +117,130 @@ describe('offline-first participant app', () => {
       }, { timeout: 20_000 })
       .toBe(1);
     await context.close();
+  });
+});
+
+// A submit with no connection: kept on the device, said plainly, sent when the connection returns.
+async function startAttempt(page: Page, phone: string): Promise<string> {
+  await page.getByTestId('start').tap();
+  await page.fill('[name=fullName]', 'Đinh Văn Nộp');
+  await page.fill('[name=phone]', phone);
+  await page.selectOption('[name=unitId]', { index: 1 });
+  await page.selectOption('[name=village]', villages[0]!);
+  await page.check('[name=consent]');
+  await page.getByTestId('start-attempt').tap();
+  await page.waitForURL(/\/attempts\/[^/]+$/);
+  await page.getByTestId('question').waitFor();
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/** Answers every question (the first option), then submits with the connection off. */
+async function submitOffline(context: BrowserContext, page: Page): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await expect.poll(() => page.getByTestId('progress').textContent()).toContain(`${i + 1}/3`);
+    await page.locator('label[data-testid=option]').first().tap();
+    await page.getByTestId('next').tap();
+  }
+  await page.getByTestId('submit-attempt').waitFor();
+  await context.setOffline(true);
+  await page.getByTestId('submit-attempt').tap();
+  await expectKeptNotice(page);
+}
+
+/** The screen says the answers are kept and will be sent, and shows no result. */
+async function expectKeptNotice(page: Page): Promise<void> {
+  const notice = page.getByTestId('submitting');
+  await expect.poll(() => notice.getAttribute('data-offline'), { timeout: 20_000 }).toBe('true');
+  expect(await notice.textContent()).toMatch(/giữ trên máy này và sẽ tự gửi khi có mạng/);
+  expect(await page.getByTestId('result-correct').count()).toBe(0);
+}
+
+/** The server's own view of the attempt: scored or not. */
+async function serverResult(attemptId: string, token: string) {
+  const res = await api.call('GET', `/api/attempts/${attemptId}`, { headers: { 'x-attempt-token': token } });
+  return res.body.result as { correctCount: number } | undefined;
+}
+const tokenOf = (page: Page, id: string) => page.evaluate((a) => JSON.parse(localStorage.getItem(`cthi.attempt.${a}`)!).token as string, id);
+
+describe('offline submit', () => {
+  it('is kept on the device and delivered when the connection returns, without a reload', async () => {
+    const context = await browser.newContext(PHONE);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.baseUrl}/contests/${contestId}`);
+      await untilControlled(page);
+      const attemptId = await startAttempt(page, '0912000201');
+      const token = await tokenOf(page, attemptId);
+      await submitOffline(context, page);
+      expect(await serverResult(attemptId, token)).toBeUndefined();
+
+      await context.setOffline(false);
+      await page.getByTestId('result-correct').waitFor({ timeout: 20_000 });
+      expect((await serverResult(attemptId, token))?.correctCount).toBe(Number(await page.getByTestId('result-correct').textContent()));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('survives a reload with no connection, and is delivered when the connection returns', async () => {
+    const context = await browser.newContext(PHONE);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.baseUrl}/contests/${contestId}`);
+      await untilControlled(page);
+      const attemptId = await startAttempt(page, '0912000202');
+      const token = await tokenOf(page, attemptId);
+      await submitOffline(context, page);
+
+      await page.reload();
+      await expectKeptNotice(page);
+      expect(await serverResult(attemptId, token)).toBeUndefined();
+
+      await context.setOffline(false);
+      await page.getByTestId('result-correct').waitFor({ timeout: 20_000 });
+      expect(await serverResult(attemptId, token)).toBeDefined();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('survives closing the browser: opening the app again on the same storage finds the kept submit at start and sends it', async () => {
+    // A persistent profile, as a phone's browser keeps it between launches.
+    const profile = mkdtempSync(join(tmpdir(), 'pwa-profile-'));
+    const launch = () => chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, ...PHONE });
+    let context = await launch();
+    try {
+      let page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${server.baseUrl}/contests/${contestId}`);
+      await untilControlled(page);
+      const attemptId = await startAttempt(page, '0912000203');
+      const token = await tokenOf(page, attemptId);
+      // The offline emulation of a persistent profile let a retry through about one run in four (seen
+      // in a loop of this test); an aborted route is the same failure to the app, and certain.
+      await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
+      await submitOffline(context, page);
+      // The page first, while still offline: closing the context lifts the emulation, and a page still
+      // running would see the connection come back.
+      await page.close();
+      expect(await serverResult(attemptId, token)).toBeUndefined();
+      await context.close();
+
+      // Opened again once the connection is back, on the contest's link: the app finds the kept submit
+      // at start, opens its page and sends it. (Reopening offline as well let a request through the
+      // emulation and the route alike about one run in four in a persistent profile; the kept notice
+      // after a reload offline is the test above.)
+      context = await launch();
+      page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${server.baseUrl}/contests/${contestId}`);
+      await page.waitForURL(`**/attempts/${attemptId}`);
+      await page.getByTestId('result-correct').waitFor({ timeout: 20_000 });
+      expect(await serverResult(attemptId, token)).toBeDefined();
+      // Back returns to the page the person opened.
+      await page.goBack();
+      await page.waitForURL(`**/contests/${contestId}`);
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 });

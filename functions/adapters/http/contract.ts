@@ -94,6 +94,17 @@ const IsoDateTime = z.iso.datetime({ offset: true });
 export const ShowAnswersSchema = z.enum(['after_submit', 'after_close', 'never']);
 const PredictionInput = z.strictObject({ prompt: text(0, 300) }).nullable();
 
+/** Who issues the award certificates (domain ContestIssuer; lengths: LIMITS.issuerText). */
+export const ContestIssuer = z
+  .strictObject({
+    body: text(0, 150),
+    parentBody: text(0, 150).optional(),
+    place: text(0, 150).optional(),
+    signerTitle: text(0, 150),
+    signerName: text(0, 150),
+  })
+  .meta({ id: 'ContestIssuer' });
+
 export const CreateContestBody = z.strictObject({
   title: text(0, 200),
   description: z.string().max(5_000).optional(),
@@ -111,6 +122,8 @@ export const CreateContestBody = z.strictObject({
   retentionDays: z.int().optional(),
   /** Draw from the shared library by topic: counts add up to questionsPerAttempt (contract v2); null: the contest's own bank. */
   draw: z.array(z.strictObject({ topic: z.string().max(200), count: z.int() })).max(100).nullable().optional(),
+  /** The award certificates' issuer; editable in every status (null removes it). */
+  issuer: ContestIssuer.nullable().optional(),
 });
 export const PatchContestBody = CreateContestBody.partial().refine((b) => Object.keys(b).length > 0, {
   message: 'Give at least one field',
@@ -154,6 +167,7 @@ export const AdminContest = z
     purgedAt: z.string().optional(),
     /** Topic quotas drawn from the question library; absent or null: the contest's own bank. */
     draw: z.array(z.object({ topic: z.string(), count: z.int() })).nullable().optional(),
+    issuer: ContestIssuer.nullable().optional(),
   })
   .meta({ id: 'AdminContest' });
 export const AdminContestList = z.object({ items: z.array(AdminContest) });

@@ -105,6 +105,23 @@ describe('contestUseCases.update', () => {
     expect((e as ValidationFailed).details).toEqual([{ field: 'endsAt', message: 'must be after startsAt' }]);
   });
 
+  it('the award issuer: normalised, blank optional lines left out, checked, and editable once published (awards are printed late)', async () => {
+    const sys = system();
+    const { id } = await sys.contestCases.create(
+      contestBody({ issuer: { body: ' Ban Tổ chức  cuộc thi ', parentBody: '  ', signerTitle: 'Trưởng ban', signerName: 'A Văn Nam', place: 'Tu Mơ Rông' } }),
+    );
+    expect(sys.contests.stored(id)!.issuer).toEqual({ body: 'Ban Tổ chức cuộc thi', signerTitle: 'Trưởng ban', signerName: 'A Văn Nam', place: 'Tu Mơ Rông' });
+    const bad = await rejection(() => sys.contestCases.update(id, { issuer: { body: '', signerTitle: 'Trưởng ban', signerName: 'x'.repeat(151) } }));
+    expect((bad as ValidationFailed).details).toEqual([
+      { field: 'issuer.body', message: expect.any(String) },
+      { field: 'issuer.signerName', message: expect.any(String) },
+    ]);
+    const open = await openContest(sys);
+    const view = await sys.contestCases.update(open.id, { issuer: { body: 'UBND xã', signerTitle: 'Chủ tịch', signerName: 'Y Hoa' } });
+    expect(view.issuer).toEqual({ body: 'UBND xã', signerTitle: 'Chủ tịch', signerName: 'Y Hoa' });
+    expect((await sys.contestCases.update(open.id, { issuer: null })).issuer).toBeNull();
+  });
+
   it('a draft update with an unknown unit is refused with unitIds.N', async () => {
     const sys = system();
     const { id } = await sys.contestCases.create(contestBody());
