@@ -5,6 +5,7 @@
 //   npm run bench -- --n 5000 --concurrency 128 --out /tmp/results.json
 //   npm run bench -- --only bundles    bundle sizes and cold starts alone (prints, writes nothing)
 //   npm run bench -- --only province   the province scenario alone (close, exports, kill -9, erasure; prints, writes nothing)
+//   npm run bench -- --only lighthouse Lighthouse mobile on the contest page, 3 runs (prints, writes nothing)
 //
 // Starts the real local mode (functions/local/main.ts, what `npm start` runs) on a fresh data
 // directory, prints a table and writes every figure as JSON (and the table as Markdown beside it).
@@ -20,6 +21,7 @@ import { hashedCounterKeys } from '../functions/adapters/dynamodb/counter-items.
 import { ADMIN, functionEnv, startServer, type LocalServer } from '../test/helpers/server.ts';
 import { bundleScratchDir, nonApiHandlers, repoRoot } from '../infra/bundling.ts';
 import { measureBundles } from './lib/bundles.ts';
+import type { LighthouseScores } from '../test/helpers/lighthouse.ts';
 import { loadInProcess, measureReadRoute } from './lib/capacity.ts';
 import { runCapacityPhase } from './lib/capacity-phase.ts';
 import { flowChunk, flowResult, prepareSubmits, Recorder, ROUTES, submitChunk, submitResult, type ContestInfo } from './lib/flow.ts';
@@ -46,16 +48,17 @@ function parseArgs(argv: string[]) {
   const known = new Set(['--n', '--concurrency', '--quick', '--out', '--write', '--only', '--help']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a} (try --help)`);
   if (argv.includes('--help')) {
-    console.log('usage: npm run bench -- [--quick] [--n 2000] [--concurrency 64] [--out FILE.json | --write] [--only bundles]');
+    console.log('usage: npm run bench -- [--quick] [--n 2000] [--concurrency 64] [--out FILE.json | --write] [--only bundles|partitions|lighthouse]');
     console.log('  figures go to --out (default: a file under the system temp dir); --write updates bench/results.{json,md}');
     console.log('  --only bundles: bundle sizes and cold starts alone, printed, nothing written');
     console.log('  --only partitions: the busiest partitions at 1,000 submits/s, simulated from the key builders (bench/partitions.ts)');
     console.log('  --only province: the province scenario alone (100,000 people; 3,000 with --quick), printed, nothing written');
+    console.log('  --only lighthouse: Lighthouse mobile (simulated throttling) on the contest page of a production build, 3 runs, printed');
     process.exit(0);
   }
   const quick = argv.includes('--quick');
   const only = get('only');
-  if (only !== undefined && only !== 'bundles' && only !== 'partitions' && only !== 'province') throw new Error('--only takes: bundles, partitions, province');
+  if (only !== undefined && !['bundles', 'partitions', 'province', 'lighthouse'].includes(only)) throw new Error('--only takes: bundles, partitions, province, lighthouse');
   const n = Number(get('n') ?? (quick ? 200 : 2000));
   const concurrency = Number(get('concurrency') ?? (quick ? 16 : 64));
   if (!Number.isInteger(n) || n < 1) throw new Error('--n must be a positive integer');
@@ -152,6 +155,34 @@ async function onlyBundles() {
   }
   for (const f of failed) console.error(f);
   process.exit(failed.length ? 1 : 0);
+}
+
+/**
+ * `--only lighthouse`: the contest page (the share page's HTML, then the app) of the built web app
+ * served by the local mode, Lighthouse mobile three times; the median of each score. Issue 14's
+ * bar: performance >= 95, accessibility 100. Run `npm run build:web` first.
+ */
+async function onlyLighthouse() {
+  const { lighthouse } = await import('../test/helpers/lighthouse.ts');
+  const server = await startServer({ seedDemo: true });
+  try {
+    const url = `${server.baseUrl}/contests/${DEMO}`;
+    const runs: LighthouseScores[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await lighthouse(url);
+      log(`lighthouse run ${i + 1}: ${JSON.stringify(r)}`);
+      runs.push(r);
+    }
+    const mid = (f: (r: LighthouseScores) => number | undefined) => runs.map((r) => f(r) ?? Number.NaN).sort((a, b) => a - b)[1]!;
+    console.log(
+      `\nLighthouse mobile, ${url} (median of 3, load average ${os.loadavg()[0]!.toFixed(1)}):\n` +
+        `  performance ${mid((r) => r.performance)}, accessibility ${mid((r) => r.accessibility)}, best practices ${mid((r) => r.bestPractices)}\n` +
+        `  FCP ${mid((r) => r.metrics.fcpMs)} ms, LCP ${mid((r) => r.metrics.lcpMs)} ms, TBT ${mid((r) => r.metrics.tbtMs)} ms, CLS ${mid((r) => r.metrics.cls)}\n`,
+    );
+  } finally {
+    await server.stop();
+  }
+  process.exit(0);
 }
 
 async function main() {
@@ -941,7 +972,7 @@ async function onlyPartitions(): Promise<undefined> {
   return undefined;
 }
 
-(opts.only === 'bundles' ? onlyBundles() : opts.only === 'partitions' ? onlyPartitions() : opts.only === 'province' ? onlyProvince() : main())
+(opts.only === 'bundles' ? onlyBundles() : opts.only === 'partitions' ? onlyPartitions() : opts.only === 'province' ? onlyProvince() : opts.only === 'lighthouse' ? onlyLighthouse() : main())
   .then((r) => {
     if (!r) return;
     const e = evaluate(r);
