@@ -32,6 +32,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
+import { API_VERSION_HEADER } from '../../functions/adapters/http/api-version.ts';
 import { CONTENT_SECURITY_POLICY } from '../../functions/adapters/http/web-security.ts';
 import { repoRoot } from '../bundling.ts';
 import { ApiFunction } from '../constructs/api-function.ts';
@@ -159,12 +160,14 @@ export class WebStack extends Stack {
     // are not cached. Errors API Gateway answers itself (a throttle, a timeout) carry no header:
     // the distribution's errorResponses below keep CloudFront from caching those.
     const publicReads = new CachePolicy(this, 'PublicReads', {
-      comment: 'Public API reads: origin Cache-Control up to 30 s, keyed on path and ?limit only',
+      comment: 'Public API reads: origin Cache-Control up to 30 s, keyed on path, ?limit and the app API version',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.seconds(30),
       cookieBehavior: CacheCookieBehavior.none(),
-      headerBehavior: CacheHeaderBehavior.none(),
+      // An app older than the API must reach the API and get its 426 APP_OUTDATED, never a cached
+      // answer made for the current app (functions/adapters/http/api-version.ts).
+      headerBehavior: CacheHeaderBehavior.allowList(API_VERSION_HEADER),
       queryStringBehavior: CacheQueryStringBehavior.allowList('limit'),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,

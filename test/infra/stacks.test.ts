@@ -540,7 +540,8 @@ describe('web stack', () => {
     expect(config).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 30 });
     expect(config.ParametersInCacheKeyAndForwardedToOrigin).toEqual({
       CookiesConfig: { CookieBehavior: 'none' },
-      HeadersConfig: { HeaderBehavior: 'none' },
+      // Per app API version: an out-of-date app reaches the API and its 426, never a cached answer.
+      HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['x-api-version'] },
       QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['limit'] },
       EnableAcceptEncodingGzip: true,
       EnableAcceptEncodingBrotli: true,
