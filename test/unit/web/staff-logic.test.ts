@@ -7,7 +7,7 @@ import { i18n } from '../../../web/src/lib/i18n/index.svelte.ts';
 import { staffEn } from '../../../web/src/lib/i18n/staff-en.ts';
 import { staffVi } from '../../../web/src/lib/i18n/staff-vi.ts';
 import { vi as participantVi } from '../../../web/src/lib/i18n/vi.ts';
-import { rankUnits, topPeople } from '../../../web/src/lib/staff/awards.ts';
+import { certificates, documentDate, rankUnits, topPeople } from '../../../web/src/lib/staff/awards.ts';
 import { bodyFromForm, emptyForm, formFieldOf, formFromContest, formIssues, patchFromForm } from '../../../web/src/lib/staff/contest-form.ts';
 import { fillDays, fillHistogram, overallRate, unitMatrix } from '../../../web/src/lib/staff/dashboard.ts';
 import { loadStaffMessages, st } from '../../../web/src/lib/staff/i18n.ts';
@@ -233,6 +233,19 @@ describe('award list', () => {
     expect(topPeople(ranking, 3).map((r) => r.fullName)).toEqual(['A', 'B', 'C', 'D']);
     expect(topPeople(ranking, 10)).toHaveLength(5);
     expect(topPeople(ranking, 0)).toEqual([]);
+  });
+
+  it('award certificates: one per row given, in ranking order, whatever ranking (a round\'s too)', () => {
+    expect(certificates([row(3, 'C'), row(1, 'A'), row(2, 'B')]).map((r) => r.fullName)).toEqual(['A', 'B', 'C']);
+    expect(certificates([])).toEqual([]);
+  });
+
+  it('the document date line: Vietnam calendar day, leading zero below 10 and for months 1 and 2 (Decree 30)', () => {
+    // 23:30 UTC on 4 January is already 5 January in Vietnam.
+    expect(documentDate('2026-01-04T23:30:00Z')).toEqual({ d: '05', m: '01', y: '2026' });
+    expect(documentDate('2026-02-15T03:00:00Z')).toEqual({ d: '15', m: '02', y: '2026' });
+    expect(documentDate('2026-03-09T03:00:00Z')).toEqual({ d: '09', m: '3', y: '2026' });
+    expect(documentDate('2026-12-03T03:00:00Z')).toEqual({ d: '03', m: '12', y: '2026' });
   });
 
   it('ranks units by rate, then participants, then average; equal units share a rank', () => {
