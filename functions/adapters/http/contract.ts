@@ -95,15 +95,13 @@ export const ShowAnswersSchema = z.enum(['after_submit', 'after_close', 'never']
 const PredictionInput = z.strictObject({ prompt: text(0, 300) }).nullable();
 
 /** Who issues the award certificates (domain ContestIssuer; lengths: LIMITS.issuerText). */
-export const ContestIssuer = z
-  .strictObject({
-    body: text(0, 150),
-    parentBody: text(0, 150).optional(),
-    place: text(0, 150).optional(),
-    signerTitle: text(0, 150),
-    signerName: text(0, 150),
-  })
-  .meta({ id: 'ContestIssuer' });
+export const ContestIssuer = z.strictObject({
+  body: text(0, 150),
+  parentBody: text(0, 150).optional(),
+  place: text(0, 150).optional(),
+  signerTitle: text(0, 150),
+  signerName: text(0, 150),
+});
 
 export const CreateContestBody = z.strictObject({
   title: text(0, 200),
