@@ -48,7 +48,7 @@ function parseArgs(argv: string[]) {
   const known = new Set(['--n', '--concurrency', '--quick', '--out', '--write', '--only', '--help']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a} (try --help)`);
   if (argv.includes('--help')) {
-    console.log('usage: npm run bench -- [--quick] [--n 2000] [--concurrency 64] [--out FILE.json | --write] [--only bundles|partitions|lighthouse]');
+    console.log('usage: npm run bench -- [--quick] [--n 2000] [--concurrency 64] [--out FILE.json | --write] [--only bundles|partitions|province|lighthouse]');
     console.log('  figures go to --out (default: a file under the system temp dir); --write updates bench/results.{json,md}');
     console.log('  --only bundles: bundle sizes and cold starts alone, printed, nothing written');
     console.log('  --only partitions: the busiest partitions at 1,000 submits/s, simulated from the key builders (bench/partitions.ts)');
