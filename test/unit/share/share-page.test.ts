@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { contestShareMeta, renderSharePage, summarize } from '../../../functions/adapters/web/share-page.ts';
+import { isSharePage } from '../../../functions/local/share.ts';
+import { contestPath } from '../../../web/src/lib/router.svelte.ts';
+import { unitLink } from '../../../web/src/lib/staff/share.ts';
 
 const INDEX = `<!doctype html><html lang="vi"><head>
 <meta charset="utf-8" />
@@ -77,5 +80,19 @@ describe('the links people share are the canonical ones', () => {
   ])('contest %s, unit %s: share kit link = canonical URL', async (id, unit) => {
     const { unitLink } = await import('../../../web/src/lib/staff/share.ts');
     expect(unitLink('https://thi.example.vn/', id, unit)).toBe(contestShareMeta({ id, title: 'T' }, 'https://thi.example.vn', unit).url);
+  });
+});
+
+describe('the links people share are the share page', () => {
+  // The console's share kit (unitLink) and the app's share button (contestPath + ?unit=) make these
+  // links; CloudFront sends /contests/* to the share function (infra/stacks/web.ts), locally isSharePage.
+  it.each([undefined, 'hoi-nong-dan', 'đoàn thanh niên'])('unit %s: a share-page path, whose canonical URL is the link itself', (unit) => {
+    const origin = 'https://d111.cloudfront.net';
+    const link = unitLink(origin, 'cchc 2024', unit);
+    const url = new URL(link);
+    expect(isSharePage('GET', url.pathname)).toBe(true);
+    expect(url.pathname.startsWith('/contests/')).toBe(true);
+    expect(origin + contestPath('cchc 2024') + (unit ? `?unit=${encodeURIComponent(unit)}` : '')).toBe(link);
+    expect(contestShareMeta({ id: 'cchc 2024', title: 'T' }, origin, unit).url).toBe(link);
   });
 });
