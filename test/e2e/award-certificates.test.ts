@@ -135,6 +135,9 @@ describe('award certificates and the printed award list', () => {
       expect(await list.getByTestId('doc-motto').isVisible()).toBe(true);
       expect(await list.getByTestId('doc-signer-name').textContent()).toBe('A Văn Thịnh');
       expect(await list.textContent()).toContain('DANH SÁCH KHEN THƯỞNG');
+      // The contest is still open: the printed list says it is provisional, under its title.
+      expect(await list.getByTestId('list-provisional').isVisible()).toBe(true);
+      expect(await page.getByTestId('awards-provisional').isVisible()).toBe(false);
       expect(await page.getByTestId('award-people').isVisible()).toBe(true);
       expect(await page.getByTestId('award-certificates').count()).toBe(0);
       expect(await page.getByTestId('contest-heading').isVisible()).toBe(false);
