@@ -48,7 +48,7 @@ function event(method: string, path: string, routePath: string, extra: Record<st
 }
 
 /** Imports the bundle in a new Node process, answers one event, prints the result and the time it took. */
-async function invoke(group: string, ev: unknown) {
+async function invoke(group: string, ev: unknown, env: Record<string, string> = {}) {
   const dir = join(outdir, group);
   const { outfile } = await buildFunctionBundle(group as never, dir);
   const eventFile = join(dir, 'event.json');
@@ -60,13 +60,31 @@ async function invoke(group: string, ev: unknown) {
     const res = await handler(ev, { awsRequestId: 'r', functionName: ${JSON.stringify(group)}, getRemainingTimeInMillis: () => 10000 });
     console.log(JSON.stringify({ res, ms: performance.now() - t0 }));`;
   const { stdout } = await run(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${script}})()`], {
-    env: { PATH: process.env.PATH ?? '', ...functionEnv(server) },
+    env: { PATH: process.env.PATH ?? '', ...functionEnv(server), ...env },
   });
   const line = stdout.trim().split('\n').at(-1)!;
   return JSON.parse(line) as { res: { statusCode: number; body: string; headers: Record<string, string> }; ms: number };
 }
 
 describe('deployed bundles answer real events', () => {
+  it('share: a function-URL event for the contest page gets its meta in the index.html bundled next to it', async () => {
+    // As CloudFront sends it (infra/stacks/web.ts): x-share-origin from the viewer's Host.
+    const index = join(outdir, 'index.html');
+    writeFileSync(index, '<!doctype html><html><head><meta name="description" content="x" /><title>x</title></head><body></body></html>');
+    const ev = event('GET', '/contests/cchc-2024', '$default', { queryStringParameters: { unit: 'hoi-nong-dan' } });
+    (ev.headers as Record<string, string>)['x-share-origin'] = 'https://d111.cloudfront.net';
+    const { res } = await invoke('share', ev, { WEB_INDEX_FILE: index });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
+    expect(res.body).toContain('<meta property="og:url" content="https://d111.cloudfront.net/contests/cchc-2024?unit=hoi-nong-dan" />');
+    expect(res.body).toContain('<meta property="og:image" content="https://d111.cloudfront.net/og-image.png" />');
+    expect(res.body).not.toContain('<title>x</title>');
+    // Unknown: the generic page, 200.
+    const unknown = await invoke('share', event('GET', '/contests/khong-co', '$default'), { WEB_INDEX_FILE: index });
+    expect(unknown.res.statusCode).toBe(200);
+    expect(unknown.res.body).toContain('<meta property="og:url" content="https://example.org/" />');
+  });
+
   it('system: health', async () => {
     const { res } = await invoke('system', event('GET', '/api/health', '/api/health'));
     expect(res.statusCode).toBe(200);
