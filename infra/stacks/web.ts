@@ -190,9 +190,9 @@ export class WebStack extends Stack {
 
     // The share page: HTML requests for /contests/{id} (and ?unit= links) go to a function that writes
     // the contest's Open Graph meta into the built index.html, for Zalo's and Facebook's crawlers.
-    // The index.html is bundled with the function from the same dist this stack uploads, and this
-    // stack deploys after the API stack, so the page never names assets not yet uploaded. Deployed
-    // here rather than in the API stack for that reason; it reaches the table read-only.
+    // The index.html is bundled with the function from the same dist this stack uploads, and the
+    // function is updated after the hashed assets are (a dependency below), so the page never names
+    // assets not yet uploaded. Here rather than in the API stack for that reason; it reads the table only.
     this.shareFunction = new ApiFunction(this, 'ShareFn', {
       group: 'share',
       stage: props.stage,
@@ -283,13 +283,15 @@ export class WebStack extends Stack {
       },
     );
 
-    this.deploySite(dist);
+    const assets = this.deploySite(dist);
+    // The share page names the new build's hashed assets: its function changes only once they are uploaded.
+    this.shareFunction.node.addDependency(assets);
     acknowledgeCrossRegionWriter(this);
 
     new CfnOutput(this, 'Url', { value: `https://${this.distribution.distributionDomainName}` });
   }
 
-  private deploySite(dist: string) {
+  private deploySite(dist: string): BucketDeployment {
     // Hashed files under assets/ never change: cache them for a year and keep old ones,
     // so a browser still holding the previous index.html can load its chunks.
     const assets = new BucketDeployment(this, 'DeployAssets', {
@@ -314,6 +316,7 @@ export class WebStack extends Stack {
     shell.node.addDependency(assets);
 
     acknowledgeDeploymentHandler(this);
+    return assets;
   }
 }
 

@@ -600,6 +600,9 @@ describe('web stack', () => {
     expect(url.Properties.TargetFunctionArn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 10 });
     expect(fn.Properties.Environment.Variables.WEB_INDEX_FILE).toBe('/var/task/index.html');
+    // Updated only once the new build's hashed assets are in the bucket.
+    const [assetsId] = ofType(webResources, 'Custom::CDKBucketDeployment').find(([, r]) => JSON.stringify(r.Properties.Include) === '["assets/*"]')!;
+    expect((fn as unknown as { DependsOn: string[] }).DependsOn).toContain(assetsId);
     // Invocable by this distribution only.
     const permissions = ofType(webResources, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes(urlId));
     expect(permissions.map(([, p]) => p.Properties.Action).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
