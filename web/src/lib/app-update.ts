@@ -42,7 +42,8 @@ export async function reloadToNewVersion(): Promise<void> {
       await waitFor(worker, 'statechange', () => worker.state !== 'installing', 30_000);
       if (reg.waiting) {
         const waiting = reg.waiting;
-        const changed = waitFor(sw, 'controllerchange', () => sw.controller !== null && sw.controller !== reg.active, 10_000);
+        const before = sw.controller;
+        const changed = waitFor(sw, 'controllerchange', () => sw.controller !== before, 10_000);
         waiting.postMessage({ type: 'SKIP_WAITING' });
         await changed;
       }
