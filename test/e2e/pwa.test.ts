@@ -151,7 +151,7 @@ async function submitOffline(context: BrowserContext, page: Page): Promise<void>
 async function expectKeptNotice(page: Page): Promise<void> {
   const notice = page.getByTestId('submitting');
   await expect.poll(() => notice.getAttribute('data-offline'), { timeout: 20_000 }).toBe('true');
-  expect(await notice.textContent()).toMatch(/giữ trên máy này và sẽ tự gửi khi có mạng/);
+  expect(await notice.textContent()).toMatch(/giữ trên máy này, sẽ tự gửi khi có mạng/);
   expect(await page.getByTestId('result-correct').count()).toBe(0);
 }
 

@@ -151,7 +151,7 @@ async function once<T>(path: string, opts: RequestOptions): Promise<T> {
 
   const env = (payload as Partial<ErrorEnvelope> | undefined)?.error;
   // main.ts loads the new version (lib/app-update.ts).
-  if (res.status === 426 && typeof dispatchEvent === 'function') dispatchEvent(new Event('app-outdated'));
+  if (res.status === 426) globalThis.dispatchEvent?.(new Event('app-outdated'));
   throw new ApiError(
     res.status,
     typeof env?.code === 'string' ? env.code : res.status >= 500 ? 'SERVER_ERROR' : 'HTTP_' + res.status,

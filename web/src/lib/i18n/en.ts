@@ -125,7 +125,7 @@ export const en: Messages = {
   'attempt.reviewNoPrediction': 'You have not answered the prediction question.',
   'attempt.submitNote': 'After submitting you cannot change your answers.',
   'attempt.submit': 'Submit',
-  'attempt.submitKept': 'Submitted with no network. Your answers are kept on this phone and sent when the network is back, even if you close and reopen the page. The result shows once the server has them.',
+  'attempt.submitKept': 'Your submitted answers are kept on this phone and sent when the network is back, even if you reopen the page. The result shows once the server has them.',
   'attempt.submitting': 'Submitting… On a weak network the phone keeps trying; please keep this page open.',
   'attempt.saved': 'Saved',
   'attempt.saving': 'Saving…',

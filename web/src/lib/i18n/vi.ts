@@ -124,7 +124,7 @@ export const vi = {
   'attempt.reviewNoPrediction': 'Bạn chưa trả lời câu hỏi dự đoán.',
   'attempt.submitNote': 'Sau khi nộp, bạn không sửa được bài nữa.',
   'attempt.submit': 'Nộp bài',
-  'attempt.submitKept': 'Đã nộp bài khi mất mạng. Bài làm được giữ trên máy này và sẽ tự gửi khi có mạng, cả khi bạn tắt rồi mở lại trang. Kết quả hiện khi máy chủ đã nhận bài.',
+  'attempt.submitKept': 'Bài đã nộp được giữ trên máy này, sẽ tự gửi khi có mạng, cả khi bạn mở lại trang. Kết quả hiện khi máy chủ đã nhận bài.',
   'attempt.submitting': 'Đang nộp bài… Nếu mạng yếu, máy sẽ tự gửi lại, bạn đừng tắt trang.',
   'attempt.saved': 'Đã lưu',
   'attempt.saving': 'Đang lưu…',
