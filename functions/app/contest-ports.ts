@@ -20,6 +20,12 @@ export interface ContestRecord extends Contest {
   finalParticipants?: number;
   /** The job closing it (app/close-job.ts): set with status `closed` when the close starts. */
   closeJobId?: string;
+  /**
+   * Phones erased since the final ranking was last rewritten: readers of the final ranking hide
+   * their rows until the re-rank job (`rerankJobId`, app/rerank-job.ts) has rewritten it.
+   */
+  erasedPhones?: string[];
+  rerankJobId?: string;
   /** Set once the retention purge removed the contest's phone numbers (see app/privacy.ts). */
   purgedAt?: string;
   version: number;

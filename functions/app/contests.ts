@@ -42,7 +42,7 @@ function normalizeInput<T extends Partial<ContestInput>>(input: T): T {
 }
 
 export function adminView(contest: ContestRecord, questionCount: number, now: Date) {
-  const { version: _v, createdBy: _c, finalizedAt: _f, finalParticipants: _p, closeJobId: _j, ...rest } = contest;
+  const { version: _v, createdBy: _c, finalizedAt: _f, finalParticipants: _p, closeJobId: _j, erasedPhones: _e, rerankJobId: _r, ...rest } = contest;
   const dueAt = personalDataDueAt(contest);
   return {
     ...rest,

@@ -78,4 +78,8 @@ export interface PersonDataStore {
   purge(contestId: string, people: { phone: string; attemptIds: string[] }[]): Promise<void>;
   /** Replaces the final ranking: writes the pages of `rows` and deletes any page beyond them. */
   replaceFinal(contestId: string, rows: FinalRow[]): Promise<void>;
+  /** Writes FINAL# pages `firstPage`.. (the re-rank job copies its staged ranking group by group). */
+  writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][]): Promise<void>;
+  /** Deletes FINAL# pages from `fromPage` on. */
+  dropFinalPages(contestId: string, fromPage: number): Promise<void>;
 }

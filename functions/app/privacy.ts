@@ -6,6 +6,7 @@ import { maskPhone, normalizePhone } from '../domain/phone.ts';
 import { rankPeople } from '../domain/ranking.ts';
 import { keyedAttemptId } from './attempts.ts';
 import type { AttemptRecord, AttemptStore, ContestRecord, ContestRepository, FinalRow, StandingsStore } from './contest-ports.ts';
+import type { JobRecord } from './job-ports.ts';
 import { MAX_ATTEMPTS_PER_ERASURE, type Actor, type AuditAction, type AuditLog, type PersonDataStore, type StoredPerson } from './privacy-ports.ts';
 
 /** The actor of scheduled work (the retention purge). */
@@ -61,6 +62,19 @@ export interface PrivacyDeps {
   audit: AuditUseCases;
   now: () => Date;
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** Starts (or finds) the re-rank job of a contest under the given id (handlers: jobCases.start). */
+export interface RerankStarter {
+  start(contestId: string, jobId: string): Promise<Pick<JobRecord, 'id' | 'status'>>;
+  newId(): string;
+}
+
+/** A finalised ranking's rows as readers may show them: none of a phone erased since its last rewrite. */
+export function shownFinal<T extends { phone: string }>(contest: Pick<ContestRecord, 'erasedPhones'>, rows: T[]): T[] {
+  const erased = contest.erasedPhones;
+  if (!erased?.length) return rows;
+  return rows.filter((r) => r.phone === '' || !erased.includes(r.phone));
 }
 
 const isFinal = (c: ContestRecord) => c.status === 'closed' && c.finalizedAt !== undefined;
@@ -138,18 +152,29 @@ export function privacyUseCases(deps: PrivacyDeps) {
   }
 
   /**
-   * Takes the person's row out of a finalised ranking and re-ranks the rest against the participant
-   * count that remains. Idempotent: a rerun after a crash finds no row and only fixes the count.
+   * Hides the person's row of a finalised ranking at once (the contest's `erasedPhones`) and starts
+   * the job that rewrites the ranking without it (app/rerank-job.ts). One job per contest at a time:
+   * a second erasure adds its phone and the running job takes it in another pass.
    */
-  async function rewriteFinal(contest: ContestRecord, phone: string): Promise<boolean> {
-    const rows = await standings.readFinal(contest.id);
-    const remaining = rows.filter((r) => r.phone !== phone);
-    // The final ranking holds every participant: those that remain are the participants now.
-    const participants = remaining.length;
-    if (remaining.length === rows.length && contest.finalParticipants === participants) return false;
-    await people.replaceFinal(contest.id, rerankFinal(remaining, contest, participants));
-    await updateContest(contest.id, (c) => (c.finalParticipants === participants ? null : { ...c, finalParticipants: participants }));
-    return true;
+  async function scheduleRerank(contestId: string, phone: string, rerank: RerankStarter): Promise<string> {
+    for (let tryNo = 0; tryNo < 3; tryNo++) {
+      let jobId = '';
+      await updateContest(contestId, (c) => {
+        const phones = c.erasedPhones ?? [];
+        jobId = c.rerankJobId ?? rerank.newId();
+        if (phones.includes(phone) && c.rerankJobId) return null;
+        return { ...c, erasedPhones: phones.includes(phone) ? phones : [...phones, phone], rerankJobId: jobId };
+      });
+      const job = await rerank.start(contestId, jobId);
+      if (job.status !== 'succeeded' && job.status !== 'failed') return job.id;
+      // The job the contest names has ended (it failed): the next try names a new one.
+      await updateContest(contestId, (c) => {
+        if (c.rerankJobId !== jobId) return null;
+        const { rerankJobId: _j, ...rest } = c;
+        return rest as ContestRecord;
+      });
+    }
+    throw new InvalidState('The final ranking could not be scheduled for rewriting; erase again in a minute');
   }
 
   /** A close in progress writes the final ranking from a read that may predate the erasure: wait for it. */
@@ -176,7 +201,7 @@ export function privacyUseCases(deps: PrivacyDeps) {
    * Person and attempts in one conditional transaction per try. Their share of the counters goes
    * with them: the stream consumer subtracts what each deleted item contributed.
    */
-  async function eraseFromContest(contest: ContestRecord, phone: string) {
+  async function eraseFromContest(contest: ContestRecord, phone: string, rerank?: RerankStarter) {
     /** Submitted attempts deleted ahead of the transaction (only when more than it holds). */
     const deletedAhead = new Set<string>();
     let erased: { attemptsDeleted: number; wasParticipant: boolean } | undefined;
@@ -207,15 +232,23 @@ export function privacyUseCases(deps: PrivacyDeps) {
       if (tryNo >= 9) throw new InvalidState('This person is taking part right now; erase again in a minute');
       await sleep(20 * 2 ** Math.min(tryNo, 6) * (1 + Math.random()));
     }
-    // Nothing of theirs here, unless a finalised ranking still holds their row (an interrupted erasure).
-    if (!erased && !isFinal(contest)) return undefined;
-    let finalRankingRewritten = false;
+    if (!erased) return undefined;
+    return { contestId: contest.id, attemptsDeleted: erased.attemptsDeleted, wasParticipant: erased.wasParticipant, finalRankingRewritten: false };
+  }
+
+  /**
+   * A finalised contest whose final ranking holds the person (every scored person is in it): their
+   * row is hidden and its rewrite scheduled before their items go, so a crash in between leaves
+   * the job to finish rather than a row no later erasure would find.
+   */
+  async function scheduleIfRanked(contest: ContestRecord, phone: string, rerank?: RerankStarter): Promise<string | undefined> {
+    if (!isFinal(contest) || contest.purgedAt) return undefined;
+    const person = await people.getPerson(contest.id, phone);
+    if (person?.best === undefined) return contest.erasedPhones?.includes(phone) && contest.rerankJobId ? contest.rerankJobId : undefined;
+    if (!rerank) throw new InvalidState('The final ranking cannot be rewritten here');
     const fresh = await finalised(contest.id);
-    if (fresh && isFinal(fresh) && (erased || (await standings.readFinal(fresh.id)).some((r) => r.phone === phone))) {
-      finalRankingRewritten = await rewriteFinal(fresh, phone);
-    }
-    if (!erased && !finalRankingRewritten) return undefined;
-    return { contestId: contest.id, attemptsDeleted: erased?.attemptsDeleted ?? 0, wasParticipant: erased?.wasParticipant ?? false, finalRankingRewritten };
+    if (!fresh || !isFinal(fresh)) return undefined;
+    return scheduleRerank(contest.id, phone, rerank);
   }
 
   return {
@@ -225,7 +258,7 @@ export function privacyUseCases(deps: PrivacyDeps) {
       const out = [];
       for (const contest of await withPeople()) {
         const person = await people.getPerson(contest.id, phone);
-        const row = isFinal(contest) ? (await standings.readFinal(contest.id)).find((r) => r.phone === phone) : undefined;
+        const row = isFinal(contest) && !contest.erasedPhones?.includes(phone) ? (await standings.readFinal(contest.id)).find((r) => r.phone === phone) : undefined;
         if (!person && !row) continue;
         const found = person ? await Promise.all(attemptIdsOf(contest.id, person).map((id) => attempts.getAttempt(id))) : [];
         out.push({
@@ -270,7 +303,7 @@ export function privacyUseCases(deps: PrivacyDeps) {
      * its exact share of the aggregates, and its row of a final ranking (the rest re-ranked).
      * Idempotent: running it again finishes an interrupted erasure and otherwise changes nothing.
      */
-    async erasePerson(phoneInput: string) {
+    async erasePerson(phoneInput: string, rerank?: RerankStarter) {
       const phone = phoneFrom(phoneInput);
       const all = await withPeople();
       // A close in progress ranks from a read that may predate the erasure: refuse before changing anything.
@@ -278,11 +311,16 @@ export function privacyUseCases(deps: PrivacyDeps) {
         if (await people.getPerson(c.id, phone)) throw new InvalidState(`Contest ${c.id} is being closed; erase again once it is closed`, { contestId: c.id });
       }
       const results = [];
+      const jobs: string[] = [];
       for (const contest of all) {
-        const done = await eraseFromContest(contest, phone);
-        if (done) results.push(done);
+        const job = await scheduleIfRanked(contest, phone, rerank);
+        const done = await eraseFromContest(contest, phone, rerank);
+        if (job) jobs.push(job);
+        if (done || job) {
+          results.push({ contestId: contest.id, attemptsDeleted: done?.attemptsDeleted ?? 0, wasParticipant: done?.wasParticipant ?? false, finalRankingRewritten: job !== undefined });
+        }
       }
-      return { phone, erasedAt: now().toISOString(), contests: results };
+      return { phone, erasedAt: now().toISOString(), contests: results, ...(jobs.length ? { jobs } : {}) };
     },
 
     /** Finalised contests whose closedAt + retentionDays has passed at `at` and that are not purged yet. */

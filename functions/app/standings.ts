@@ -7,6 +7,7 @@ import type { AttemptUseCases } from './attempts.ts';
 import type { ContestUseCases } from './contests.ts';
 import type { ContestRecord, ContestRepository, FinalRow, PersonRecord, StandingsStore } from './contest-ports.ts';
 import type { Unit, UnitRepository } from './ports.ts';
+import { shownFinal } from './privacy.ts';
 
 export interface StandingsDeps {
   contests: ContestRepository;
@@ -114,7 +115,7 @@ export function standingsUseCases(deps: StandingsDeps) {
       const contest = await attempts.publicContest(contestId);
       const known = await unitNames();
       const top: FinalRow[] = isFinal(contest)
-        ? await standings.readFinal(contest.id, limit)
+        ? shownFinal(contest, await standings.readFinal(contest.id, limit + (contest.erasedPhones?.length ?? 0))).slice(0, limit)
         : rows(await standings.liveTop(contest.id, limit), contest, 0, false);
       return {
         final: isFinal(contest),
@@ -178,7 +179,7 @@ export function standingsUseCases(deps: StandingsDeps) {
       let list: FinalRow[];
       let participants: number;
       if (isFinal(contest)) {
-        list = await standings.readFinal(contest.id);
+        list = shownFinal(contest, await standings.readFinal(contest.id));
         participants = contest.finalParticipants ?? list.length;
       } else {
         // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
@@ -205,25 +206,29 @@ export function standingsUseCases(deps: StandingsDeps) {
       let list: FinalRow[];
       let participants: number;
       let more: boolean;
+      let next: number;
       if (isFinal(contest)) {
         participants = contest.finalParticipants ?? 0;
         const first = Math.floor(offset / FINAL_ROWS_PER_PAGE);
         const pages = await standings.finalPages(contest.id, first, Math.ceil((offset - first * FINAL_ROWS_PER_PAGE + limit + 1) / FINAL_ROWS_PER_PAGE));
         const rowsRead = pages.flat().slice(offset - first * FINAL_ROWS_PER_PAGE);
-        list = rowsRead.slice(0, limit);
         more = rowsRead.length > limit;
+        // The cursor counts stored rows; a row erased since the last rewrite is skipped, not shifted.
+        next = offset + Math.min(limit, rowsRead.length);
+        list = shownFinal(contest, rowsRead.slice(0, limit));
       } else {
         // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
         const people = await standings.allScored(contest.id);
         participants = people.length;
         const all = rows(people, contest, participants, contest.status === 'closed');
         list = all.slice(offset, offset + limit);
+        next = offset + list.length;
         more = all.length > offset + limit;
       }
       return {
         final: isFinal(contest),
         participants,
-        ...(more ? { next: encodeCursor(offset + list.length) } : {}),
+        ...(more ? { next: encodeCursor(next) } : {}),
         items: list.map((r) => ({ ...r, unitName: known.get(r.unitId)?.name ?? r.unitId })),
       };
     },

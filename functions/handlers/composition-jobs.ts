@@ -13,6 +13,10 @@ import { s3FileStore } from '../adapters/storage/s3.ts';
 import { CLOSE_KIND, closeJobKind, startClose } from '../app/close-job.ts';
 import { jobUseCases, type JobKind } from '../app/jobs.ts';
 import { PURGE_KIND, purgeJobKind } from '../app/purge-job.ts';
+import { shownFinal, type RerankStarter } from '../app/privacy.ts';
+import { RERANK_KIND, rerankJobKind } from '../app/rerank-job.ts';
+import { personDataStore } from '../adapters/dynamodb/privacy.ts';
+import { FINAL_PAGE_ROWS } from '../adapters/dynamodb/standings.ts';
 import { attemptCases, contestCases, privacyCases, standingsCases } from './composition.ts';
 import { now } from './composition-contests.ts';
 
@@ -24,7 +28,11 @@ const kinds: Record<string, JobKind> = {
     jobs: jobStore,
     files: s3FileStore,
     contest: (id) => contestRepository.get(id, true),
-    finalPages: (id, from, max) => standingsStore.finalPages(id, from, max),
+    // Rows of a phone erased since the last rewrite stay hidden while its re-rank job runs.
+    finalPages: async (id, from, max) => {
+      const [contest, pages] = await Promise.all([contestRepository.get(id, true), standingsStore.finalPages(id, from, max)]);
+      return contest ? pages.map((rows) => shownFinal(contest, rows)) : pages;
+    },
     liveRows: (id) => standingsCases.liveRows(id),
     unitNames: async () => new Map((await unitRepository.list()).map((u) => [u.id, u.name])),
     unitRanking: async (id) => (await standingsCases.unitLeaderboard(id)).items,
@@ -33,9 +41,16 @@ const kinds: Record<string, JobKind> = {
     partBytes: number(process.env.EXPORT_PART_BYTES),
   }),
   [PURGE_KIND]: purgeJobKind({ privacy: privacyCases, partitions: PEOPLE_SHARDS }),
+  [RERANK_KIND]: rerankJobKind({ contests: contestRepository, standings: standingsStore, jobs: jobStore, people: personDataStore, now, rowsPerPage: FINAL_PAGE_ROWS }),
 };
 
 export const jobCases = jobUseCases({ jobs: jobStore, queue: jobQueue, kinds, newId, now, pauseMs: number(process.env.JOB_STEP_PAUSE_MS) });
 
 export const closeContest = (contestId: string, owner: string) =>
   startClose({ contests: contestRepository, contestCases, attempts: attemptCases, jobs: jobCases, newId, now }, contestId, owner);
+
+/** How an erasure started by `owner` starts the re-rank job of a finalised contest (app/rerank-job.ts). */
+export const rerankStarter = (owner: string): RerankStarter => ({
+  start: (contestId, jobId) => jobCases.start(RERANK_KIND, contestId, owner, {}, jobId),
+  newId: () => newId(16),
+});

@@ -5,8 +5,8 @@ import { serviceErrorFields } from '../adapters/aws/settings.ts';
 import { httpApi, json, logger } from '../adapters/http/api.ts';
 import { nothingStored } from '../app/privacy.ts';
 import { purgeDue } from '../app/purge-job.ts';
-import { auditCases, privacyCases } from './composition.ts';
-import { jobCases } from './composition-jobs.ts';
+import { attemptCases, auditCases, privacyCases } from './composition.ts';
+import { jobCases, rerankStarter } from './composition-jobs.ts';
 
 const http = httpApi({
   'GET /api/admin/audit': async ({ query }) => json(200, await auditCases.list(query.limit ?? 50, query.before)),
@@ -18,7 +18,9 @@ const http = httpApi({
     return json(200, exported);
   },
   'DELETE /api/admin/people/{phone}': async ({ params, staff }) => {
-    const erased = await privacyCases.erasePerson(params.phone);
+    const erased = await privacyCases.erasePerson(params.phone, rerankStarter(staff.userId));
+    // This environment's cached contest would show the row for up to CONTEST_CACHE_MS; others do (docs/personal-data.md).
+    for (const c of erased.contests) if (c.finalRankingRewritten) attemptCases.forgetContest(c.contestId);
     await auditCases.record(staff, {
       action: 'person.erase',
       phone: erased.phone,

@@ -30,6 +30,8 @@ import { startClose, CLOSE_KIND, closeJobKind } from '../../functions/app/close-
 import type { FileStore, JobRecord, JobStore, UploadedPart } from '../../functions/app/job-ports.ts';
 import { jobUseCases } from '../../functions/app/jobs.ts';
 import { PURGE_KIND, purgeDue, purgeJobKind } from '../../functions/app/purge-job.ts';
+import { RERANK_KIND, rerankJobKind } from '../../functions/app/rerank-job.ts';
+import type { RerankStarter } from '../../functions/app/privacy.ts';
 import {
   addAggregates,
   attemptContribution,
@@ -631,6 +633,19 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
     for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) pages[page] = copy(rows.slice(i, i + FINAL_PAGE_ROWS));
     this.data.finalPages.set(contestId, pages);
   }
+
+  async writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][]) {
+    await this.hook('writeFinalPages');
+    const stored = this.data.finalPages.get(contestId) ?? [];
+    pages.forEach((rows, i) => (stored[firstPage + i] = copy(rows)));
+    this.data.finalPages.set(contestId, stored);
+  }
+
+  async dropFinalPages(contestId: string, fromPage: number) {
+    await this.hook('dropFinalPages');
+    const stored = this.data.finalPages.get(contestId) ?? [];
+    this.data.finalPages.set(contestId, stored.slice(0, fromPage));
+  }
 }
 
 // ---- the whole engine, wired like functions/handlers/composition.ts ----
@@ -680,6 +695,7 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
   const kinds = {
     [CLOSE_KIND]: closeJobKind({ contests, contestCases, attempts: attemptCases, standings, now: clock.now, sleep: async () => {}, partitions: PEOPLE_SHARDS }),
     [PURGE_KIND]: purgeJobKind({ privacy: privacyBase, partitions: PEOPLE_SHARDS }),
+    [RERANK_KIND]: rerankJobKind({ contests, standings, jobs, people: personData, now: clock.now, rowsPerPage: FINAL_PAGE_ROWS }),
   };
   const queued: string[] = [];
   const jobCases = jobUseCases({ jobs, queue: { enqueue: async (id) => void queued.push(id) }, kinds, newId, now: clock.now, sleep: async () => {} });
@@ -691,7 +707,15 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
     return contestCases.get(contestId);
   }
   const standingsCases = { ...standingsBase, close };
-  const privacyCases = { ...privacyBase, purgeExpired: (at: Date) => purgeDue({ privacy: privacyBase, jobs: jobCases }, at) };
+  /** Runs every queued job to its end, as the runner would (a re-rank started by an erasure...). */
+  async function runQueued() {
+    while (queued.length) await jobCases.run(queued.shift()!);
+  }
+  const rerankStarter: RerankStarter = { start: (contestId, jobId) => jobCases.start(RERANK_KIND, contestId, 'staff', {}, jobId), newId: () => newId(16) };
+  const privacyCases = {
+    ...privacyBase,
+    erasePerson: (phone: string, rerank: RerankStarter = rerankStarter) => privacyBase.erasePerson(phone, rerank),
+    purgeExpired: (at: Date) => purgeDue({ privacy: privacyBase, jobs: jobCases }, at) };
 
   return {
     clock,
@@ -717,6 +741,7 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
     files,
     jobCases,
     queued,
+    runQueued,
   };
 }
 

@@ -109,4 +109,15 @@ export const personDataStore: PersonDataStore = {
     const kept = new Set(Array.from({ length: pages }, (_, page) => keys.finalPage(contestId, page).SK));
     await deleteAll(existing.filter((k) => !kept.has(k.SK)).map(({ PK: pk, SK }) => ({ PK: pk, SK })));
   },
+
+  async writeFinalPages(contestId, firstPage, pages) {
+    await batchWrite(pages.map((rows, i) => ({ PutRequest: { Item: { ...keys.finalPage(contestId, firstPage + i), entity: 'finalPage', rows } } })));
+  },
+
+  async dropFinalPages(contestId, fromPage) {
+    const { PK, SKPrefix } = keys.finalPagesOf(contestId);
+    const existing = await queryAll<Key>(PK, SKPrefix, { ConsistentRead: true, ProjectionExpression: 'PK, SK' });
+    const from = keys.finalPage(contestId, fromPage).SK;
+    await deleteAll(existing.filter((k) => k.SK >= from).map(({ PK: pk, SK }) => ({ PK: pk, SK })));
+  },
 };

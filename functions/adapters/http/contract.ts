@@ -463,9 +463,12 @@ export const ErasureResult = z.object({
       attemptsDeleted: z.int(),
       /** Was counted in the statistics (had a scored attempt) and has been subtracted from them. */
       wasParticipant: z.boolean(),
+      /** A re-rank job was started (or was already running) to rewrite the final ranking without them. */
       finalRankingRewritten: z.boolean(),
     }),
   ),
+  /** The re-rank jobs (`GET /api/admin/jobs/{jobId}`); until each ends, readers hide the erased rows. */
+  jobs: z.array(z.string()).optional(),
 });
 
 // ---- background jobs (contract v2) ----

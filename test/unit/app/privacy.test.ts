@@ -178,6 +178,15 @@ describe('privacyUseCases.erasePerson', () => {
 
     const out = await sys.privacyCases.erasePerson(phoneOf(1));
     expect(out.contests).toEqual([{ contestId, attemptsDeleted: 1, wasParticipant: true, finalRankingRewritten: true }]);
+    expect(out.jobs).toHaveLength(1);
+    // Until the re-rank job has run, readers hide the row; the ranks keep their gap.
+    const pending = await sys.standingsCases.results(contestId);
+    expect(pending.items.map((r) => r.phone)).not.toContain(phoneOf(1));
+    expect(pending.items).toHaveLength(5);
+    expect((await sys.standingsCases.leaderboard(contestId, 10)).items).toHaveLength(5);
+    await sys.runQueued();
+    expect(sys.contests.stored(contestId)!.erasedPhones).toBeUndefined();
+    expect(sys.contests.stored(contestId)!.rerankJobId).toBeUndefined();
     const after = await everything(sys, contestId);
     expect(after).toEqual(await everything(twin, contestId));
     expect(after.results.participants).toBe(5);
@@ -195,6 +204,7 @@ describe('privacyUseCases.erasePerson', () => {
 
     const out = await sys.privacyCases.erasePerson(phoneOf(5));
     expect(out.contests.map((c) => c.contestId).sort()).toEqual([contestId, other.id].sort());
+    await sys.runQueued();
     const snapshot = [await everything(sys, contestId), await everything(sys, other.id)];
     expect((await sys.privacyCases.erasePerson(phoneOf(5))).contests).toEqual([]);
     expect([await everything(sys, contestId), await everything(sys, other.id)]).toEqual(snapshot);

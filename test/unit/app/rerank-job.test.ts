@@ -1,0 +1,115 @@
+// Issue 12: the re-rank job an erasure starts for a finalised contest (app/rerank-job.ts). A crash
+// after any step (its output written, its checkpoint not) resumes to the very pages of an
+// uninterrupted run; rows twice across pages are kept once; a second erasure during a pass is
+// taken in another pass of the same job.
+import { describe, expect, it } from 'vitest';
+import type { ContestRecord, FinalRow } from '../../../functions/app/contest-ports.ts';
+import type { JobRecord } from '../../../functions/app/job-ports.ts';
+import { rerankFinal } from '../../../functions/app/privacy.ts';
+import { RERANK_KIND, rerankJobKind, withoutErased } from '../../../functions/app/rerank-job.ts';
+import { openContest, phoneOf, system } from './helpers.ts';
+
+const ROWS_PER_PAGE = 3;
+
+function row(i: number): FinalRow {
+  // Predictions near the participant count: erasing one changes prediction errors and the order.
+  return { rank: i, phone: phoneOf(i), fullName: `Người ${i}`, unitId: 'u-pn', village: null, correctCount: 5 - (i % 3), prediction: 14 + (i % 4), predictionError: null, durationMs: 1000 * i, submittedAt: '2024-06-10T03:00:00.000Z', attempts: 1 };
+}
+
+async function finalContest(people = 17) {
+  const sys = system();
+  const created = await openContest(sys, { prediction: { prompt: 'Bao nhiêu người dự thi?' } } as never);
+  const stored = sys.contests.stored(created.id)!;
+  const rows = rerankFinal(Array.from({ length: people }, (_, i) => row(i + 1)), stored, people);
+  await sys.contests.replace({ ...stored, status: 'closed', closedAt: '2024-06-14T03:00:00.000Z', finalizedAt: '2024-06-14T03:00:05.000Z', finalParticipants: people, version: stored.version + 1 });
+  await sys.personData.replaceFinal(created.id, []);
+  const pages: FinalRow[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_PAGE) pages.push(rows.slice(i, i + ROWS_PER_PAGE));
+  sys.data.finalPages.set(created.id, pages);
+  const kind = rerankJobKind({ contests: sys.contests, standings: sys.standings, jobs: sys.jobs, people: sys.personData, now: sys.clock.now, rowsPerPage: ROWS_PER_PAGE, pagesPerStep: 2 });
+  return { sys, contestId: created.id, kind, rows };
+}
+
+async function erase(sys: ReturnType<typeof system>, contestId: string, ...phones: string[]) {
+  const c = sys.contests.stored(contestId)!;
+  await sys.contests.replace({ ...c, erasedPhones: [...(c.erasedPhones ?? []), ...phones], rerankJobId: 'job-1', version: c.version + 1 });
+}
+
+const job = (contestId: string, state: Record<string, unknown> = {}): JobRecord => ({
+  id: 'job-1', kind: RERANK_KIND, contestId, owner: 'staff', status: 'running', progress: { done: 0, total: 4 }, createdAt: '2024-06-15T00:00:00.000Z', params: {}, state, failures: 0, version: 1,
+});
+
+/** Runs the kind's steps to the end; `crashAt` redoes that step from its old checkpoint once (output written, checkpoint lost). */
+async function runAll(kind: ReturnType<typeof rerankJobKind>, contestId: string, crashAt = -1) {
+  let state: Record<string, unknown> = {};
+  for (let n = 0; n < 100; n++) {
+    const out = await kind.step(job(contestId, state));
+    if (n === crashAt) continue; // killed before the checkpoint was stored: the same step runs again
+    if (out.result) return { steps: n + 1, result: out.result };
+    state = out.state;
+  }
+  throw new Error('the job did not end');
+}
+
+describe('rerank job', () => {
+  it('drops the erased phones and re-ranks against the new count, as the synchronous rewrite did', async () => {
+    const { sys, contestId, kind, rows } = await finalContest();
+    await erase(sys, contestId, phoneOf(4));
+    const { result } = await runAll(kind, contestId);
+    const stored = sys.contests.stored(contestId)!;
+    const expected = rerankFinal(rows.filter((r) => r.phone !== phoneOf(4)), stored, rows.length - 1);
+    expect(sys.data.finalPages.get(contestId)!.flat()).toEqual(expected);
+    expect(sys.data.finalPages.get(contestId)!.map((p) => p.length)).toEqual([3, 3, 3, 3, 3, 1]);
+    // The order really changed (prediction errors against 16 instead of 17), so rows moved between pages.
+    expect(expected.map((r) => r.phone)).not.toEqual(rows.filter((r) => r.phone !== phoneOf(4)).map((r) => r.phone));
+    expect(result).toEqual({ participants: 16, passes: 1 });
+    expect(stored.finalParticipants).toBe(16);
+    expect(stored.erasedPhones).toBeUndefined();
+    expect(stored.rerankJobId).toBeUndefined();
+  });
+
+  it('killed after any step, the resumed job writes the same pages as an uninterrupted run', async () => {
+    const base = await finalContest();
+    await erase(base.sys, base.contestId, phoneOf(2), phoneOf(11));
+    const { steps } = await runAll(base.kind, base.contestId);
+    const expected = base.sys.data.finalPages.get(base.contestId);
+    expect(steps).toBeGreaterThan(4); // snapshot, 3 copy steps (6 pages by 2), trim, finish
+    for (let crashAt = 0; crashAt < steps; crashAt++) {
+      const run = await finalContest();
+      await erase(run.sys, run.contestId, phoneOf(2), phoneOf(11));
+      await runAll(run.kind, run.contestId, crashAt);
+      expect(run.sys.data.finalPages.get(run.contestId), `crash after step ${crashAt}`).toEqual(expected);
+      expect(run.sys.contests.stored(run.contestId)!.finalParticipants).toBe(15);
+    }
+  });
+
+  it('keeps a row found twice across pages once, and leaves trailing pages deleted', async () => {
+    const { sys, contestId, kind, rows } = await finalContest();
+    const pages = sys.data.finalPages.get(contestId)!;
+    pages[5] = [...pages[5]!, { ...pages[0]![1]!, rank: 99 }];
+    pages.push([{ ...pages[2]![0]!, rank: 100 }]);
+    await erase(sys, contestId, phoneOf(9));
+    await runAll(kind, contestId);
+    const after = sys.data.finalPages.get(contestId)!.flat();
+    expect(after.map((r) => r.phone).sort()).toEqual(rows.map((r) => r.phone).filter((p) => p !== phoneOf(9)).sort());
+    expect(after.map((r) => r.rank)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(withoutErased([row(1), row(2), row(1), { ...row(3), phone: '' }, { ...row(4), phone: '' }], new Set([phoneOf(2)])).map((r) => r.phone)).toEqual([phoneOf(1), '', '']);
+  });
+
+  it('a second erasure during a pass is taken in another pass before the job ends', async () => {
+    const { sys, contestId, kind, rows } = await finalContest();
+    await erase(sys, contestId, phoneOf(3));
+    let state: Record<string, unknown> = {};
+    let result: Record<string, unknown> | undefined;
+    for (let n = 0; n < 100 && !result; n++) {
+      if (n === 2) await erase(sys, contestId, phoneOf(7)); // mid-copy
+      const out = await kind.step(job(contestId, state));
+      state = out.state;
+      result = out.result;
+    }
+    expect(result).toEqual({ participants: 15, passes: 2 });
+    const stored = sys.contests.stored(contestId)!;
+    expect(sys.data.finalPages.get(contestId)!.flat()).toEqual(rerankFinal(rows.filter((r) => r.phone !== phoneOf(3) && r.phone !== phoneOf(7)), stored, 15));
+    expect(stored.erasedPhones).toBeUndefined();
+  });
+});
