@@ -67,7 +67,8 @@ async function everything(contestId: string) {
 }
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  // Steps paused, so the re-rank job an erasure starts is observably pending for a while.
+  server = await startServer({ seedDemo: false, env: { JOB_STEP_PAUSE_MS: '150' } });
   api = apiClient(server.baseUrl);
   tokens = await staffTokens(api);
   u1 = await createUnit(api, tokens.admin, 'Hội Nông dân', 10);
@@ -170,6 +171,28 @@ describe('a person\'s data on request', () => {
       ].sort(),
     );
     expect((await audit('?limit=1')).items[0]).toMatchObject({ action: 'person.erase', subject: maskPhone(XN), details: { contests: 2, attempts: 4 } });
+
+    // The final ranking is rewritten by a re-rank job; until it ends, no reader shows X's row.
+    expect(res.body.jobs).toHaveLength(1);
+    const [jobId] = res.body.jobs;
+    let pendingReads = 0;
+    for (;;) {
+      const job = (await api.get(`/api/admin/jobs/${jobId}`, tokens.admin)).body.job;
+      const [board, results, page, person] = await Promise.all([
+        api.get(`/api/contests/${closed.id}/leaderboard?limit=100`),
+        api.get(`/api/admin/contests/${closed.id}/results`, tokens.admin),
+        api.get(`/api/admin/contests/${closed.id}/results?limit=2`, tokens.admin),
+        api.get(`/api/admin/people/${XN}`, tokens.admin),
+      ]);
+      const seen = JSON.stringify([board.body, results.body, page.body]);
+      expect(seen).not.toContain(XN);
+      expect(seen).not.toContain(maskPhone(XN));
+      expectError(person, 404, 'NOT_FOUND');
+      expect(job.status).not.toBe('failed');
+      if (job.status === 'succeeded') break;
+      pendingReads++;
+    }
+    expect(pendingReads).toBeGreaterThan(0);
 
     // The attempt that was open is gone: the app can neither resume nor submit it.
     const gone = attemptApi(api, pending.body.attemptId, pending.body.attemptToken);
