@@ -938,7 +938,8 @@ function sections(r: Results, e: ReturnType<typeof evaluate>, machine: Record<st
         `parts of ${(pv.partBytes / 1024).toFixed(0)} KiB; target: < 200 MB growth`,
       ]),
       ['kill -9 mid-export, restart, resume', ms(pv.killDuringExport.restartAndResumeMs), '', '', `killed at ${pv.killDuringExport.at} (+${pv.killDuringExport.killAfterMs} ms); file identical: ${pv.killDuringExport.identical}`],
-      ['erasure of one person', ms(pv.erasureMs), '', '', 'DELETE /api/admin/people/{phone}: the final ranking re-ranked'],
+      ['erasure of one person', ms(pv.erasureMs), '', '', 'DELETE /api/admin/people/{phone}: person, attempts, counters; starts the re-rank job'],
+      ['re-rank job after it', pv.rerank ? ms(pv.rerank.ms) : '-', pv.rerank ? `${pv.rerank.steps} steps` : '', '', 'from the request to the final ranking rewritten without them'],
     ],
   });
   out.push({

@@ -178,6 +178,16 @@ export async function provinceScenario(options: ProvinceOptions) {
     const erasureMs = Math.round(performance.now() - t0);
     if (erased.status !== 200) errors.push(`province erasure: ${erased.status} ${JSON.stringify(erased.body)}`);
     log(`province: erasure of one person ${erasureMs} ms`);
+    // The final ranking is rewritten without them by the re-rank job the erasure started.
+    const rerankJobId = (erased.body?.jobs ?? [])[0] as string | undefined;
+    let rerank: { ms: number; steps: number; participants: number } | undefined;
+    if (!rerankJobId) errors.push('province erasure: no re-rank job was started');
+    else {
+      const rerankJob = await waitJob(http, auth2, rerankJobId);
+      rerank = { ms: Math.round(performance.now() - t0), steps: rerankJob.progress.total, participants: rerankJob.result?.participants };
+      if (rerankJob.status !== 'succeeded') errors.push(`province re-rank job: ${rerankJob.status} ${JSON.stringify(rerankJob.error)}`);
+      log(`province: re-rank job after the erasure done ${rerank.ms} ms after the request (${rerank.steps} steps, ${rerank.participants} participants)`);
+    }
 
     return {
       people,
@@ -186,6 +196,7 @@ export async function provinceScenario(options: ProvinceOptions) {
       exports: { csv: csvExport, xlsx: xlsxExport },
       killDuringExport: { at: `${atKill.status} ${atKill.progress.done}/${atKill.progress.total}`, killAfterMs, restartAndResumeMs: resumedMs, identical },
       erasureMs,
+      rerank,
       partBytes: env.EXPORT_PART_BYTES ? Number(env.EXPORT_PART_BYTES) : 5 * 1024 * 1024,
       errors,
     };
