@@ -92,10 +92,12 @@ describe('certificate of participation', () => {
       await page.locator('label[data-testid=option]').filter({ hasText: /Đúng/ }).tap();
       await page.getByTestId('next').tap();
     }
+    // The unit's name arrives with the contest, read again once the result shows: on a loaded
+    // machine that read can start after the network first looks idle, so wait for it by name.
+    const contestRead = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/contests/${contestId}` && r.request().method() === 'GET');
     await page.getByTestId('submit-attempt').tap();
     await page.getByTestId('result-correct').waitFor();
-
-    // The unit's name arrives with the contest, read once the result shows.
+    await contestRead;
     await page.waitForLoadState('networkidle');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('certificate').tap()]);
     expect(download.suggestedFilename()).toBe('giay-chung-nhan-Nguyen-Thi-Hang.png');
