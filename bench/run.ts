@@ -26,7 +26,7 @@ import { loadInProcess, measureReadRoute } from './lib/capacity.ts';
 import { runCapacityPhase } from './lib/capacity-phase.ts';
 import { flowChunk, flowResult, prepareSubmits, Recorder, ROUTES, submitChunk, submitResult, type ContestInfo } from './lib/flow.ts';
 import { floorChunk, floorResult, rate, rawClient, tableLatency, warmFloor, type FloorChunk } from './lib/floor.ts';
-import { httpClient, type HttpClient } from './lib/http.ts';
+import { createPublishedContest, httpClient, type HttpClient } from './lib/http.ts';
 import { itemSize } from './lib/item-size.ts';
 import { ORIGIN_SECRET } from './lib/people.ts';
 import { RssSampler } from './lib/memory.ts';
@@ -390,37 +390,12 @@ async function phases(server: LocalServer, http: HttpClient, sampler: RssSampler
   return { contest, warm: { participants: warm.completed, errors: warmRec.errorCount }, rounds, flow, submit, floor, consumerAfterLoad, capacity, contended, repeat, capacityTable, cost, cadence, costAtWebCadence, bundles, grown, items, memory, errors };
 }
 
-async function createContest(http: HttpClient, auth: Record<string, string>, title: string, units: string[], villages: string[], now: number): Promise<string> {
-  const created = await http.call('POST', '/api/admin/contests', {
-    headers: auth,
-    body: {
-      title,
-      startsAt: new Date(now - 14 * 86_400_000).toISOString(),
-      endsAt: new Date(now + 30 * 86_400_000).toISOString(),
-      questionsPerAttempt: 10,
-      timeLimitSec: 600,
-      maxAttempts: 3,
-      unitIds: units,
-      villages,
-      prediction: { prompt: 'Bao nhiêu người sẽ tham gia?' },
-    },
-  });
-  if (created.status !== 201) throw new Error(`create contest: ${created.status} ${JSON.stringify(created.body)}`);
-  const contestId = created.body.id as string;
-  const csv = ['question,a,b,c,d,correct', ...Array.from({ length: 15 }, (_, i) => `Câu ${i + 1}: chọn phương án đúng?,Đúng ${i + 1},Sai ${i + 1}a,Sai ${i + 1}b,Sai ${i + 1}c,A`)].join('\n');
-  const imported = await http.call('POST', `/api/admin/contests/${contestId}/questions/import`, { headers: { ...auth, 'content-type': 'text/csv' }, raw: csv });
-  if (imported.status !== 200) throw new Error(`import questions: ${imported.status} ${JSON.stringify(imported.body)}`);
-  const published = await http.call('POST', `/api/admin/contests/${contestId}/publish`, { headers: auth });
-  if (published.status !== 200) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
-  return contestId;
-}
-
 async function growingReads(http: HttpClient, token: string, raw: ReturnType<typeof rawClient>, sampler: RssSampler, ip: Awaited<ReturnType<typeof loadInProcess>>, errors: string[]) {
   const units = (await http.get('/api/units')).body.items.map((u: { id: string }) => u.id) as string[];
   const villages = ['Thôn Đắk Chum 1', 'Thôn Đắk Chum 2', 'Thôn Tu Mơ Rông', 'Thôn Đắk Viên', 'Thôn Long Tro', 'Thôn Kon Hia', 'Thôn Văn Loan'];
   const now = Date.now();
   const auth = { authorization: `Bearer ${token}` };
-  const contestId = await createContest(http, auth, 'Cuộc thi tìm hiểu CCHC toàn tỉnh (bench)', units, villages, now);
+  const contestId = await createPublishedContest(http, auth, 'Cuộc thi tìm hiểu CCHC toàn tỉnh (bench)', units, villages, now);
   const spec: SeedSpec = { contestId, units, villages, questionsPerAttempt: 10, from: now - 14 * 86_400_000, to: now - 60_000 };
   const [small, large] = opts.sizes;
   log(`reads: seeding ${small} participants into ${contestId}...`);
@@ -446,7 +421,7 @@ async function growingReads(http: HttpClient, token: string, raw: ReturnType<typ
 
   // Control for the shared machine's drifting load: a second contest of `small` people in the same
   // (now large) table, timed call for call alternately with the large contest.
-  const controlId = await createContest(http, auth, 'Cuộc thi đối chứng (bench)', units, villages, now);
+  const controlId = await createPublishedContest(http, auth, 'Cuộc thi đối chứng (bench)', units, villages, now);
   const controlSpec: SeedSpec = { ...spec, contestId: controlId };
   const seedControl = await seedPeople(raw, TABLE, controlSpec, 0, small, SEED_IN_FLIGHT);
   checkCatchUp(`seeding the control contest`, seedControl.consumer, small, errors);

@@ -63,3 +63,29 @@ export function errorCode(res: HttpResult): string {
   const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
   return `${res.status}${code ? ` ${code}` : ''}`;
 }
+
+/** A published contest of 15 imported questions (10 an attempt, 3 attempts, a prediction) that opened two weeks ago. */
+export async function createPublishedContest(http: HttpClient, auth: Record<string, string>, title: string, units: string[], villages: string[], now: number): Promise<string> {
+  const created = await http.call('POST', '/api/admin/contests', {
+    headers: auth,
+    body: {
+      title,
+      startsAt: new Date(now - 14 * 86_400_000).toISOString(),
+      endsAt: new Date(now + 30 * 86_400_000).toISOString(),
+      questionsPerAttempt: 10,
+      timeLimitSec: 600,
+      maxAttempts: 3,
+      unitIds: units,
+      villages,
+      prediction: { prompt: 'Bao nhiêu người sẽ tham gia?' },
+    },
+  });
+  if (created.status !== 201) throw new Error(`create contest: ${created.status} ${JSON.stringify(created.body)}`);
+  const contestId = created.body.id as string;
+  const csv = ['question,a,b,c,d,correct', ...Array.from({ length: 15 }, (_, i) => `Câu ${i + 1}: chọn phương án đúng?,Đúng ${i + 1},Sai ${i + 1}a,Sai ${i + 1}b,Sai ${i + 1}c,A`)].join('\n');
+  const imported = await http.call('POST', `/api/admin/contests/${contestId}/questions/import`, { headers: { ...auth, 'content-type': 'text/csv' }, raw: csv });
+  if (imported.status !== 200) throw new Error(`import questions: ${imported.status} ${JSON.stringify(imported.body)}`);
+  const published = await http.call('POST', `/api/admin/contests/${contestId}/publish`, { headers: auth });
+  if (published.status !== 200) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
+  return contestId;
+}

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ADMIN, startServer, type LocalServer } from '../../test/helpers/server.ts';
-import { httpClient, type HttpClient } from './http.ts';
+import { createPublishedContest, httpClient, type HttpClient } from './http.ts';
 import { phone } from './people.ts';
 import { seedPeople, type SeedSpec } from './seed.ts';
 import { rawClient } from './floor.ts';
@@ -89,25 +89,7 @@ export async function provinceScenario(options: ProvinceOptions) {
     }
     const villages = Array.from({ length: 200 }, (_, i) => `Thôn ${i + 1}`);
     const now = Date.now();
-    const created = await http.call('POST', '/api/admin/contests', {
-      headers: auth,
-      body: {
-        title: 'Cuộc thi tìm hiểu CCHC toàn tỉnh (bench)',
-        startsAt: new Date(now - 14 * 86_400_000).toISOString(),
-        endsAt: new Date(now + 30 * 86_400_000).toISOString(),
-        questionsPerAttempt: 10,
-        timeLimitSec: 600,
-        maxAttempts: 3,
-        unitIds: units,
-        villages,
-        prediction: { prompt: 'Bao nhiêu người sẽ tham gia?' },
-      },
-    });
-    if (created.status !== 201) throw new Error(`contest: ${created.status} ${JSON.stringify(created.body)}`);
-    const contestId = created.body.id as string;
-    const csv = ['question,a,b,c,d,correct', ...Array.from({ length: 15 }, (_, i) => `Câu ${i + 1}?,Đúng,Sai a,Sai b,Sai c,A`)].join('\n');
-    if ((await http.call('POST', `/api/admin/contests/${contestId}/questions/import`, { headers: { ...auth, 'content-type': 'text/csv' }, raw: csv })).status !== 200) throw new Error('import');
-    if ((await http.call('POST', `/api/admin/contests/${contestId}/publish`, { headers: auth })).status !== 200) throw new Error('publish');
+    const contestId = await createPublishedContest(http, auth, 'Cuộc thi tìm hiểu CCHC toàn tỉnh (bench)', units, villages, now);
 
     const spec: SeedSpec = { contestId, units, villages, questionsPerAttempt: 10, from: now - 14 * 86_400_000, to: now - 60_000 };
     log(`province: seeding ${people} people...`);
