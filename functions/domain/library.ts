@@ -31,14 +31,26 @@ export function searchKey(text: string): string {
     .toLocaleLowerCase('vi');
 }
 
+const NOT_A_WORD = /[^\p{L}\p{N}]+/u;
+
+/**
+ * The stored search form of a question's text: its folded words (punctuation dropped), each after
+ * a space, so a search word matches at the start of a word only ("3" finds "số 3", not "2023").
+ */
+export function searchField(text: string): string {
+  return ` ${searchKey(text).split(NOT_A_WORD).filter(Boolean).join(' ')}`;
+}
+
 /** The words of a search box, folded like searchKey; a question matches when its text holds every one. */
 export function searchWords(q: string | undefined, max = 8): string[] {
   if (!q) return [];
-  return [...new Set(searchKey(q).split(' ').filter(Boolean))].slice(0, max);
+  return [...new Set(searchKey(q).split(NOT_A_WORD).filter(Boolean))].slice(0, max);
 }
 
+/** Every word begins a word of `key` (folded text: a searchField or searchKey): the DynamoDB filter's rule. */
 export function matchesSearch(key: string, words: readonly string[]): boolean {
-  return words.every((w) => key.includes(w));
+  const field = ` ${key.split(NOT_A_WORD).filter(Boolean).join(' ')}`;
+  return words.every((w) => field.includes(` ${w}`));
 }
 
 /** The question rules plus a required topic. */

@@ -18,7 +18,7 @@ import type {
 } from '../../functions/app/contest-ports.ts';
 import { contestUseCases } from '../../functions/app/contests.ts';
 import { libraryUseCases } from '../../functions/app/library.ts';
-import { matchesSearch, searchKey, type LibraryQuestion } from '../../functions/domain/library.ts';
+import { matchesSearch, searchField, type LibraryQuestion } from '../../functions/domain/library.ts';
 import { auditUseCases, privacyUseCases } from '../../functions/app/privacy.ts';
 import type { AuditEntry, AuditLog, ErasureCommit, PersonDataStore, StoredPerson as PrivacyPerson } from '../../functions/app/privacy-ports.ts';
 import type { StaffDirectory, StaffUser, Unit, UnitRepository, UserRepository } from '../../functions/app/ports.ts';
@@ -263,7 +263,7 @@ export class FakeLibraryRepository extends Interceptable<keyof LibraryRepository
     const all = [...this.questions.values()]
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .filter((q) => (filter.cursor === undefined || q.id > filter.cursor) && (filter.topic === undefined || q.topic === filter.topic))
-      .filter((q) => matchesSearch(searchKey(q.text), filter.words));
+      .filter((q) => matchesSearch(searchField(q.text), filter.words));
     const items = all.slice(0, filter.limit).map(copy);
     return all.length > filter.limit ? { items, next: items[items.length - 1]!.id } : { items };
   }

@@ -1,7 +1,7 @@
 // The shared question library. Flow: use case -> this repository -> DynamoDB (one partition, see keys.ts).
-// Each question carries `search` (domain searchKey of its text), which `q` is matched against.
+// Each question carries `search` (domain searchField of its text), which `q`'s words are matched against.
 import type { LibraryFilter, LibraryRepository } from '../../app/contest-ports.ts';
-import { searchKey, type LibraryQuestion } from '../../domain/library.ts';
+import { searchField, type LibraryQuestion } from '../../domain/library.ts';
 import { ddb, GetCommand, QueryCommand, tableName, TransactWriteCommand, UpdateCommand } from './client.ts';
 import { keys } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
@@ -20,7 +20,7 @@ function toItem(q: LibraryQuestion): Record<string, unknown> {
     ...keys.libraryQuestion(q.id),
     entity: 'libraryQuestion',
     ...rest,
-    search: searchKey(q.text),
+    search: searchField(q.text),
     ...(usedBy.length ? { usedBy: new Set(usedBy) } : {}),
   };
 }
@@ -70,7 +70,8 @@ function filterExpression(filter: LibraryFilter) {
   filter.words.forEach((w, i) => {
     parts.push(`contains(#search, :w${i})`);
     names['#search'] = 'search';
-    values[`:w${i}`] = w;
+    // The stored field puts a space before every word (domain/library.ts searchField).
+    values[`:w${i}`] = ` ${w}`;
   });
   return parts.length ? { FilterExpression: parts.join(' AND '), ExpressionAttributeNames: names, values } : { values };
 }
@@ -164,7 +165,7 @@ export const libraryRepository: LibraryRepository = {
           ':options': next.options,
           ':correct': next.correct,
           ':topic': next.topic,
-          ':search': searchKey(next.text),
+          ':search': searchField(next.text),
           ':at': next.updatedAt,
           ':previousAt': previous.updatedAt,
           ...(hasExplanation ? { ':explanation': next.explanation } : {}),

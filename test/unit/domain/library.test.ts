@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { drawAttemptByTopic, drawForContest } from '../../../functions/domain/draw.ts';
 import { NotEnoughQuestions } from '../../../functions/domain/errors.ts';
 import { assertCanPublish, contestIssues } from '../../../functions/domain/contest.ts';
-import { checkLibraryQuestion, drawIssues, matchesSearch, searchKey, searchWords, topicShortages } from '../../../functions/domain/library.ts';
+import { checkLibraryQuestion, drawIssues, matchesSearch, searchField, searchKey, searchWords, topicShortages } from '../../../functions/domain/library.ts';
 import { cleanMultilineText } from '../../../functions/domain/names.ts';
 import { checkQuestion } from '../../../functions/domain/question.ts';
 import { makeContest, makeQuestion, seededRng } from '../../factories/domain.ts';
@@ -27,7 +27,16 @@ describe('searchKey and searchWords', () => {
     ['mot cua', 'Một lần', false],
     ['dd', 'đđ', true],
     ['', 'anything', true],
+    // A word matches at the start of a word only: a digit does not find every number holding it.
+    ['so 3', 'Dịch vụ công số 3 mx7pq63r?', true],
+    ['3', 'Dịch vụ công số 1 mx7pq63r?', false],
+    ['ban tin', 'chuyên mục "Bản tin điện tử"', true],
   ])('"%s" in "%s": %s', (q, text, expected) => expect(matchesSearch(searchKey(text), searchWords(q))).toBe(expected));
+
+  it('stores a space before every word, punctuation dropped', () => {
+    expect(searchField('Một cửa:\nđặt ở "đâu"?')).toBe(' mot cua dat o dau');
+    expect(matchesSearch(searchField('Một cửa:\nđặt ở đâu?'), searchWords('cửa: đâu'))).toBe(true);
+  });
 
   it('keeps at most 8 distinct words', () => {
     expect(searchWords('a b a c d e f g h i j')).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
