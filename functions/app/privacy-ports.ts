@@ -53,7 +53,8 @@ export interface ErasureCommit {
   contestId: string;
   phone: string;
   /** The person item as read: the delete fails if either changed (a concurrent start or score). */
-  expected: { version: number; attemptsUsed: number };
+  /** `attemptsUsed` is undefined for a person of a contest with rounds (counted per round): then the attempt ids' count is checked. */
+  expected: { version: number; attemptsUsed: number | undefined; attemptIds?: number };
   /** Attempt items to delete, each with the status it was read in; `absent` = must still not exist. */
   attempts: { id: string; status: 'open' | 'submitted' | 'absent' }[];
 }
@@ -76,5 +77,6 @@ export interface PersonDataStore {
    */
   purge(contestId: string, people: { phone: string; attemptIds: string[] }[]): Promise<void>;
   /** Replaces the final ranking: writes the pages of `rows` and deletes any page beyond them. */
-  replaceFinal(contestId: string, rows: FinalRow[]): Promise<void>;
+  /** With `roundNo`, an explicit round's final ranking (docs/rounds.md). */
+  replaceFinal(contestId: string, rows: FinalRow[], roundNo?: number): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // Personal data (Decree 13/2023): the audit log of staff access, a person's export and erasure on
 // request, and the retention purge. Flows and what happens to each item kind: docs/personal-data.md.
 import { personalDataDueAt } from '../domain/contest.ts';
+import { hasExplicitRounds, roundsOf, roundStateOf } from '../domain/rounds.ts';
 import { InvalidState, NotFound, ValidationFailed } from '../domain/errors.ts';
 import { maskPhone, normalizePhone } from '../domain/phone.ts';
 import { rankPeople } from '../domain/ranking.ts';
@@ -152,6 +153,26 @@ export function privacyUseCases(deps: PrivacyDeps) {
     return true;
   }
 
+  /**
+   * The same for every explicit round with a final ranking (docs/rounds.md): a round's ranking
+   * changes only by erasure. Returns whether any was rewritten.
+   */
+  async function rewriteRoundFinals(contest: ContestRecord, phone: string): Promise<boolean> {
+    let rewritten = false;
+    for (const round of roundsOf(contest).filter((r) => r.explicit && roundStateOf(contest, r).finalizedAt)) {
+      const rows = await standings.readFinal(contest.id, undefined, round.no);
+      const remaining = rows.filter((r) => r.phone !== phone);
+      if (remaining.length === rows.length) continue;
+      await people.replaceFinal(contest.id, rerankFinal(remaining, contest, remaining.length), round.no);
+      const no = String(round.no);
+      await updateContest(contest.id, (c) =>
+        c.roundState?.[no]?.participants === remaining.length ? null : { ...c, roundState: { ...c.roundState, [no]: { ...c.roundState?.[no], participants: remaining.length } } },
+      );
+      rewritten = true;
+    }
+    return rewritten;
+  }
+
   /** A close in progress writes the final ranking from a read that may predate the erasure: wait for it. */
   async function finalised(contestId: string): Promise<ContestRecord | undefined> {
     for (let i = 0; i < 120; i++) {
@@ -196,23 +217,24 @@ export function privacyUseCases(deps: PrivacyDeps) {
       const status = await people.erase({
         contestId: contest.id,
         phone,
-        expected: { version: person.version, attemptsUsed: person.attemptsUsed },
+        expected: { version: person.version, attemptsUsed: person.attemptsUsed, attemptIds: person.attemptIds.length },
         attempts: entries,
       });
       if (status === 'ok') {
-        erased = { attemptsDeleted: deletedAhead.size + entries.filter((e) => e.status !== 'absent').length, wasParticipant: person.best !== undefined };
+        erased = { attemptsDeleted: deletedAhead.size + entries.filter((e) => e.status !== 'absent').length, wasParticipant: person.best !== undefined || (person.scoredIds?.length ?? 0) > 0 };
         break;
       }
       // A start or a score of this very person landed in between: read again and recompute.
       if (tryNo >= 9) throw new InvalidState('This person is taking part right now; erase again in a minute');
       await sleep(20 * 2 ** Math.min(tryNo, 6) * (1 + Math.random()));
     }
+    // Round rankings first: a contest with rounds may have final rounds while it is still open.
+    let finalRankingRewritten = hasExplicitRounds(contest) ? await rewriteRoundFinals((await contests.get(contest.id, true)) ?? contest, phone) : false;
     // Nothing of theirs here, unless a finalised ranking still holds their row (an interrupted erasure).
-    if (!erased && !isFinal(contest)) return undefined;
-    let finalRankingRewritten = false;
+    if (!erased && !isFinal(contest) && !finalRankingRewritten) return undefined;
     const fresh = await finalised(contest.id);
     if (fresh && isFinal(fresh) && (erased || (await standings.readFinal(fresh.id)).some((r) => r.phone === phone))) {
-      finalRankingRewritten = await rewriteFinal(fresh, phone);
+      finalRankingRewritten = (await rewriteFinal(fresh, phone)) || finalRankingRewritten;
     }
     if (!erased && !finalRankingRewritten) return undefined;
     return { contestId: contest.id, attemptsDeleted: erased?.attemptsDeleted ?? 0, wasParticipant: erased?.wasParticipant ?? false, finalRankingRewritten };
@@ -305,6 +327,10 @@ export function privacyUseCases(deps: PrivacyDeps) {
         }
         const rows = await standings.readFinal(contest.id);
         if (rows.some((r) => r.phone !== '')) await people.replaceFinal(contest.id, rows.map((r) => ({ ...r, phone: '' })));
+        for (const round of roundsOf(contest).filter((r) => r.explicit)) {
+          const inRound = await standings.readFinal(contest.id, undefined, round.no);
+          if (inRound.some((r) => r.phone !== '')) await people.replaceFinal(contest.id, inRound.map((r) => ({ ...r, phone: '' })), round.no);
+        }
         const purgedAt = at.toISOString();
         await updateContest(contest.id, (c) => (c.purgedAt ? null : { ...c, purgedAt }));
         await audit.record(SYSTEM_ACTOR, { action: 'retention.purge', contestId: contest.id, details: { people: everyone.length, attempts: attemptCount } });

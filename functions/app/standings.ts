@@ -3,6 +3,20 @@ import { assertCanClose, contestPhase } from '../domain/contest.ts';
 import { NotFound } from '../domain/errors.ts';
 import { maskPhone } from '../domain/phone.ts';
 import { rankPeople, rankUnits, unitStanding } from '../domain/ranking.ts';
+import { emptyAggregate, type ContestAggregate } from '../domain/aggregate.ts';
+import {
+  currentRound,
+  defaultRound,
+  findRound,
+  hasExplicitRounds,
+  neverHeld,
+  nextRoundStartsAt,
+  roundsOf,
+  roundStateOf,
+  roundStatus,
+  roundViews,
+  type Round,
+} from '../domain/rounds.ts';
 import { CONTEST_CACHE_MS, type AttemptUseCases } from './attempts.ts';
 import type { ContestUseCases } from './contests.ts';
 import type { ContestRecord, ContestRepository, FinalRow, PersonRecord, StandingsStore } from './contest-ports.ts';
@@ -19,9 +33,23 @@ export interface StandingsDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Leading zero bits of the proof of work a start needs (0: none), advertised on the public contest. */
   startProofBits?: number;
+  /** Finalises a contest's held rounds once it is closed (app/rounds.ts). */
+  afterClose?: (contestId: string) => Promise<unknown>;
 }
 
 const isFinal = (c: ContestRecord) => c.status === 'closed' && c.finalizedAt !== undefined;
+
+/** The storage's round number: explicit rounds only (the implicit round is stored as in v1). */
+export const storedRound = (round: Round) => (round.explicit ? round.no : undefined);
+
+/** Whether the round's final ranking is written. */
+export const roundIsFinal = (contest: ContestRecord, round: Round) =>
+  round.explicit ? roundStateOf(contest, round).finalizedAt !== undefined || neverHeld(contest, round) : isFinal(contest);
+
+/** The counters of one round: an explicit round's own, the implicit round's are the contest's. */
+export function roundAggregate(agg: ContestAggregate, round: Round): ContestAggregate {
+  return round.explicit ? (agg.rounds?.[String(round.no)] ?? emptyAggregate()) : agg;
+}
 
 /** The ranking rows of `people` (the final ranking at close; the live order before). */
 export function rows(people: PersonRecord[], contest: ContestRecord, participants: number, final: boolean): FinalRow[] {
@@ -54,8 +82,17 @@ export function standingsUseCases(deps: StandingsDeps) {
     return contest;
   }
 
-  async function unitRows(contest: ContestRecord) {
-    const [agg, known] = await Promise.all([standings.aggregate(contest.id), unitNames()]);
+  /** The round a read names, or by default the open one, else the latest started (404 for an unknown id). */
+  function pickRound(contest: ContestRecord, id: string | undefined): Round {
+    if (id === undefined) return defaultRound(contest, now().getTime());
+    const round = findRound(contest, id);
+    if (!round) throw new NotFound('Round', id);
+    return round;
+  }
+
+  async function unitRows(contest: ContestRecord, round?: Round) {
+    const [whole, known] = await Promise.all([standings.aggregate(contest.id), unitNames()]);
+    const agg = round ? roundAggregate(whole, round) : whole;
     const ranked = rankUnits(
       contest.unitIds.map((unitId) => {
         const unit = known.get(unitId);
@@ -63,7 +100,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         return { unitId, name: unit?.name ?? unitId, memberCount: unit?.memberCount ?? 0, ...tally };
       }),
     );
-    return { agg, ranked };
+    return { agg, whole, ranked };
   }
 
   return {
@@ -96,20 +133,27 @@ export function standingsUseCases(deps: StandingsDeps) {
         prediction: contest.prediction,
         showAnswers: contest.showAnswers,
         participants: agg.participants,
+        rounds: roundViews(contest, t.getTime()),
+        hasRounds: hasExplicitRounds(contest),
+        currentRound: currentRound(contest, t.getTime())?.id ?? null,
+        nextRoundStartsAt: nextRoundStartsAt(contest, t.getTime()),
         serverNow: t.toISOString(),
         ...(contest.status === 'closed' && contest.closedAt ? { closedAt: contest.closedAt } : {}),
         startProofBits: deps.startProofBits ?? 0,
       };
     },
 
-    async leaderboard(contestId: string, limit = 10) {
+    async leaderboard(contestId: string, limit = 10, roundId?: string) {
       const contest = await attempts.publicContest(contestId);
+      const round = pickRound(contest, roundId);
+      const final = roundIsFinal(contest, round);
       const known = await unitNames();
-      const top: FinalRow[] = isFinal(contest)
-        ? await standings.readFinal(contest.id, limit)
-        : rows(await standings.liveTop(contest.id, limit), contest, 0, false);
+      const top: FinalRow[] = final
+        ? await standings.readFinal(contest.id, limit, storedRound(round))
+        : rows(await standings.liveTop(contest.id, limit, storedRound(round)), contest, 0, false);
       return {
-        final: isFinal(contest),
+        final,
+        roundId: round.id,
         items: top.map((r) => ({
           rank: r.rank,
           fullName: r.fullName,
@@ -123,10 +167,11 @@ export function standingsUseCases(deps: StandingsDeps) {
       };
     },
 
-    async unitLeaderboard(contestId: string) {
+    async unitLeaderboard(contestId: string, roundId?: string) {
       const contest = await attempts.publicContest(contestId);
-      const { ranked } = await unitRows(contest);
+      const { ranked } = await unitRows(contest, roundId === undefined ? undefined : pickRound(contest, roundId));
       return {
+        ...(roundId !== undefined ? { roundId } : {}),
         items: ranked.map((u) => ({
           rank: u.rank,
           unitId: u.unitId,
@@ -139,10 +184,15 @@ export function standingsUseCases(deps: StandingsDeps) {
       };
     },
 
-    async stats(contestId: string) {
+    async stats(contestId: string, roundId?: string) {
       const contest = await staffContest(contestId);
-      const { agg, ranked } = await unitRows(contest);
+      const { agg, whole, ranked } = await unitRows(contest, roundId === undefined ? undefined : pickRound(contest, roundId));
       return {
+        ...(roundId !== undefined ? { roundId } : {}),
+        byRound: roundsOf(contest).map((r) => {
+          const inRound = roundAggregate(whole, r);
+          return { roundId: r.id, no: r.no, name: r.name, status: roundStatus(contest, r, now().getTime()), participants: inRound.participants, attempts: inRound.attempts };
+        }),
         participants: agg.participants,
         attempts: agg.attempts,
         byUnit: ranked.map(({ unitId, name, memberCount, participants, sumBestCorrect }) => ({
@@ -164,22 +214,27 @@ export function standingsUseCases(deps: StandingsDeps) {
       };
     },
 
-    async results(contestId: string) {
+    async results(contestId: string, roundId?: string) {
       const contest = await staffContest(contestId);
+      const round = pickRound(contest, roundId);
+      const final = roundIsFinal(contest, round);
       const known = await unitNames();
       let list: FinalRow[];
       let participants: number;
-      if (isFinal(contest)) {
-        list = await standings.readFinal(contest.id);
-        participants = contest.finalParticipants ?? list.length;
+      if (final) {
+        list = await standings.readFinal(contest.id, undefined, storedRound(round));
+        participants = roundStateOf(contest, round).participants ?? list.length;
       } else {
         // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
-        const people = await standings.allScored(contest.id);
+        const people = await standings.allScored(contest.id, storedRound(round));
         participants = people.length;
-        list = rows(people, contest, participants, contest.status === 'closed');
+        // Once the round's window is over, the full rule (prediction included) previews the final ranking.
+        const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
+        list = rows(people, contest, participants, ended);
       }
       return {
-        final: isFinal(contest),
+        final,
+        roundId: round.id,
         participants,
         items: list.map((r) => ({ ...r, unitName: known.get(r.unitId)?.name ?? r.unitId })),
       };
@@ -205,6 +260,8 @@ export function standingsUseCases(deps: StandingsDeps) {
       const participants = people.length;
       await standings.writeFinal(contest.id, rows(people, contest, participants, true));
       const saved = await contestCases.save({ ...contest, finalizedAt: now().toISOString(), finalParticipants: participants });
+      // Rounds: the open one ends with the contest and gets its final ranking; later ones were never held.
+      await deps.afterClose?.(contest.id);
       // A copy read while finalising says "not final yet": the final ranking shows here at once.
       attempts.forgetContest(contest.id);
       return contestCases.get(saved.id);

@@ -94,6 +94,33 @@ const IsoDateTime = z.iso.datetime({ offset: true });
 export const ShowAnswersSchema = z.enum(['after_submit', 'after_close', 'never']);
 const PredictionInput = z.strictObject({ prompt: text(0, 300) }).nullable();
 
+// --- rounds (contract v2, docs/rounds.md) ---
+/** Bounds (1-52, inside the contest, in order, no overlap) are the domain's (domain/rounds.ts). */
+export const RoundInputSchema = z.strictObject({ name: text(0, 120), startsAt: IsoDateTime, endsAt: IsoDateTime });
+export const RoundStatusSchema = z.enum(['upcoming', 'open', 'ended', 'final']);
+export const RoundView = z
+  .object({ id: z.string(), no: z.int(), name: z.string(), startsAt: z.string(), endsAt: z.string(), status: RoundStatusSchema })
+  .meta({ id: 'Round' });
+/** `round`: a round id (`r1`...); without it, the open round, else the latest that has started. */
+const RoundId = z.string().max(8).regex(/^r[0-9]+$/);
+export const RoundQuery = z.object({ round: RoundId.optional() });
+export const RoundParams = z.object({ contestId: Id, roundId: RoundId });
+/** A background job (contract v2). */
+export const RoundJob = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    contestId: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    progress: z.object({ done: z.int(), total: z.int() }),
+    createdAt: z.string(),
+    finishedAt: z.string().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    result: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'RoundJob' });
+export const RoundJobResponse = z.object({ job: RoundJob });
+
 export const CreateContestBody = z.strictObject({
   title: text(0, 200),
   description: z.string().max(5_000).optional(),
@@ -111,6 +138,8 @@ export const CreateContestBody = z.strictObject({
   retentionDays: z.int().optional(),
   /** Draw from the shared library by topic: counts add up to questionsPerAttempt (contract v2); null: the contest's own bank. */
   draw: z.array(z.strictObject({ topic: z.string().max(200), count: z.int() })).max(100).nullable().optional(),
+  /** 1 to 52 rounds; null or [] (draft only): one implicit round equal to the window. */
+  rounds: z.array(RoundInputSchema).max(60).nullable().optional(),
 });
 export const PatchContestBody = CreateContestBody.partial().refine((b) => Object.keys(b).length > 0, {
   message: 'Give at least one field',
@@ -134,6 +163,10 @@ const ContestShape = {
     prediction: z.object({ prompt: z.string() }).nullable(),
     showAnswers: ShowAnswersSchema,
     phase: ContestPhaseSchema,
+    /** Always at least one: a contest without rounds has one implicit round equal to its window. */
+    rounds: z.array(RoundView),
+    /** Whether the rounds were set (false: the one implicit round). */
+    hasRounds: z.boolean(),
 };
 
 export const AdminContest = z
@@ -166,6 +199,10 @@ export const PublicContest = z
     serverNow: z.string(),
     /** When the contest was closed (set once closed, possibly before endsAt). */
     closedAt: z.string().optional(),
+    /** The open round's id, or null. */
+    currentRound: z.string().nullable(),
+    /** When the next round opens, or null. */
+    nextRoundStartsAt: z.string().nullable(),
     startProofBits: z
       .int()
       .min(0)
@@ -268,11 +305,20 @@ export const SubmitResult = z
     late: z.boolean(),
     best: z.object({ correctCount: z.int(), durationMs: z.int() }),
     review: z.array(ReviewItem).optional(),
+    /** The attempt's round; its name only in a contest with rounds. */
+    roundId: z.string().optional(),
+    roundName: z.string().optional(),
+    /** The person's live rank in that round (best attempt), null when not counted. */
+    rank: z.int().nullable().optional(),
+    /** Attempts the person has left in that round. */
+    attemptsLeft: z.int().optional(),
   })
   .meta({ id: 'SubmitResult' });
 const AttemptBase = {
   attemptId: z.string(),
   contestId: z.string(),
+  /** The round the attempt belongs to; attemptNo and attemptsLeft count in it. */
+  roundId: z.string().optional(),
   attemptNo: z.int(),
   /** The name the attempt counts under (the phone's registration). */
   fullName: z.string(),
@@ -295,9 +341,10 @@ export const AttemptState = z
 export const SavedAck = z.object({ savedAt: z.string() });
 
 // --- standings -------------------------------------------------------------------------
-export const LeaderboardQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional() });
+export const LeaderboardQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional(), round: RoundId.optional() });
 export const Leaderboard = z.object({
   final: z.boolean(),
+  roundId: z.string().optional(),
   items: z.array(
     z.object({
       rank: z.int(),
@@ -320,10 +367,11 @@ const UnitStandingRow = z.object({
   participationRate: z.number(),
   averageCorrect: z.number(),
 });
-export const UnitLeaderboard = z.object({ items: z.array(UnitStandingRow) });
-export const ResultsQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional() });
+export const UnitLeaderboard = z.object({ roundId: z.string().optional(), items: z.array(UnitStandingRow) });
+export const ResultsQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional(), round: RoundId.optional() });
 export const Results = z.object({
   final: z.boolean(),
+  roundId: z.string().optional(),
   participants: z.int(),
   items: z.array(
     z.object({
@@ -343,6 +391,11 @@ export const Results = z.object({
   ),
 });
 export const Stats = z.object({
+  /** Set when `?round=` narrowed the statistics to that round. */
+  roundId: z.string().optional(),
+  byRound: z.array(
+    z.object({ roundId: z.string(), no: z.int(), name: z.string(), status: RoundStatusSchema, participants: z.int(), attempts: z.int() }),
+  ),
   participants: z.int(),
   attempts: z.int(),
   byUnit: z.array(

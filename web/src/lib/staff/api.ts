@@ -2,6 +2,7 @@
 // the session (on AWS it is API Gateway's own body, not the envelope: the status is enough).
 import { ApiError, request, type FetchFn, type RequestOptions } from '../api/client.ts';
 import type { StaffSession } from './session.svelte.ts';
+import type { ResponseOf } from '../api/types.ts';
 import type {
   AdminContest,
   AdminQuestion,
@@ -168,9 +169,13 @@ export function staffApi(session: StaffSession, fetchFn: FetchFn = (i, init) => 
       return (await res.json()) as ImportResult;
     },
 
-    results: (id: string) => call<Results>(`${contest(id)}/results?format=json`),
-    exportResults: (id: string, format: 'csv' | 'xlsx') => download(`${contest(id)}/results?format=${format}`, `ket-qua-${id}.${format}`),
-    stats: (id: string) => call<Stats>(`${contest(id)}/stats`),
+    // `round`: a round id (docs/rounds.md); without it the results are the open or latest round's, the stats the whole contest's.
+    results: (id: string, round?: string) => call<Results>(`${contest(id)}/results?format=json${round ? `&round=${enc(round)}` : ''}`),
+    exportResults: (id: string, format: 'csv' | 'xlsx', round?: string) =>
+      download(`${contest(id)}/results?format=${format}${round ? `&round=${enc(round)}` : ''}`, `ket-qua-${id}${round ? `-${round}` : ''}.${format}`),
+    stats: (id: string, round?: string) => call<Stats>(`${contest(id)}/stats${round ? `?round=${enc(round)}` : ''}`),
+    closeRound: (id: string, round: string) =>
+      call<ResponseOf<'POST /api/admin/contests/{contestId}/rounds/{roundId}/close'>>(`${contest(id)}/rounds/${enc(round)}/close`, { method: 'POST', timeoutMs: 120_000 }),
   };
 }
 
