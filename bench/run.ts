@@ -4,6 +4,7 @@
 //   npm run bench -- --quick           CI smoke: 200 participants at 16, read paths at 1k and 5k
 //   npm run bench -- --n 5000 --concurrency 128 --out /tmp/results.json
 //   npm run bench -- --only bundles    bundle sizes and cold starts alone (prints, writes nothing)
+//   npm run bench -- --only province   the province scenario alone (close, exports, kill -9, erasure; prints, writes nothing)
 //
 // Starts the real local mode (functions/local/main.ts, what `npm start` runs) on a fresh data
 // directory, prints a table and writes every figure as JSON (and the table as Markdown beside it).
@@ -27,6 +28,7 @@ import { httpClient, type HttpClient } from './lib/http.ts';
 import { itemSize } from './lib/item-size.ts';
 import { ORIGIN_SECRET } from './lib/people.ts';
 import { RssSampler } from './lib/memory.ts';
+import { provinceScenario } from './lib/province.ts';
 import { costPer10k, PRICES } from './lib/prices.ts';
 import { SAVE_BATCH_MS, saveTimes, typicalAttempt } from '../web/src/lib/state/save-cadence.ts';
 import { expectedTotals, readCounters, seedPeople, waitForCounters, type SeedSpec } from './lib/seed.ts';
@@ -48,11 +50,12 @@ function parseArgs(argv: string[]) {
     console.log('  figures go to --out (default: a file under the system temp dir); --write updates bench/results.{json,md}');
     console.log('  --only bundles: bundle sizes and cold starts alone, printed, nothing written');
     console.log('  --only partitions: the busiest partitions at 1,000 submits/s, simulated from the key builders (bench/partitions.ts)');
+    console.log('  --only province: the province scenario alone (100,000 people; 3,000 with --quick), printed, nothing written');
     process.exit(0);
   }
   const quick = argv.includes('--quick');
   const only = get('only');
-  if (only !== undefined && only !== 'bundles' && only !== 'partitions') throw new Error('--only takes: bundles, partitions');
+  if (only !== undefined && only !== 'bundles' && only !== 'partitions' && only !== 'province') throw new Error('--only takes: bundles, partitions, province');
   const n = Number(get('n') ?? (quick ? 200 : 2000));
   const concurrency = Number(get('concurrency') ?? (quick ? 16 : 64));
   if (!Number.isInteger(n) || n < 1) throw new Error('--n must be a positive integer');
@@ -66,6 +69,8 @@ function parseArgs(argv: string[]) {
     out: resolve(get('out') ?? (argv.includes('--write') ? 'bench/results.json' : join(os.tmpdir(), 'cuoc-thi-bench', 'results.json'))),
     /** Participants of the read-path contest, small then large. */
     sizes: quick ? ([1_000, 5_000] as const) : ([1_000, 100_000] as const),
+    /** People of the province scenario (a stack of its own: close and exports as jobs, kill -9, erasure). */
+    provincePeople: quick ? 3_000 : 100_000,
     /** Participants driven in-process for the consumed-capacity figures. */
     capacityParticipants: quick ? 60 : 300,
     floorOps: quick ? 2_000 : Math.max(2_000, 2 * n),
@@ -174,8 +179,9 @@ async function main() {
   sampler.start();
   const http = httpClient(server.baseUrl, opts.concurrency);
   const scratch = mkdtempSync(join(os.tmpdir(), 'cuoc-thi-bench-'));
+  let r: Awaited<ReturnType<typeof phases>>;
   try {
-    return await phases(server, http, sampler, scratch);
+    r = await phases(server, http, sampler, scratch);
   } finally {
     stopping = true;
     sampler.stop();
@@ -183,6 +189,16 @@ async function main() {
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
+  // 7. The province scenario, on a stack of its own (it kills and restarts it).
+  const province = await provinceScenario({ people: opts.provincePeople, log });
+  return { ...r, province, errors: [...r.errors, ...province.errors] };
+}
+
+async function onlyProvince() {
+  const province = await provinceScenario({ people: opts.provincePeople, log });
+  console.log(JSON.stringify(province, null, 2));
+  for (const e of province.errors) console.error(e);
+  process.exit(province.errors.length ? 1 : 0);
 }
 
 async function phases(server: LocalServer, http: HttpClient, sampler: RssSampler, scratch: string) {
@@ -424,8 +440,9 @@ async function growingReads(http: HttpClient, token: string, raw: ReturnType<typ
 
   // The staff export reads every person: O(N) by design; timed once, not a target.
   sampler.enter('export-large');
-  const exportLarge = await timeOnce(http, `/api/admin/contests/${contestId}/results?format=json`, auth);
-  log(`results export at ${large}: ${exportLarge.ms} ms, ${(exportLarge.bytes / 1e6).toFixed(1)} MB`);
+  // A page of 500 rows (contract v2; the whole ranking is an export, see the province scenario).
+  const exportLarge = await timeOnce(http, `/api/admin/contests/${contestId}/results?limit=500`, auth);
+  log(`results page of 500 at ${large}: ${exportLarge.ms} ms, ${(exportLarge.bytes / 1e6).toFixed(1)} MB`);
   return {
     contestId,
     controlContestId: controlId,
@@ -527,7 +544,7 @@ async function storedItemSizes(raw: ReturnType<typeof rawClient>, largeContestId
 }
 
 // --- report ----------------------------------------------------------------------------------
-type Results = Awaited<ReturnType<typeof phases>>;
+type Results = Awaited<ReturnType<typeof main>>;
 
 interface Target {
   figure: string;
@@ -851,7 +868,7 @@ function sections(r: Results, e: ReturnType<typeof evaluate>, machine: Record<st
         e.ratios.readsLatencyRatioInterleaved[k].toFixed(2),
         'a second contest of the small size, same table, calls alternating',
       ]),
-      ['GET /api/admin/contests/{id}/results (once, info)', '', `${ms(r.grown.exportLarge.ms)}, ${(r.grown.exportLarge.bytes / 1e6).toFixed(1)} MB`, '', `status ${r.grown.exportLarge.status}`],
+      ['GET /api/admin/contests/{id}/results?limit=500 (once, info)', '', `${ms(r.grown.exportLarge.ms)}, ${(r.grown.exportLarge.bytes / 1e6).toFixed(1)} MB`, '', `status ${r.grown.exportLarge.status}`],
       [
         'stream consumer: seeded people into the counters',
         `${ms(r.grown.seedSmall.consumer.catchUpMs)} after the last write`,
@@ -873,6 +890,24 @@ function sections(r: Results, e: ReturnType<typeof evaluate>, machine: Record<st
       [`seeding to ${large.toLocaleString('en')}`, String(r.memory['seed-large']?.peakMb ?? ''), at('seed-large')],
       [`${large.toLocaleString('en')} stored, reads`, String(r.memory['stored-large']?.peakMb ?? ''), at('stored-large')],
       [`${large.toLocaleString('en')} stored, results export`, String(r.memory['export-large']?.peakMb ?? ''), at('export-large')],
+    ],
+  });
+  const pv = r.province;
+  out.push({
+    title: `7. Province scenario: ${pv.people.toLocaleString('en')} people seeded directly (a stack of its own), close and exports as jobs, RSS of the server process that runs them`,
+    header: ['step', 'wall', 'size', 'server RSS (MB)', 'note'],
+    rows: [
+      ['seeding', ms(pv.seed.ms), `${pv.people} people`, '', `${pv.seed.itemsPerSec} items/s; counters complete ${pv.seed.countersCatchUpMs} ms after`],
+      ['close (job)', ms(pv.close.ms), `${pv.close.steps} steps`, `${pv.close.idleRssMb} → peak ${pv.close.peakRssMb}`, 'includes the 2.25 s wait for cached copies of the contest'],
+      ...(['csv', 'xlsx'] as const).map((f) => [
+        `export ${f} (job)`,
+        ms(pv.exports[f].ms),
+        `${(pv.exports[f].bytes / 1e6).toFixed(1)} MB, ${pv.exports[f].rows} rows`,
+        `${pv.exports[f].idleRssMb} → peak ${pv.exports[f].peakRssMb} (+${pv.exports[f].rssGrowthMb})`,
+        `parts of ${(pv.partBytes / 1024).toFixed(0)} KiB; target: < 200 MB growth`,
+      ]),
+      ['kill -9 mid-export, restart, resume', ms(pv.killDuringExport.restartAndResumeMs), '', '', `killed at ${pv.killDuringExport.at} (+${pv.killDuringExport.killAfterMs} ms); file identical: ${pv.killDuringExport.identical}`],
+      ['erasure of one person', ms(pv.erasureMs), '', '', 'DELETE /api/admin/people/{phone}: the final ranking re-ranked'],
     ],
   });
   out.push({
@@ -906,7 +941,7 @@ async function onlyPartitions(): Promise<undefined> {
   return undefined;
 }
 
-(opts.only === 'bundles' ? onlyBundles() : opts.only === 'partitions' ? onlyPartitions() : main())
+(opts.only === 'bundles' ? onlyBundles() : opts.only === 'partitions' ? onlyPartitions() : opts.only === 'province' ? onlyProvince() : main())
   .then((r) => {
     if (!r) return;
     const e = evaluate(r);
@@ -946,6 +981,7 @@ async function onlyPartitions(): Promise<undefined> {
       bundles: r.bundles,
       memory: { peakDuringLoadMb: e.peakLoad, peakWithLargeTableMb: e.peakStored, phases: r.memory },
       itemSizes: r.items,
+      province: r.province,
       targets: e.targets,
       errors: r.errors,
     };

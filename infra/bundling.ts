@@ -9,8 +9,8 @@ import type { FunctionGroup } from '#adapters/http/routes.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** Handlers bundled like the API groups but not served by routes.ts: the table's stream consumer. */
-export const nonApiHandlers = ['stream'] as const;
+/** Handlers bundled like the API groups but not served by routes.ts: the table's stream consumer, the jobs worker. */
+export const nonApiHandlers = ['stream', 'jobs-worker'] as const;
 /** Anything under functions/handlers/ that is deployed as a Lambda function. */
 export type BundledHandler = FunctionGroup | (typeof nonApiHandlers)[number];
 

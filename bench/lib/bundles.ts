@@ -128,6 +128,9 @@ export function firstEvent(group: BundledHandler, contestId: string, admin: { em
       });
     case 'stream':
       return { label: 'DynamoDB stream batch: 1 scored person INSERT', event: streamEvent(contestId, n) };
+    case 'jobs-worker':
+      // A job id that does not exist: the worker reads it, finds nothing, and answers.
+      return { label: 'SQS message: a job that does not exist', event: { Records: [{ messageId: `m${n}`, body: JSON.stringify({ jobId: `bench-missing-${n}` }) }] } };
   }
 }
 

@@ -375,8 +375,8 @@ export function attemptUseCases(deps: AttemptDeps) {
      * The people are read strongly consistent; a start that reserved its attempt just before may
      * not have written it yet, so a missing attempt is looked for again for a moment.
      */
-    async finalizeOpen(contest: ContestRecord, onlyRoundNo?: number): Promise<number> {
-      const people = await attempts.people(contest.id);
+    async finalizeOpen(contest: ContestRecord, shard?: number, onlyRoundNo?: number): Promise<number> {
+      const people = await attempts.people(contest.id, shard);
       const queue = people.flatMap((p) => (p.attemptIds ?? []).filter((id) => !p.scoredIds?.includes(id)));
       let done = 0;
       await Promise.all(

@@ -21,6 +21,8 @@ export interface ContestRecord extends Contest {
   finalParticipants?: number;
   /** Explicit rounds after publication: closed early, finalised (by round number). */
   roundState?: Record<string, RoundState>;
+  /** The job closing it (app/close-job.ts): set with status `closed` when the close starts. */
+  closeJobId?: string;
   /** Set once the retention purge removed the contest's phone numbers (see app/privacy.ts). */
   purgedAt?: string;
   version: number;
@@ -140,8 +142,8 @@ export interface AttemptStore {
   applyToPerson(attempt: AttemptRecord & { outcome: SubmitOutcome }, candidate: PersonBestRecord): Promise<PersonBestRecord | undefined>;
   /** Corrects the best a scored attempt's outcome reports (it was computed from a stale read). */
   setOutcomeBest(attemptId: string, best: SubmitOutcome['best']): Promise<void>;
-  /** Every person of the contest, strongly consistent (closing); with `roundNo`, seen as in that round. */
-  people(contestId: string, roundNo?: number): Promise<PersonRecord[]>;
+  /** Every person of the contest, or of one people partition, strongly consistent (closing); with `roundNo`, seen as in that round. */
+  people(contestId: string, shard?: number, roundNo?: number): Promise<PersonRecord[]>;
   /** 1 + the people of the round's live board ahead of this best (live order); null past what a submit may count. */
   liveRank?(contestId: string, phone: string, best: PersonBestRecord, roundNo?: number): Promise<number | null>;
   /** The distinct villages typed in a contest without a village list (eventually consistent read). */
@@ -176,6 +178,8 @@ export interface StandingsStore {
   allScored(contestId: string, roundNo?: number): Promise<PersonRecord[]>;
   writeFinal(contestId: string, rows: FinalRow[], roundNo?: number): Promise<void>;
   readFinal(contestId: string, limit?: number, roundNo?: number): Promise<FinalRow[]>;
+  /** Pages of the final ranking from `fromPage` on, at most `maxPages` (exports stream them). */
+  finalPages(contestId: string, fromPage: number, maxPages: number, roundNo?: number): Promise<FinalRow[][]>;
 }
 
 /** One page of the library, and the cursor of the next (the last question's id) when there may be more. */

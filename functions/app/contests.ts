@@ -42,12 +42,14 @@ function normalizeInput<T extends Partial<ContestInput>>(input: T): T {
 }
 
 export function adminView(contest: ContestRecord, questionCount: number, now: Date) {
-  const { version: _v, createdBy: _c, finalizedAt: _f, finalParticipants: _p, roundState: _r, rounds: _rounds, ...rest } = contest;
+  const { version: _v, createdBy: _c, finalizedAt: _f, finalParticipants: _p, roundState: _r, rounds: _rounds, closeJobId: _j, ...rest } = contest;
   const dueAt = personalDataDueAt(contest);
   return {
     ...rest,
     rounds: roundViews(contest, now.getTime()),
     hasRounds: hasExplicitRounds(contest),
+    // Closed but not yet final: its close job is still running (contract v2).
+    status: contest.status === 'closed' && !contest.finalizedAt ? ('closing' as const) : contest.status,
     retentionDays: contest.retentionDays ?? DEFAULT_RETENTION_DAYS,
     ...(dueAt ? { personalDataDueAt: dueAt } : {}),
     phase: contestPhase(contest, now.getTime()),

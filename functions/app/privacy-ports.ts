@@ -63,7 +63,8 @@ export interface PersonDataStore {
   /** The person item, consistent read. */
   getPerson(contestId: string, phone: string): Promise<StoredPerson | undefined>;
   /** Every person of a contest, with attempt ids, strongly consistent (retention only). */
-  listPeople(contestId: string): Promise<StoredPerson[]>;
+  /** Every person of the contest, or of one people partition (0..PEOPLE_SHARDS-1). */
+  listPeople(contestId: string, shard?: number): Promise<StoredPerson[]>;
   /**
    * One transaction: delete the person if unchanged and the attempts if each is still in the status
    * read. 'changed' when any condition failed. The counters follow through the stream.

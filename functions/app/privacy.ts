@@ -307,36 +307,44 @@ export function privacyUseCases(deps: PrivacyDeps) {
       return { phone, erasedAt: now().toISOString(), contests: results };
     },
 
+    /** Finalised contests whose closedAt + retentionDays has passed at `at` and that are not purged yet. */
+    async dueForPurge(at: Date) {
+      return (await contests.list()).filter((c) => isFinal(c) && !c.purgedAt && Date.parse(personalDataDueAt(c)!) <= at.getTime());
+    },
+
     /**
-     * Retention: for every finalised contest whose closedAt + retentionDays has passed, deletes the
-     * person and attempt items and strips the phone from the final ranking rows; aggregates, unit
-     * standings, statistics and the (named) award list stay. Resumable: a rerun continues.
+     * Retention, one people partition of a contest (a step of the purge job, app/purge-job.ts):
+     * deletes the person and attempt items. Running it again deletes what is left, nothing else.
      */
-    async purgeExpired(at: Date) {
-      const due = (await contests.list()).filter(
-        (c) => isFinal(c) && !c.purgedAt && Date.parse(personalDataDueAt(c)!) <= at.getTime(),
-      );
-      const purged = [];
-      for (const contest of due) {
-        const everyone = await people.listPeople(contest.id);
-        let attemptCount = 0;
-        for (let i = 0; i < everyone.length; i += 25) {
-          const chunk = everyone.slice(i, i + 25).map((p) => ({ phone: p.phone, attemptIds: attemptIdsOf(contest.id, p) }));
-          attemptCount += chunk.reduce((n, p) => n + p.attemptIds.length, 0);
-          await people.purge(contest.id, chunk);
-        }
-        const rows = await standings.readFinal(contest.id);
-        if (rows.some((r) => r.phone !== '')) await people.replaceFinal(contest.id, rows.map((r) => ({ ...r, phone: '' })));
-        for (const round of roundsOf(contest).filter((r) => r.explicit)) {
-          const inRound = await standings.readFinal(contest.id, undefined, round.no);
-          if (inRound.some((r) => r.phone !== '')) await people.replaceFinal(contest.id, inRound.map((r) => ({ ...r, phone: '' })), round.no);
-        }
-        const purgedAt = at.toISOString();
-        await updateContest(contest.id, (c) => (c.purgedAt ? null : { ...c, purgedAt }));
-        await audit.record(SYSTEM_ACTOR, { action: 'retention.purge', contestId: contest.id, details: { people: everyone.length, attempts: attemptCount } });
-        purged.push({ contestId: contest.id, people: everyone.length, attempts: attemptCount });
+    async purgePartition(contestId: string, shard: number) {
+      const everyone = await people.listPeople(contestId, shard);
+      let attemptCount = 0;
+      for (let i = 0; i < everyone.length; i += 25) {
+        const chunk = everyone.slice(i, i + 25).map((p) => ({ phone: p.phone, attemptIds: attemptIdsOf(contestId, p) }));
+        attemptCount += chunk.reduce((n, p) => n + p.attemptIds.length, 0);
+        await people.purge(contestId, chunk);
       }
-      return { at: at.toISOString(), contests: purged };
+      return { people: everyone.length, attempts: attemptCount };
+    },
+
+    /**
+     * The purge's last step: strips the phones from the final ranking rows (aggregates, unit
+     * standings, statistics and the named award list stay), marks the contest purged, audits.
+     */
+    async finishPurge(contestId: string, at: Date, counts: { people: number; attempts: number }) {
+      if ((await contests.get(contestId, true))?.purgedAt) return { contestId, ...counts };
+      const rows = await standings.readFinal(contestId);
+      if (rows.some((r) => r.phone !== '')) await people.replaceFinal(contestId, rows.map((r) => ({ ...r, phone: '' })));
+      const contest = await contests.get(contestId, true);
+      for (const round of contest ? roundsOf(contest).filter((r) => r.explicit) : []) {
+        const inRound = await standings.readFinal(contestId, undefined, round.no);
+        if (inRound.some((r) => r.phone !== '')) await people.replaceFinal(contestId, inRound.map((r) => ({ ...r, phone: '' })), round.no);
+      }
+      // Audited before the contest is marked: a crash in between audits twice rather than never.
+      await audit.record(SYSTEM_ACTOR, { action: 'retention.purge', contestId, details: { ...counts } });
+      const purgedAt = at.toISOString();
+      await updateContest(contestId, (c) => (c.purgedAt ? null : { ...c, purgedAt }));
+      return { contestId, ...counts };
     },
   };
 }

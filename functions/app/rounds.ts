@@ -64,7 +64,7 @@ export function roundUseCases(deps: RoundDeps) {
     attempts.forgetContest(contest.id);
     // Every environment's copy of the contest has seen the round end once CONTEST_CACHE_MS has passed.
     if (wait) await sleep(CONTEST_CACHE_MS + 250);
-    const finalised = await attempts.finalizeOpen(contest, round.no);
+    const finalised = await attempts.finalizeOpen(contest, undefined, round.no);
     const people = await standings.allScored(contest.id, round.no);
     const participants = people.length;
     await standings.writeFinal(contest.id, rows(people, contest, participants, true), round.no);

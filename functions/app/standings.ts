@@ -1,6 +1,6 @@
 // Standings: public leaderboards, unit rankings, statistics, staff results, and closing a contest.
-import { assertCanClose, contestPhase } from '../domain/contest.ts';
-import { NotFound } from '../domain/errors.ts';
+import { contestPhase } from '../domain/contest.ts';
+import { NotFound, ValidationFailed } from '../domain/errors.ts';
 import { maskPhone } from '../domain/phone.ts';
 import { rankPeople, rankUnits, unitStanding } from '../domain/ranking.ts';
 import { emptyAggregate, type ContestAggregate } from '../domain/aggregate.ts';
@@ -17,7 +17,7 @@ import {
   roundViews,
   type Round,
 } from '../domain/rounds.ts';
-import { CONTEST_CACHE_MS, type AttemptUseCases } from './attempts.ts';
+import type { AttemptUseCases } from './attempts.ts';
 import type { ContestUseCases } from './contests.ts';
 import type { ContestRecord, ContestRepository, FinalRow, PersonRecord, StandingsStore } from './contest-ports.ts';
 import type { Unit, UnitRepository } from './ports.ts';
@@ -29,12 +29,19 @@ export interface StandingsDeps {
   attempts: AttemptUseCases;
   contestCases: ContestUseCases;
   now: () => Date;
-  /** Waits while every execution environment's copy of a contest being closed expires. */
-  sleep?: (ms: number) => Promise<void>;
   /** Leading zero bits of the proof of work a start needs (0: none), advertised on the public contest. */
   startProofBits?: number;
-  /** Finalises a contest's held rounds once it is closed (app/rounds.ts). */
-  afterClose?: (contestId: string) => Promise<unknown>;
+}
+
+/** Rows per FINAL# item (adapters/dynamodb/standings.ts FINAL_PAGE_ROWS). */
+const FINAL_ROWS_PER_PAGE = 100;
+
+/** Opaque to clients: the offset of the next row, base64url. */
+const encodeCursor = (offset: number) => Buffer.from(`o${offset}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const m = /^o(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new ValidationFailed([{ field: 'query.cursor', message: 'not a cursor this API gave' }]);
+  return Number(m[1]);
 }
 
 const isFinal = (c: ContestRecord) => c.status === 'closed' && c.finalizedAt !== undefined;
@@ -71,8 +78,7 @@ export function rows(people: PersonRecord[], contest: ContestRecord, participant
 }
 
 export function standingsUseCases(deps: StandingsDeps) {
-  const { contests, units, standings, attempts, contestCases, now } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const { contests, units, standings, attempts, now } = deps;
 
   const unitNames = async () => new Map((await units.list()).map((u) => [u.id, u]));
 
@@ -241,30 +247,57 @@ export function standingsUseCases(deps: StandingsDeps) {
     },
 
     /**
-     * Closes the contest, scores abandoned attempts from their saved answers, then writes the final
-     * ranking. Resumable: closing a contest that is closed but not yet finalised finishes the job.
+     * One page of results (contract v2: `limit` up to 500, `cursor` the `next` of the page before).
+     * A final ranking is read page by page from its FINAL# items; standings before that are ranked
+     * in memory from the people partitions, as the live order always was.
      */
-    async close(contestId: string) {
-      let contest = await staffContest(contestId);
-      if (!(contest.status === 'closed' && !contest.finalizedAt)) {
-        assertCanClose(contest);
-        contest = await contestCases.save({ ...contest, status: 'closed', closedAt: now().toISOString() });
+    async resultsPage(contestId: string, limit = 500, cursor?: string, roundId?: string) {
+      const offset = cursor ? decodeCursor(cursor) : 0;
+      const contest = await staffContest(contestId);
+      const round = pickRound(contest, roundId);
+      const final = roundIsFinal(contest, round);
+      const known = await unitNames();
+      let list: FinalRow[];
+      let participants: number;
+      let more: boolean;
+      if (final) {
+        participants = (round.explicit ? roundStateOf(contest, round).participants : contest.finalParticipants) ?? 0;
+        const first = Math.floor(offset / FINAL_ROWS_PER_PAGE);
+        const pages = await standings.finalPages(
+          contest.id,
+          first,
+          Math.ceil((offset - first * FINAL_ROWS_PER_PAGE + limit + 1) / FINAL_ROWS_PER_PAGE),
+          storedRound(round),
+        );
+        const rowsRead = pages.flat().slice(offset - first * FINAL_ROWS_PER_PAGE);
+        list = rowsRead.slice(0, limit);
+        more = rowsRead.length > limit;
+      } else {
+        // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
+        const people = await standings.allScored(contest.id, storedRound(round));
+        participants = people.length;
+        // Once the round's window is over, the full rule (prediction included) previews the final ranking.
+        const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
+        const all = rows(people, contest, participants, ended);
+        list = all.slice(offset, offset + limit);
+        more = all.length > offset + limit;
       }
-      attempts.forgetContest(contest.id);
-      // Each environment trusts its copy of a published contest for CONTEST_CACHE_MS: once that has
-      // passed, no start or submit can still see the contest open, and the people read below is final.
-      await sleep(CONTEST_CACHE_MS + 250);
-      await attempts.finalizeOpen(contest);
-      // Participants = people with a scored attempt, counted from the strongly consistent people read.
-      const people = await standings.allScored(contest.id);
-      const participants = people.length;
-      await standings.writeFinal(contest.id, rows(people, contest, participants, true));
-      const saved = await contestCases.save({ ...contest, finalizedAt: now().toISOString(), finalParticipants: participants });
-      // Rounds: the open one ends with the contest and gets its final ranking; later ones were never held.
-      await deps.afterClose?.(contest.id);
-      // A copy read while finalising says "not final yet": the final ranking shows here at once.
-      attempts.forgetContest(contest.id);
-      return contestCases.get(saved.id);
+      return {
+        final,
+        roundId: round.id,
+        participants,
+        ...(more ? { next: encodeCursor(offset + list.length) } : {}),
+        items: list.map((r) => ({ ...r, unitName: known.get(r.unitId)?.name ?? r.unitId })),
+      };
+    },
+
+    /** Every row of a round not yet final (the export ranks them once). */
+    async liveRows(contestId: string, roundId?: string) {
+      const contest = await staffContest(contestId);
+      const round = pickRound(contest, roundId);
+      const people = await standings.allScored(contest.id, storedRound(round));
+      const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
+      return { participants: people.length, rows: rows(people, contest, people.length, ended) };
     },
   };
 }

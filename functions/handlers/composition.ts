@@ -31,7 +31,6 @@ export const standingsCases = standingsUseCases({
   contestCases,
   now,
   startProofBits,
-  afterClose: (contestId) => roundCases.afterContestClose(contestId),
 });
 
 /** Staff access to personal data, and a person's export, erasure and retention (app/privacy.ts). */

@@ -4,8 +4,9 @@ import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from 'aws-lambda
 import { randomUUID } from 'node:crypto';
 import { serviceErrorFields } from '../adapters/aws/settings.ts';
 import { httpApi, json, logger, noContent } from '../adapters/http/api.ts';
-import { contestCases, roundCases, standingsCases } from './composition.ts';
+import { contestCases, roundCases } from './composition.ts';
 import { libraryCases } from './composition-contests.ts';
+import { closeContest, jobCases } from './composition-jobs.ts';
 
 const isScheduledEvent = (event: unknown): event is ScheduledEvent =>
   typeof event === 'object' && event !== null && (event as ScheduledEvent)['detail-type'] === 'Scheduled Event';
@@ -16,7 +17,7 @@ const http = httpApi({
   'GET /api/admin/contests/{contestId}': async ({ params }) => json(200, await contestCases.get(params.contestId)),
   'PATCH /api/admin/contests/{contestId}': async ({ params, body }) => json(200, await contestCases.update(params.contestId, body)),
   'POST /api/admin/contests/{contestId}/publish': async ({ params }) => json(200, await contestCases.publish(params.contestId)),
-  'POST /api/admin/contests/{contestId}/close': async ({ params }) => json(200, await standingsCases.close(params.contestId)),
+  'POST /api/admin/contests/{contestId}/close': async ({ params, staff }) => json(202, { job: await jobCases.view(await closeContest(params.contestId, staff.userId)) }),
   // Runs to its end before answering for now; the job record of contract v2 wraps it (docs/rounds.md).
   'POST /api/admin/contests/{contestId}/rounds/{roundId}/close': async ({ params }) => {
     const createdAt = new Date().toISOString();

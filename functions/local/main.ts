@@ -8,6 +8,7 @@ import type { FunctionGroup } from '../adapters/http/routes.ts';
 import { ensureAdmin, startCognitoLocal } from './cognito-local.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createGateway } from './gateway.ts';
+import { createFileDownload, EXPORT_BUCKET, FILES_PATH, startS3Local } from './files.ts';
 import { startRetentionTimer, startRoundTimer } from './schedule.ts';
 import { acquireLock, describeInstance } from './lock.ts';
 import { checkDataDir, checkJava, checkNode, format, portProblem, type Problem } from './preflight.ts';
@@ -62,6 +63,7 @@ let releaseLock: (() => void) | undefined;
 let streams: { stop(): Promise<void> } | undefined;
 let stopRetention: (() => void) | undefined;
 let stopRounds: (() => void) | undefined;
+let jobRunner: { stop(): Promise<void> } | undefined;
 const server = createServer();
 let stopping: Promise<never> | undefined;
 
@@ -72,6 +74,7 @@ function stop(code: number, message?: string): Promise<never> {
     server.closeAllConnections();
     stopRetention?.();
     stopRounds?.();
+    await jobRunner?.stop().catch(() => undefined);
     await streams?.stop().catch(() => undefined);
     await stopAll();
     releaseLock?.();
@@ -127,17 +130,18 @@ async function main() {
 
   // Reuse the emulator ports of the last run when free, so staff tokens survive a restart.
   const portsFile = join(dataDir, 'ports.json');
-  let savedPorts: { dynamodb?: number; cognito?: number } = {};
+  let savedPorts: { dynamodb?: number; cognito?: number; s3?: number } = {};
   try {
     savedPorts = JSON.parse(readFileSync(portsFile, 'utf8'));
   } catch {
     /* first run */
   }
-  const [dynamoPort, cognitoPort] = [await freePort(savedPorts.dynamodb), await freePort(savedPorts.cognito)];
-  writeFileSync(portsFile, JSON.stringify({ dynamodb: dynamoPort, cognito: cognitoPort }));
-  const [dynamoEndpoint, cognito] = await Promise.all([
+  const [dynamoPort, cognitoPort, s3Port] = [await freePort(savedPorts.dynamodb), await freePort(savedPorts.cognito), await freePort(savedPorts.s3)];
+  writeFileSync(portsFile, JSON.stringify({ dynamodb: dynamoPort, cognito: cognitoPort, s3: s3Port }));
+  const [dynamoEndpoint, cognito, s3Endpoint] = await Promise.all([
     step('dynamodb', () => startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb'), port: dynamoPort, heap: process.env.DYNAMODB_HEAP })),
     step('cognito', () => startCognitoLocal({ dataDir: join(dataDir, 'cognito'), port: cognitoPort })),
+    step('s3', () => startS3Local({ dataDir: join(dataDir, 's3'), port: s3Port })),
   ]);
   const streamArn = await step('table', () => ensureTable(dynamoEndpoint, tableName));
 
@@ -147,6 +151,10 @@ async function main() {
     USER_POOL_ID: cognito.userPoolId,
     USER_POOL_CLIENT_ID: cognito.clientId,
     COGNITO_ENDPOINT: cognito.endpoint,
+    // Exports: the emulator stores them; links are signed for this server's /_files/ path (files.ts).
+    EXPORT_BUCKET,
+    S3_ENDPOINT: s3Endpoint,
+    S3_PUBLIC_ENDPOINT: `${process.env.PUBLIC_ORIGIN ?? `http://localhost:${port}`}${FILES_PATH}`,
   });
 
   // Data written by an earlier release is brought to the current layout before anything reads it.
@@ -166,6 +174,15 @@ async function main() {
     });
   });
 
+  // Background jobs run in this process (the SQS worker on AWS); unfinished ones resume now.
+  await step('jobs', async () => {
+    const { jobCases } = await import('../handlers/composition-jobs.ts');
+    const { jobStore } = await import('../adapters/dynamodb/jobs.ts');
+    const { startJobRunner } = await import('./jobs.ts');
+    jobRunner = startJobRunner({ run: (id) => jobCases.run(id), active: () => jobStore.active() });
+  });
+
+  const serveFiles = createFileDownload({ publicEndpoint: process.env.S3_PUBLIC_ENDPOINT!, s3Endpoint, bucket: EXPORT_BUCKET });
   const gateway = createGateway({
     issuer: cognito.issuer,
     audience: cognito.clientId,
@@ -181,6 +198,12 @@ async function main() {
         console.error('[local] gateway error', error);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end('{"error":{"code":"INTERNAL","message":"Internal Server Error"}}');
+      });
+    } else if (path.startsWith(`${FILES_PATH}/`)) {
+      serveFiles(req, res).catch((error) => {
+        console.error('[local] file download error', error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end();
       });
     } else if (isSharePage(req.method, path)) {
       serveShare(req, res).catch((error) => {
@@ -198,6 +221,7 @@ async function main() {
       `  admin:       ${adminEmail} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword}`,
       `  DynamoDB:    ${dynamoEndpoint} (table ${tableName})`,
       `  Cognito:     ${cognito.endpoint} (pool ${cognito.userPoolId})`,
+      `  S3:          ${s3Endpoint} (bucket ${EXPORT_BUCKET}, files under ${join(dataDir, 's3')})`,
       `  demo data:   ${seedDemo ? 'on (SEED_DEMO=0 to skip; npm run demo:remove deletes it)' : 'off'}`,
     ].join('\n'),
   );

@@ -31,6 +31,7 @@ import { DEFAULT_START_RATE_PER_MINUTE } from '#domain/rate-limit.ts';
 import { ROLES, type Role } from '#domain/staff.ts';
 import { ALARM_PERIOD, notifyingAlarm, queueNotEmptyAlarm } from '../constructs/alarms.ts';
 import { ApiFunction, MAX_API_TIMEOUT, type TableAccess } from '../constructs/api-function.ts';
+import { Jobs } from '../constructs/jobs.ts';
 import { StreamConsumer } from '../constructs/stream-consumer.ts';
 import type { Stage } from '../stage.ts';
 
@@ -44,9 +45,9 @@ interface GroupConfig {
 }
 
 // Least privilege per function. Typed as a Record so a new group in routes.ts fails the build until it is configured here.
-// Timeouts: 20 s by default (api-function.ts), 29 s at most. Closing a contest, a results export
-// and the retention purge may need longer on a big contest; until they run as background jobs they
-// are given the most API Gateway allows (docs/operations.md, "Long-running work").
+// Timeouts: 20 s by default (api-function.ts), 29 s at most. Closing a contest, exports and the
+// retention purge run as background jobs (infra/constructs/jobs.ts); the functions that start them
+// keep their headroom for the requests that remain O(N) (results of an open contest, erasure).
 const groupConfig: Record<FunctionGroup, GroupConfig> = {
   system: { table: 'none' },
   // Cognito does not evaluate IAM for these two public-client calls; granting them documents the intent and costs nothing.
@@ -93,6 +94,8 @@ export class ApiStack extends Stack {
   readonly originVerifySecret: Secret;
   /** Folds the table's stream into the aggregates (handlers/stream.ts). */
   readonly streamConsumer: StreamConsumer;
+  /** Background jobs: queue, worker, exports bucket (infra/constructs/jobs.ts). */
+  readonly jobs: Jobs;
   /** Dead-letter queue of the scheduled retention purge. */
   readonly retentionDlq: Queue;
   /** Dead-letter queue of the round finalisation schedule (docs/rounds.md). */
@@ -229,6 +232,12 @@ export class ApiStack extends Stack {
     ) as Record<FunctionGroup, ApiFunction>;
 
     this.streamConsumer = new StreamConsumer(this, 'StreamConsumer', { table: props.table, stage, alarmTopic: props.alarmTopic });
+
+    // Close, exports and the retention purge run as jobs: these functions start them (and the
+    // results function signs the links of finished exports); the worker runs them.
+    this.jobs = new Jobs(this, 'Jobs', { table: props.table, stage, alarmTopic: props.alarmTopic });
+    for (const group of ['contests', 'results', 'privacy'] as const) this.jobs.grantStart(this.functions[group]);
+    this.jobs.grantFiles(this.functions.results, false);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Contest API, reached through CloudFront under /api',
@@ -411,6 +420,7 @@ export class ApiStack extends Stack {
     }
     out.push(
       ...this.streamConsumer.alarms,
+      ...this.jobs.alarms,
       queueNotEmptyAlarm(this, 'RetentionDlqAlarm', {
         ...common,
         queue: this.retentionDlq,

@@ -11,7 +11,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
-import { createUnit, expectStatus, startAttempt, type Api } from '../helpers/contest.ts';
+import { closeContest, createUnit, expectStatus, startAttempt, type Api } from '../helpers/contest.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -124,7 +124,7 @@ describe('issue 16, participant side', () => {
     await expect.poll(() => page.getByTestId('result-rank').getAttribute('data-final'), { timeout: 10_000 }).toBe('false');
     expect(await page.getByTestId('review').count()).toBe(0);
 
-    expectStatus(await api.post(`/api/admin/contests/${contestId}/close`, undefined, token), 200);
+    await closeContest(api, contestId, token);
     await page.reload();
     await page.getByTestId('result-correct').waitFor();
     await page.getByTestId('review').waitFor({ timeout: 10_000 });

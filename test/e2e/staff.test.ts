@@ -324,7 +324,7 @@ describe('organizer console', () => {
     expect(await page.locator('th', { has: page.getByTestId('sort-fullName') }).getAttribute('aria-sort')).toBe('ascending');
   });
 
-  it('closes after a confirmation and downloads the final ranking as .xlsx', async () => {
+  it('closes after a confirmation (a job) and downloads the final ranking as .xlsx, the export surviving a reload', async () => {
     await page.getByTestId('tab-settings').click();
     await page.getByTestId('close-contest').click();
     const dialog = page.getByTestId('confirm-close');
@@ -332,11 +332,21 @@ describe('organizer console', () => {
     expect(await dialog.textContent()).toMatch(/không hoàn tác/);
     await axe(page, 'close confirmation');
     await dialog.getByTestId('confirm-ok').click();
+    // The close runs as a job: a progress bar, then the notice once it is done.
+    await poll(() => page.getByTestId('notice').textContent(), 60_000).toMatch(/Đã đóng cuộc thi/);
     await poll(() => page.getByTestId('contest-status').getAttribute('data-phase')).toBe('closed');
 
     await page.getByTestId('tab-results').click();
     await poll(() => page.getByTestId('results-kind').textContent()).toMatch(/chung cuộc/);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+    await page.getByTestId('export-xlsx').click();
+    // The file is made by a job (a progress bar, or already its link); a reload in the meantime finds it again.
+    await page.getByTestId('export-job').waitFor({ state: 'visible' });
+    await page.reload();
+    const link = page.getByTestId('export-job-download');
+    await link.waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await link.textContent()).toMatch(/Excel/);
+    await axe(page, 'export ready');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     const file = join(downloads, 'ket-qua.xlsx');
     await download.saveAs(file);

@@ -25,7 +25,11 @@ import type { StaffDirectory, StaffUser, Unit, UnitRepository, UserRepository } 
 import { standingsUseCases } from '../../functions/app/standings.ts';
 import { unitUseCases } from '../../functions/app/units.ts';
 import { userUseCases } from '../../functions/app/users.ts';
-import { shardOf } from '../../functions/adapters/dynamodb/keys.ts';
+import { PEOPLE_SHARDS, shardOf } from '../../functions/adapters/dynamodb/keys.ts';
+import { startClose, CLOSE_KIND, closeJobKind } from '../../functions/app/close-job.ts';
+import type { FileStore, JobRecord, JobStore, UploadedPart } from '../../functions/app/job-ports.ts';
+import { jobUseCases } from '../../functions/app/jobs.ts';
+import { PURGE_KIND, purgeDue, purgeJobKind } from '../../functions/app/purge-job.ts';
 import {
   addAggregates,
   attemptContribution,
@@ -449,9 +453,9 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
     if (stored?.outcome) stored.outcome = { ...stored.outcome, best: copy(best) };
   }
 
-  async people(contestId: string) {
+  async people(contestId: string, shard?: number) {
     await this.hook('people');
-    return [...this.data.people.values()].filter((p) => p.contestId === contestId).map((p) => this.person(contestId, p.phone)!);
+    return [...this.data.people.values()].filter((p) => p.contestId === contestId && inShard(p.phone, shard)).map((p) => this.person(contestId, p.phone)!);
   }
 
   async villages(contestId: string) {
@@ -469,6 +473,9 @@ export class FakeAttemptStore extends Interceptable<AttemptMethod> implements At
     return { admitted, villages: [...names] };
   }
 }
+
+/** Whether a phone lives in people partition `shard` (every partition when undefined), as in keys.ts. */
+const inShard = (phone: string, shard: number | undefined) => shard === undefined || shardOf(phone, PEOPLE_SHARDS) === shard;
 
 /** Rows per final-ranking item, as in the DynamoDB adapter. */
 export const FINAL_PAGE_ROWS = 100;
@@ -524,6 +531,11 @@ export class FakeStandingsStore extends Interceptable<StandingsMethod> implement
     if (limit === undefined) return copy(pages.flat());
     return copy(pages.slice(0, Math.max(1, Math.ceil(limit / FINAL_PAGE_ROWS))).flat().slice(0, limit));
   }
+
+  async finalPages(contestId: string, fromPage: number, maxPages: number) {
+    await this.hook('finalPages');
+    return copy((this.data.finalPages.get(contestId) ?? []).slice(fromPage, fromPage + maxPages));
+  }
 }
 
 // ---- personal data: audit log, erasure, retention ----
@@ -566,9 +578,9 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
     return p && this.#stored(p);
   }
 
-  async listPeople(contestId: string) {
+  async listPeople(contestId: string, shard?: number) {
     await this.hook('listPeople');
-    return [...this.data.people.values()].filter((p) => p.contestId === contestId).map((p) => this.#stored(p));
+    return [...this.data.people.values()].filter((p) => p.contestId === contestId && inShard(p.phone, shard)).map((p) => this.#stored(p));
   }
 
   async erase({ contestId, phone, expected, attempts }: ErasureCommit) {
@@ -650,19 +662,36 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
   const contestCases = contestUseCases({ contests, units, newId, now: clock.now, library });
   const libraryCases = libraryUseCases({ library, newId, now: clock.now });
   const attemptCases = attemptUseCases({ contests, attempts, newId, now: clock.now, rng, ...(options.villageCap !== undefined ? { villageCap: options.villageCap } : {}) });
-  const standingsCases = standingsUseCases({
+  const standingsBase = standingsUseCases({
     contests,
     units,
     standings,
     attempts: attemptCases,
     contestCases,
     now: clock.now,
-    sleep: async () => {},
   });
   const unitCases = unitUseCases({ units, newId });
   const userCases = userUseCases({ users, directory, now: clock.now });
   const auditCases = auditUseCases({ audit, newId, now: clock.now });
-  const privacyCases = privacyUseCases({ contests, attempts, standings, people: personData, audit: auditCases, now: clock.now, sleep: async () => {} });
+  const privacyBase = privacyUseCases({ contests, attempts, standings, people: personData, audit: auditCases, now: clock.now, sleep: async () => {} });
+
+  const jobs = new FakeJobStore();
+  const files = new FakeFileStore();
+  const kinds = {
+    [CLOSE_KIND]: closeJobKind({ contests, contestCases, attempts: attemptCases, standings, now: clock.now, sleep: async () => {}, partitions: PEOPLE_SHARDS }),
+    [PURGE_KIND]: purgeJobKind({ privacy: privacyBase, partitions: PEOPLE_SHARDS }),
+  };
+  const queued: string[] = [];
+  const jobCases = jobUseCases({ jobs, queue: { enqueue: async (id) => void queued.push(id) }, kinds, newId, now: clock.now, sleep: async () => {} });
+  /** Starts the close job and runs it to its end, as the runner would; the contest as the API shows it after. */
+  async function close(contestId: string, owner = 'staff') {
+    const job = await startClose({ contests, contestCases, attempts: attemptCases, jobs: jobCases, newId, now: clock.now }, contestId, owner);
+    const ran = await jobCases.run(job.id);
+    if (ran?.status === 'failed') throw Object.assign(new Error(ran.error?.message), { code: ran.error?.code, job: ran });
+    return contestCases.get(contestId);
+  }
+  const standingsCases = { ...standingsBase, close };
+  const privacyCases = { ...privacyBase, purgeExpired: (at: Date) => purgeDue({ privacy: privacyBase, jobs: jobCases }, at) };
 
   return {
     clock,
@@ -684,7 +713,95 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
     userCases,
     auditCases,
     privacyCases,
+    jobs,
+    files,
+    jobCases,
+    queued,
   };
 }
 
 export type FakeSystem = ReturnType<typeof fakeSystem>;
+
+// ---- background jobs ----
+
+/** Jobs by id, with the version check of the adapter; `beforeNext` hooks make a write fail. */
+export class FakeJobStore extends Interceptable<keyof JobStore> implements JobStore {
+  readonly items = new Map<string, JobRecord>();
+  readonly activeIds = new Set<string>();
+  readonly rows = new Map<string, FinalRow[][]>();
+  async create(job: JobRecord) {
+    await this.hook('create');
+    if (this.items.has(job.id)) return false;
+    this.items.set(job.id, copy(job));
+    this.activeIds.add(job.id);
+    return true;
+  }
+  async get(jobId: string) {
+    await this.hook('get');
+    const job = this.items.get(jobId);
+    return job && copy(job);
+  }
+  async replace(job: JobRecord) {
+    await this.hook('replace');
+    const stored = this.items.get(job.id);
+    if (!stored || stored.version !== job.version - 1) return false;
+    this.items.set(job.id, copy(job));
+    if (job.status === 'succeeded' || job.status === 'failed') this.activeIds.delete(job.id);
+    return true;
+  }
+  async dropActive(jobId: string) {
+    this.activeIds.delete(jobId);
+  }
+  async active() {
+    return [...this.activeIds];
+  }
+  async putRowPages(jobId: string, firstPage: number, pages: FinalRow[][]) {
+    const all = this.rows.get(jobId) ?? [];
+    pages.forEach((p, i) => (all[firstPage + i] = copy(p)));
+    this.rows.set(jobId, all);
+  }
+  async dropRowPages(jobId: string, fromPage: number) {
+    this.rows.set(jobId, (this.rows.get(jobId) ?? []).slice(0, fromPage));
+  }
+  async rowPages(jobId: string, fromPage: number, maxPages: number) {
+    return copy((this.rows.get(jobId) ?? []).slice(fromPage, fromPage + maxPages));
+  }
+}
+
+/** Multipart uploads in memory: parts by number, joined on completion. */
+export class FakeFileStore extends Interceptable<keyof FileStore> implements FileStore {
+  readonly minPartBytes = 1;
+  readonly objects = new Map<string, Buffer>();
+  readonly uploads = new Map<string, Map<number, Buffer>>();
+  #next = 0;
+  async startUpload(key: string) {
+    await this.hook('startUpload');
+    const id = `${key}#${++this.#next}`;
+    this.uploads.set(id, new Map());
+    return id;
+  }
+  async putPart(_key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<UploadedPart> {
+    await this.hook('putPart');
+    this.uploads.get(uploadId)!.set(partNumber, Buffer.from(body));
+    return { partNumber, etag: `"${uploadId}-${partNumber}"` };
+  }
+  async complete(key: string, uploadId: string, parts: UploadedPart[]) {
+    await this.hook('complete');
+    const upload = this.uploads.get(uploadId);
+    if (!upload) {
+      if (this.objects.has(key)) return;
+      throw new Error('NoSuchUpload');
+    }
+    this.objects.set(key, Buffer.concat(parts.map((p) => upload.get(p.partNumber)!)));
+    this.uploads.delete(uploadId);
+  }
+  async abort(_key: string, uploadId: string) {
+    this.uploads.delete(uploadId);
+  }
+  async size(key: string) {
+    return this.objects.get(key)?.length;
+  }
+  async signedUrl(key: string, _filename: string, now: Date, seconds: number) {
+    return `https://files.test/${key}?expires=${now.getTime() + seconds * 1000}`;
+  }
+}

@@ -189,3 +189,41 @@ export async function publishContest(
   expectStatus(await api.post(`/api/admin/contests/${id}/publish`, undefined, token), 200);
   return id;
 }
+
+/** Polls GET /api/admin/jobs/{id} until the job ends (contract v2); returns the job. */
+export async function waitJob(api: Api, jobId: string, token: string, timeoutMs = 90_000): Promise<any> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.get(`/api/admin/jobs/${jobId}`, token);
+    expectStatus(res, 200);
+    const job = res.body.job;
+    if (job.status === 'succeeded' || job.status === 'failed') return job;
+    if (Date.now() > until) throw new Error(`job ${jobId} still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job)}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Closes a contest as contract v2 does it (202 with a job), waits for the job, and returns the
+ * contest as GET /api/admin/contests/{id} then shows it (`status: "closed"`).
+ */
+export async function closeContest(api: Api, contestId: string, token: string): Promise<any> {
+  const started = await api.post(`/api/admin/contests/${contestId}/close`, undefined, token);
+  expectStatus(started, 202);
+  const job = await waitJob(api, started.body.job.id, token);
+  expect(job.status, JSON.stringify(job)).toBe('succeeded');
+  const contest = await api.get(`/api/admin/contests/${contestId}`, token);
+  expectStatus(contest, 200);
+  return contest.body;
+}
+
+/** Exports through a job and downloads the file from its signed link. */
+export async function exportFile(api: Api, contestId: string, token: string, body: { format: 'csv' | 'xlsx' | 'json'; kind?: 'results' | 'awards'; topN?: number }) {
+  const started = await api.post(`/api/admin/contests/${contestId}/exports`, body, token);
+  expectStatus(started, 202);
+  const job = await waitJob(api, started.body.job.id, token);
+  expect(job.status, JSON.stringify(job)).toBe('succeeded');
+  const res = await fetch(job.result.url);
+  expect(res.status, job.result.url).toBe(200);
+  return { job, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}

@@ -78,7 +78,7 @@ describe('CDK bundling', () => {
     writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>x</title>');
     const { api } = defineApp(app, { webDist, nag: false });
     onTestFinished(() => rmSync(app.outdir, { recursive: true, force: true }));
-    const deployedFunctions = { ...api.functions, stream: api.streamConsumer };
+    const deployedFunctions = { ...api.functions, stream: api.streamConsumer, 'jobs-worker': api.jobs.worker };
     expect(Object.keys(deployedFunctions).sort()).toEqual([...bundled].sort());
     for (const group of bundled) {
       const asset = deployedFunctions[group].node.findChild('Code') as Asset;

@@ -194,6 +194,8 @@ describe('failures reach a person', () => {
       'stream-consumer-dlq',
       'retention-dlq',
       'round-finalize-dlq',
+      'jobs-dlq',
+      'jobs-worker-errors',
       'cloudfront-5xx',
     ].map((n) => `cuoc-thi-dev-${n}`);
     expect([...names.keys()].sort()).toEqual(want.sort());

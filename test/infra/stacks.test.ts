@@ -118,11 +118,11 @@ describe('data stack', () => {
 });
 
 describe('api stack: functions', () => {
-  it('creates one arm64 Node 22 function per group, and besides them only the stream consumer', () => {
+  it('creates one arm64 Node 22 function per group, and besides them only the stream consumer and the jobs worker', () => {
     const fns = apiFunctions();
     expect(fns).toHaveLength(functionGroups.length);
     const others = ofType(apiResources, 'AWS::Lambda::Function').filter(([id]) => !fns.some(([apiId]) => apiId === id));
-    expect(others.map(([id]) => id)).toEqual([expect.stringMatching(/^StreamConsumer/)]);
+    expect(others.map(([id]) => id).sort()).toEqual([expect.stringMatching(/^JobsWorker/), expect.stringMatching(/^StreamConsumer/)]);
     for (const [, fn] of fns) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
@@ -340,7 +340,8 @@ describe('api stack: stream consumer', () => {
 
   it('reads the table stream in order; partial batch responses, split at the failure, bounded retries and age, then an SQS queue', () => {
     const [fnId] = consumer();
-    const [, mapping] = single(apiResources, 'AWS::Lambda::EventSourceMapping');
+    // The other mapping is the jobs worker's queue (test/infra/jobs.test.ts).
+    const [, mapping] = ofType(apiResources, 'AWS::Lambda::EventSourceMapping').find(([, m]) => m.Properties.FunctionName?.Ref === fnId)!;
     const [queueId] = ofType(apiResources, 'AWS::SQS::Queue').find(([id]) => id.startsWith('StreamConsumerOnFailure'))!;
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: streamArn,

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import {
+  closeContest,
   attemptApi,
   createOpenContest,
   createUnit,
@@ -215,7 +216,7 @@ describe('100 people across 4 units submitting at once', () => {
 
   it('keeps the figures through the close and ranks all 100 finally', async () => {
     const e = expected();
-    expectStatus(await api.post(`/api/admin/contests/${contest.id}/close`, undefined, token), 200);
+    await closeContest(api, contest.id, token);
     const stats = (await api.get(`/api/admin/contests/${contest.id}/stats`, token)).body;
     expect(stats).toMatchObject({ participants: 100, attempts: 120, scoreHistogram: e.histogram });
     const res = await api.get(`/api/admin/contests/${contest.id}/results`, token);

@@ -10,7 +10,8 @@ import {
   eventually,
   expectError,
   expectStatus,
-  fetchBytes,
+  exportFile,
+  waitJob,
   findKeys,
   startAttempt,
   vnDate,
@@ -527,8 +528,18 @@ describe('standings while open', () => {
 describe('closing', () => {
   it('closes, finalising the attempt that was never submitted from its saved answers', async () => {
     const res = await api.post(`/api/admin/contests/${contestId}/close`, undefined, token);
-    expectStatus(res, 200);
-    expect(res.body).toMatchObject({ id: contestId, status: 'closed', phase: 'closed' });
+    expectStatus(res, 202);
+    expect(res.body.job).toMatchObject({ kind: 'close', contestId, progress: { done: 0 } });
+    expect(['queued', 'running']).toContain(res.body.job.status);
+    // Closing: refused to participants at once, shown as closing until the job ends.
+    const during = await api.get(`/api/admin/contests/${contestId}`, token);
+    expect(['closing', 'closed']).toContain(during.body.status);
+    // A second close while it runs is the same job.
+    const again = await api.post(`/api/admin/contests/${contestId}/close`, undefined, token);
+    if (again.status === 202) expect(again.body.job.id).toBe(res.body.job.id);
+    const job = await waitJob(api, res.body.job.id, token);
+    expect(job).toMatchObject({ status: 'succeeded', progress: { done: job.progress.total }, result: { participants: 5 } });
+    expect((await api.get(`/api/admin/contests/${contestId}`, token)).body).toMatchObject({ id: contestId, status: 'closed', phase: 'closed' });
     const a = attempts.p5!;
     const resumed = await attemptApi(api, a.attemptId, a.attemptToken).get();
     expectStatus(resumed, 200);
@@ -604,8 +615,8 @@ describe('closing', () => {
   });
 
   it('exports CSV with a BOM and Vietnamese headers', async () => {
-    const res = await fetchBytes(`${server.baseUrl}/api/admin/contests/${contestId}/results?format=csv`, token);
-    expect(res.status).toBe(200);
+    const res = await exportFile(api, contestId, token, { format: 'csv' });
+    expect(res.job.result).toMatchObject({ rows: 5, bytes: res.bytes.length });
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('.csv');
     expect([...res.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -626,8 +637,7 @@ describe('closing', () => {
   });
 
   it('exports .xlsx that reads back with the ranks and phones as text', async () => {
-    const res = await fetchBytes(`${server.baseUrl}/api/admin/contests/${contestId}/results?format=xlsx`, token);
-    expect(res.status).toBe(200);
+    const res = await exportFile(api, contestId, token, { format: 'xlsx' });
     expect(res.headers.get('content-type')).toContain(XLSX_TYPE);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.bytes as any);

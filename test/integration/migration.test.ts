@@ -12,7 +12,7 @@ import { indexKeys, keys, LEADERBOARD_SHARDS, shardOf } from '../../functions/ad
 import { jarDirectory } from '../../functions/local/dynamodb-local.ts';
 import { CURRENT_LAYOUT, readLayout, runMigrations } from '../../functions/migrations/runner.ts';
 import { apiClient } from '../helpers/api.ts';
-import { eventually, expectError, expectStatus, startAttempt } from '../helpers/contest.ts';
+import { closeContest, eventually, expectError, expectStatus, startAttempt } from '../helpers/contest.ts';
 import { removeTempDirs, tempDir } from '../helpers/local-process.ts';
 
 // Runs after every describe's own afterAll (their servers are stopped by then).
@@ -225,7 +225,7 @@ describe('npm start on the data of the previous release', () => {
     const person = { fullName: 'Y Nhung', phone: '0912000105', unitId: 'hoi-cuu-chien-binh', village: 'Thôn Long Tro', birthYear: 1978 };
     expectStatus(await startAttempt(api, OPEN, person), 201); // the third of 3
     expectError(await startAttempt(api, OPEN, person), 409, 'ATTEMPTS_EXHAUSTED');
-    expectStatus(await api.post(`/api/admin/contests/${OPEN}/close`, undefined, token), 200);
+    await closeContest(api, OPEN, token);
     const results = (await api.get(`/api/admin/contests/${OPEN}/results`, token)).body;
     expect(results.final).toBe(true);
     // 0912000111 left an attempt open under layout 1: found through the person's attempt ids, scored at close.

@@ -12,7 +12,7 @@ import { ErrorEnvelope } from '../../functions/adapters/http/contract.ts';
 import { buildOpenApi } from '../../functions/adapters/http/openapi.ts';
 import { routeByKey, routes, type RouteDef, type RouteKey } from '../../functions/adapters/http/routes.ts';
 import { apiClient, type ApiResponse } from '../helpers/api.ts';
-import { AnswerKey, attemptApi, expectStatus, startAttempt } from '../helpers/contest.ts';
+import { AnswerKey, attemptApi, expectStatus, startAttempt, waitJob } from '../helpers/contest.ts';
 import { ADMIN, type Stack } from '../helpers/server.ts';
 import { sharedServer } from '../helpers/shared-server.ts';
 
@@ -230,7 +230,15 @@ describe('real responses against the document', () => {
     const key = await AnswerKey.load(api, id, token);
     const started = await startAttempt(api, id, { fullName: 'Hà Văn Tư', phone: '0399888777', unitId: unit.body.id });
     await attemptApi(api, started.body.attemptId, started.body.attemptToken).submit({ answers: key.answers(started.body.questions, 1), prediction: 1 });
-    conforms('POST /api/admin/contests/{contestId}/close', await api.post(`/api/admin/contests/${id}/close`, undefined, token));
+    const closing = await api.post(`/api/admin/contests/${id}/close`, undefined, token);
+    conforms('POST /api/admin/contests/{contestId}/close', closing);
+    conforms('GET /api/admin/jobs/{jobId}', await api.get(`/api/admin/jobs/${closing.body.job.id}`, token));
+    await waitJob(api, closing.body.job.id, token);
+    const exporting = await api.post(`/api/admin/contests/${id}/exports`, { format: 'csv' }, token);
+    conforms('POST /api/admin/contests/{contestId}/exports', exporting);
+    conforms('POST /api/admin/contests/{contestId}/exports', await api.post(`/api/admin/contests/${id}/exports`, { format: 'pdf' }, token));
+    conforms('GET /api/admin/jobs/{jobId}', await api.get(`/api/admin/jobs/${(await waitJob(api, exporting.body.job.id, token)).id}`, token));
+    conforms('GET /api/admin/jobs/{jobId}', await api.get(`/api/admin/jobs/khongco`, token));
     conforms('GET /api/contests/{contestId}/leaderboard', await api.get(`/api/contests/${id}/leaderboard`));
     conforms('GET /api/admin/contests/{contestId}/results', await api.get(`/api/admin/contests/${id}/results`, token));
     conforms('GET /api/attempts/{attemptId}', await attemptApi(api, started.body.attemptId, started.body.attemptToken).get());

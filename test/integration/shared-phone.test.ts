@@ -4,7 +4,7 @@
 // contest closes; the public contest says when it actually closed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
-import { attemptApi, createOpenContest, createUnit, expectError, expectStatus, sleep, startAttempt, type Api } from '../helpers/contest.ts';
+import { closeContest, attemptApi, createOpenContest, createUnit, expectError, expectStatus, sleep, startAttempt, type Api } from '../helpers/contest.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 const SECRET = 'shared-phone-test-secret';
@@ -112,7 +112,7 @@ describe('after the close', () => {
     expect((await attempt.get()).body.result).not.toHaveProperty('review');
     expect((await api.get(`/api/contests/${id}`)).body).not.toHaveProperty('closedAt');
 
-    expectStatus(await api.post(`/api/admin/contests/${id}/close`, undefined, token), 200);
+    await closeContest(api, id, token);
     const after = (await attempt.get()).body;
     expect(after.status).toBe('submitted');
     expect(after.result.review).toHaveLength(3);

@@ -82,10 +82,11 @@ export async function unsettled<T extends { contestId: string; phone: string; id
   });
 }
 
-/** Every person of a contest, from strongly consistent Queries of its PEOPLE_SHARDS partitions. */
-export async function peopleOf(contestId: string): Promise<Record<string, unknown>[]> {
+/** Every person item of a contest, or of one of its people partitions (a job's step). */
+export async function peopleOf(contestId: string, only?: number): Promise<Record<string, unknown>[]> {
+  const list = only === undefined ? Array.from({ length: PEOPLE_SHARDS }, (_, shard) => shard) : [only];
   const shards = await Promise.all(
-    Array.from({ length: PEOPLE_SHARDS }, (_, shard) => {
+    list.map((shard) => {
       const { PK, SKPrefix } = keys.peopleShard(contestId, shard);
       return queryAll<Record<string, unknown>>(PK, SKPrefix, { ConsistentRead: true });
     }),
@@ -327,8 +328,8 @@ export const attemptStore: AttemptStore = {
     }
   },
 
-  async people(contestId, roundNo) {
-    return (await peopleOf(contestId)).map((item) => toPerson(item, roundNo));
+  async people(contestId, shard, roundNo) {
+    return (await peopleOf(contestId, shard)).map((item) => toPerson(item, roundNo));
   },
 
   async liveRank(contestId, phone, best, roundNo) {

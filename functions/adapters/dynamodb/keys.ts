@@ -116,6 +116,19 @@ export const keys = {
   /** Local mode: the ready-made bank was imported into the library once (a deleted question is not brought back). */
   demoLibrary: () => ({ PK: 'META', SK: 'DEMO_LIBRARY' }),
 
+  /**
+   * Background jobs (close, export, retention purge; app/jobs.ts): one item per job holding its
+   * status, progress and checkpoint, expiring through TTL a while after it ends. Jobs are rare
+   * (a few per contest), so their partitions are never hot.
+   */
+  job: (jobId: string) => ({ PK: `JOB#${jobId}`, SK: 'JOB' }),
+  /** Rows an export of a contest not yet final ranks once, in pages, then streams (TTL with the job). */
+  jobRowsPage: (jobId: string, page: number) => ({ PK: `JOB#${jobId}`, SK: `ROWS#${pad(page, 6)}` }),
+  jobRowsOf: (jobId: string) => ({ PK: `JOB#${jobId}`, SKPrefix: 'ROWS#' }),
+  /** Jobs not yet ended, one small item each: the local runner resumes them at start, a sweeper may too. */
+  activeJob: (jobId: string) => ({ PK: 'JOBS#ACTIVE', SK: `JOB#${jobId}` }),
+  activeJobs: () => ({ PK: 'JOBS#ACTIVE', SKPrefix: 'JOB#' }),
+
   /** Fixed-window rate-limit counter (expires through TTL). */
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
 };

@@ -48,8 +48,8 @@ export const personDataStore: PersonDataStore = {
     return out.Item ? toStoredPerson(out.Item) : undefined;
   },
 
-  async listPeople(contestId) {
-    return (await peopleOf(contestId)).map(toStoredPerson);
+  async listPeople(contestId, shard) {
+    return (await peopleOf(contestId, shard)).map(toStoredPerson);
   },
 
   async erase({ contestId, phone, expected, attempts }) {

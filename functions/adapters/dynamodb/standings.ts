@@ -10,6 +10,7 @@ import { indexKeys, keys, LEADERBOARD_SHARDS, roundAttr } from './keys.ts';
 import { queryAll } from './query.ts';
 import { batchGet, batchWrite } from './batches.ts';
 import { hashedCounterKeys } from './counter-items.ts';
+import { readPages } from './jobs.ts';
 
 /** Rows per final-ranking item: 100 rows of ~200 bytes stay far below the 400 KB item limit. */
 export const FINAL_PAGE_ROWS = 100;
@@ -90,6 +91,10 @@ export const standingsStore: StandingsStore = {
       pages.push({ ...keys.finalPage(contestId, page, roundNo), entity: 'finalPage', rows: rows.slice(i, i + FINAL_PAGE_ROWS) });
     }
     await batchWrite(pages.map((Item) => ({ PutRequest: { Item } })));
+  },
+
+  finalPages(contestId, fromPage, maxPages, roundNo) {
+    return readPages(keys.finalPage(contestId, fromPage, roundNo), keys.finalPagesOf(contestId, roundNo).SKPrefix, maxPages);
   },
 
   async readFinal(contestId, limit, roundNo) {

@@ -3,6 +3,12 @@
 import Papa from 'papaparse';
 
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const data = [header, ...rows].map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
-  return `\uFEFF${Papa.unparse(data, { newline: '\r\n', header: false })}\r\n`;
+  return `\uFEFF${csvLines([header, ...rows])}`;
+}
+
+/** Lines of CSV (each ending in CRLF), no BOM: a file written in pieces is the pieces joined. */
+export function csvLines(rows: readonly (readonly unknown[])[]): string {
+  if (rows.length === 0) return '';
+  const data = rows.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
+  return `${Papa.unparse(data, { newline: '\r\n', header: false })}\r\n`;
 }

@@ -1,7 +1,7 @@
 // Results as files an organizer opens in Excel: Vietnamese headers, UTF-8 with BOM for CSV.
-import { toCsv } from './csv.ts';
+import { csvLines, toCsv } from './csv.ts';
 import type { FinalRow } from '../../app/contest-ports.ts';
-import { writeXlsx } from './xlsx.ts';
+import { writeXlsx, type WriteCell, type WriteWorkbook } from './xlsx.ts';
 
 /** A row of the final ranking, with its unit's name for people to read. */
 export type ResultRow = Omit<FinalRow, 'unitId'> & { unitName: string };
@@ -44,36 +44,42 @@ const cells = (r: ResultRow) => ({
 /** A leading =, +, - or @ would make Excel evaluate a participant's name as a formula. */
 const defuse = (v: unknown) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
+const csvRow = (r: ResultRow) => {
+  const c = cells(r);
+  return RESULT_COLUMNS.map((col) => defuse(c[col.key]));
+};
+
 export function resultsCsv(rows: ResultRow[]): string {
-  const data = rows.map((r) => {
-    const c = cells(r);
-    return RESULT_COLUMNS.map((col) => defuse(c[col.key]));
-  });
   return toCsv(
     RESULT_COLUMNS.map((c) => c.header),
-    data,
+    rows.map(csvRow),
   );
 }
 
-export async function resultsXlsx(rows: ResultRow[], title: string): Promise<Buffer> {
-  return writeXlsx({
+/** The CSV export in pieces: the BOM and header first, then rows page by page; joined, they are resultsCsv(all rows). */
+export const resultsCsvHead = (): string => `\uFEFF${csvLines([RESULT_COLUMNS.map((c) => c.header)])}`;
+export const resultsCsvRows = (rows: ResultRow[]): string => csvLines(rows.map(csvRow));
+
+/** A result row as spreadsheet cells; phone numbers stay text so Excel keeps the leading zero. */
+export const xlsxRow = (r: ResultRow): WriteCell[] => {
+  const c = cells(r);
+  return RESULT_COLUMNS.map((col) => (col.key === 'phone' ? String(c.phone) : (defuse(c[col.key]) as string | number)));
+};
+
+/** The results workbook; `rows` may be an async iterable (pages of a query) for the streaming writer. */
+export function resultsBook(rows: Iterable<ResultRow> | AsyncIterable<ResultRow>, title: string, date?: Date): WriteWorkbook {
+  async function* cellsOf() {
+    yield RESULT_COLUMNS.map((c) => c.header) as WriteCell[];
+    for await (const r of rows) yield xlsxRow(r);
+  }
+  return {
     creator: 'Cuộc thi tìm hiểu CCHC',
     title,
-    sheets: [
-      {
-        name: 'Kết quả',
-        frozenRows: 1,
-        headerFont: { bold: true },
-        columns: RESULT_COLUMNS.map((c) => ({ width: c.width })),
-        rows: [
-          RESULT_COLUMNS.map((c) => c.header),
-          ...rows.map((r) => {
-            const c = cells(r);
-            // Phone numbers stay text so Excel keeps the leading zero.
-            return RESULT_COLUMNS.map((col) => (col.key === 'phone' ? String(c.phone) : (defuse(c[col.key]) as string | number)));
-          }),
-        ],
-      },
-    ],
-  });
+    ...(date ? { date } : {}),
+    sheets: [{ name: 'Kết quả', frozenRows: 1, headerFont: { bold: true }, columns: RESULT_COLUMNS.map((c) => ({ width: c.width })), rows: cellsOf() }],
+  };
+}
+
+export async function resultsXlsx(rows: ResultRow[], title: string): Promise<Buffer> {
+  return writeXlsx(resultsBook(rows, title));
 }

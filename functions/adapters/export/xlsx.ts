@@ -70,9 +70,38 @@ type WorkbookWriterClass = new (options: {
   zip?: { zlib?: { level?: number } };
 }) => WorkbookWriter;
 
+type Zip = { append(source: unknown, data: Record<string, unknown>): unknown; fixedDate?: true };
+
+/**
+ * archiver stamps each zip entry with the time it is added unless told a date: every entry gets
+ * the workbook's own date instead, so the same workbook is the same bytes (an export resumed after
+ * a crash equals an uninterrupted one). The constructor already adds two entries (through
+ * addThemes and addOfficeRels), hence the subclass rather than a patch after `new`.
+ */
+function deterministic(Base: WorkbookWriterClass): WorkbookWriterClass {
+  const fix = (self: { zip: Zip; created: Date }) => {
+    if (self.zip.fixedDate) return;
+    const append = self.zip.append.bind(self.zip);
+    self.zip.append = (source, data) => append(source, { date: self.created, ...data });
+    self.zip.fixedDate = true;
+  };
+  const Parent = Base as unknown as new (o: unknown) => { addThemes(): Promise<void>; addOfficeRels(): Promise<void> };
+  class Fixed extends Parent {
+    override addThemes() {
+      fix(this as never);
+      return super.addThemes();
+    }
+    override addOfficeRels() {
+      fix(this as never);
+      return super.addOfficeRels();
+    }
+  }
+  return Fixed as unknown as WorkbookWriterClass;
+}
+
 let writerClass: Promise<WorkbookWriterClass> | undefined;
 const loadWriter = (): Promise<WorkbookWriterClass> =>
-  (writerClass ??= import('exceljs/lib/stream/xlsx/workbook-writer.js').then((m) => (m.default ?? m) as WorkbookWriterClass));
+  (writerClass ??= import('exceljs/lib/stream/xlsx/workbook-writer.js').then((m) => deterministic((m.default ?? m) as WorkbookWriterClass)));
 
 /** Unique sheet names Excel accepts. */
 export function sheetNames(names: readonly string[]): string[] {

@@ -173,7 +173,8 @@ export const AdminContest = z
   .object({
     ...ContestShape,
     unitIds: z.array(z.string()),
-    status: ContestStatusSchema,
+    /** `closing` while its close job runs (contract v2), then `closed`. */
+    status: z.enum(['draft', 'published', 'closing', 'closed']),
     questionCount: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -368,11 +369,20 @@ const UnitStandingRow = z.object({
   averageCorrect: z.number(),
 });
 export const UnitLeaderboard = z.object({ roundId: z.string().optional(), items: z.array(UnitStandingRow) });
-export const ResultsQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional(), round: RoundId.optional() });
+/** Contract v2: JSON in pages; the CSV and .xlsx files come from exports (POST .../exports). */
+export const ResultsQuery = z.object({
+  format: z.enum(['json']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  /** The `next` of the previous page. */
+  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  round: RoundId.optional(),
+});
 export const Results = z.object({
   final: z.boolean(),
   roundId: z.string().optional(),
   participants: z.int(),
+  /** Present when more rows remain: pass it as `cursor`. */
+  next: z.string().optional(),
   items: z.array(
     z.object({
       rank: z.int(),
@@ -499,3 +509,30 @@ export const ErasureResult = z.object({
     }),
   ),
 });
+
+// ---- background jobs (contract v2) ----
+
+export const JobParams = z.object({ jobId: Id });
+export const ExportBody = z.strictObject({
+  format: z.enum(['xlsx', 'csv', 'json']),
+  /** A round id (contract v2 rounds); until rounds exist, a contest has no round of that id (404). */
+  round: Id.optional(),
+  kind: z.enum(['results', 'awards']).optional(),
+  /** Awards: how many individual prizes (the top N of the ranking); 10 when absent. */
+  topN: z.int().min(1).max(1000).optional(),
+});
+export const Job = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    contestId: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    progress: z.object({ done: z.int(), total: z.int() }),
+    createdAt: z.string(),
+    finishedAt: z.string().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    /** An export: `{url, expiresAt, bytes, rows}` (a link signed for 15 minutes, signed afresh on every read); a close: `{participants}`. */
+    result: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'Job' });
+export const JobResponse = z.object({ job: Job });

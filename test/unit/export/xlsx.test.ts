@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { readSheet } from 'read-excel-file/node';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resultsXlsx } from '../../../functions/adapters/export/results.ts';
 import type { ResultRow } from '../../../functions/adapters/export/results.ts';
 import { sheetNames, writeXlsx, writeXlsxTo } from '../../../functions/adapters/export/xlsx.ts';
@@ -204,5 +204,21 @@ describe('the exports as Excel users see them', () => {
     expect(ws.columns.map((c) => c.width)).toEqual([7, 28, 14, 30, 18, 11, 10, 12, 14, 20, 10]);
     // And the importer's reader agrees.
     expect((await readSheet(bytes))[2]?.[2]).toBe('0355111222');
+  });
+});
+
+describe('writeXlsx output', () => {
+  it('is the same bytes for the same workbook, whatever the time it is written (a resumed export equals an uninterrupted one)', async () => {
+    const book = () => ({ date: new Date('2026-01-01T00:00:00Z'), sheets: [{ name: 'Kết quả', rows: ROWS }] });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-05-01T08:00:00Z'));
+      const a = await writeXlsx(book());
+      vi.setSystemTime(new Date('2026-06-02T09:30:07Z'));
+      const b = await writeXlsx(book());
+      expect(a.equals(b)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -155,7 +155,7 @@ describe('staffApi', () => {
     expect(bad.calls[0]!.url).toBe('/api/admin/contests/c-1/questions/import?dryRun=true');
     expect((bad.calls[0]!.init.headers as Record<string, string>)['content-type']).toBe('text/csv');
     const expired = withFetch(401, '');
-    await expect(expired.api.exportResults('c-1', 'xlsx')).rejects.toBeInstanceOf(ApiError);
+    await expect(expired.api.template('xlsx')).rejects.toBeInstanceOf(ApiError);
     expect(expired.session.signedIn).toBe(false);
   });
 
@@ -167,7 +167,7 @@ describe('staffApi', () => {
 
   it('names downloads from Content-Disposition', async () => {
     const { api } = withFetch(200, 'data', { 'content-disposition': `attachment; filename="ket-qua-x.xlsx"; filename*=UTF-8''k%E1%BA%BFt-qu%E1%BA%A3.xlsx` });
-    expect((await api.exportResults('x', 'xlsx')).filename).toBe('kết-quả.xlsx');
+    expect((await api.template('xlsx')).filename).toBe('kết-quả.xlsx');
     expect(filenameFrom('attachment; filename="a.csv"', 'b.csv')).toBe('a.csv');
     expect(filenameFrom(null, 'b.csv')).toBe('b.csv');
   });

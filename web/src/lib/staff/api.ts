@@ -9,6 +9,8 @@ import type {
   ContestFields,
   ImportPreview,
   ImportResult,
+  ExportBody,
+  Job,
   LibraryPage,
   LibraryQuestion,
   LibraryQuestionInput,
@@ -137,7 +139,9 @@ export function staffApi(session: StaffSession, fetchFn: FetchFn = (i, init) => 
     createContest: (body: Partial<ContestFields>) => call<AdminContest>('/api/admin/contests', { method: 'POST', body }),
     updateContest: (id: string, patch: Partial<ContestFields>) => call<AdminContest>(contest(id), { method: 'PATCH', body: patch }),
     publish: (id: string) => call<AdminContest>(`${contest(id)}/publish`, { method: 'POST' }),
-    close: (id: string) => call<AdminContest>(`${contest(id)}/close`, { method: 'POST', timeoutMs: 120_000 }),
+    /** Starts the close (a job: 202 with it). */
+    close: (id: string) => call<{ job: Job }>(`${contest(id)}/close`, { method: 'POST' }).then((r) => r.job),
+    job: (jobId: string) => call<{ job: Job }>(`/api/admin/jobs/${enc(jobId)}`).then((r) => r.job),
 
     questions: (id: string) => call<{ items: AdminQuestion[] }>(`${contest(id)}/questions`).then((r) => r.items),
     addQuestion: (id: string, q: QuestionInput) => call<AdminQuestion>(`${contest(id)}/questions`, { method: 'POST', body: q }),
@@ -169,10 +173,21 @@ export function staffApi(session: StaffSession, fetchFn: FetchFn = (i, init) => 
       return (await res.json()) as ImportResult;
     },
 
-    // `round`: a round id (docs/rounds.md); without it the results are the open or latest round's, the stats the whole contest's.
-    results: (id: string, round?: string) => call<Results>(`${contest(id)}/results?format=json${round ? `&round=${enc(round)}` : ''}`),
-    exportResults: (id: string, format: 'csv' | 'xlsx', round?: string) =>
-      download(`${contest(id)}/results?format=${format}${round ? `&round=${enc(round)}` : ''}`, `ket-qua-${id}${round ? `-${round}` : ''}.${format}`),
+
+    /** The whole ranking, page after page of 500; `round`: a round id (docs/rounds.md), else the open or latest round's. */
+    async results(id: string, round?: string): Promise<Results> {
+      const r = round ? `&round=${enc(round)}` : '';
+      let page = await call<Results>(`${contest(id)}/results?limit=500${r}`);
+      const items = [...page.items];
+      while (page.next) {
+        page = await call<Results>(`${contest(id)}/results?limit=500${r}&cursor=${enc(page.next)}`);
+        items.push(...page.items);
+      }
+      return { ...page, items, next: undefined };
+    },
+    /** Starts an export (a job whose result is a signed download link); `round` in the body for one round's. */
+    startExport: (id: string, body: ExportBody) => call<{ job: Job }>(`${contest(id)}/exports`, { method: 'POST', body }).then((r) => r.job),
+    // Without `round` the stats are the whole contest's.
     stats: (id: string, round?: string) => call<Stats>(`${contest(id)}/stats${round ? `?round=${enc(round)}` : ''}`),
     closeRound: (id: string, round: string) =>
       call<ResponseOf<'POST /api/admin/contests/{contestId}/rounds/{roundId}/close'>>(`${contest(id)}/rounds/${enc(round)}/close`, { method: 'POST', timeoutMs: 120_000 }),

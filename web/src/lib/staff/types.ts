@@ -47,3 +47,7 @@ export type ResultRow = Results['items'][number];
 export type Stats = ResponseOf<'GET /api/admin/contests/{contestId}/stats'>;
 /** A unit's figures in the statistics: its standing without the rank. */
 export type UnitStat = Stats['byUnit'][number];
+
+/** A background job (contract v2): a close or an export, with its progress and, for an export, a signed link. */
+export type Job = ResponseOf<'GET /api/admin/jobs/{jobId}'>['job'];
+export type ExportBody = BodyOf<'POST /api/admin/contests/{contestId}/exports'>;
