@@ -2,7 +2,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   answersThatCount,
-  assertCanStartAttempt,
   attemptDeadline,
   attemptsLeft,
   canSaveAnswers,
@@ -20,6 +19,7 @@ import { checkRegistration, type RegistrationInput } from '../domain/registratio
 import { positionOf, presentQuestion, scoreAttempt, type Answers } from '../domain/scoring.ts';
 import { toIso } from '../domain/time.ts';
 import { villageRegistry } from './villages.ts';
+import { roundEnd, roundForStart, roundId, roundsOf, roundStateOf, roundStatus, type Round } from '../domain/rounds.ts';
 import type { AttemptRecord, AttemptStore, ContestRecord, ContestRepository, PersonBestRecord, SubmitOutcome } from './contest-ports.ts';
 
 export interface AttemptDeps {
@@ -126,6 +126,7 @@ export function attemptUseCases(deps: AttemptDeps) {
     return {
       attemptId: attempt.id,
       contestId: contest.id,
+      roundId: roundId(attempt.roundNo ?? 1),
       attemptNo: attempt.attemptNo,
       /** The registration's name: after a shared phone's confirmation, that of the phone's first registration. */
       fullName: attempt.registration.fullName,
@@ -187,7 +188,7 @@ export function attemptUseCases(deps: AttemptDeps) {
     // first score, so it is taken as the best without a read; a later one reads the person eventually
     // consistent (half a read unit). Either way the person's write decides for itself and returns
     // the real best, and the outcome is corrected in the rare case the guess was wrong.
-    const person = attempt.attemptNo === 1 ? undefined : await attempts.getPerson(contest.id, attempt.phone, false);
+    const person = attempt.attemptNo === 1 ? undefined : await attempts.getPerson(contest.id, attempt.phone, false, attempt.roundNo);
     const expected = replacesBest(candidate, person?.best) ? candidate : person!.best!;
     const scored = {
       ...attempt,
@@ -220,6 +221,27 @@ export function attemptUseCases(deps: AttemptDeps) {
     return done;
   }
 
+  function roundOf(contest: ContestRecord, attempt: AttemptRecord): Round {
+    return roundsOf(contest)[(attempt.roundNo ?? 1) - 1] ?? roundsOf(contest)[0]!;
+  }
+
+  /**
+   * What a submit says of the attempt's round: its id, the person's attempts left in it, and their
+   * live rank there (best attempt, live order; null once the round is final or past a page per shard).
+   */
+  async function inRound(contest: ContestRecord, round: Round, attempt: AttemptRecord & { outcome: SubmitOutcome }) {
+    const person = await attempts.getPerson(contest.id, attempt.phone, false, attempt.roundNo);
+    const status = roundStatus(contest, round, now().getTime());
+    const rank =
+      person?.best && status !== 'final' && attempts.liveRank ? await attempts.liveRank(contest.id, attempt.phone, person.best, attempt.roundNo) : null;
+    return {
+      roundId: round.id,
+      ...(round.explicit ? { roundName: round.name } : {}),
+      rank,
+      attemptsLeft: attemptsLeft(contest.maxAttempts, person?.attemptsUsed ?? attempt.attemptNo),
+    };
+  }
+
   /**
    * An attempt whose reservation is stored may not be written yet (its start is a moment behind):
    * looks for it `tries` times, `everyMs` apart; undefined if it never came (that start failed).
@@ -242,7 +264,7 @@ export function attemptUseCases(deps: AttemptDeps) {
   async function replay(contest: ContestRecord, existing: AttemptRecord, key: string, phone: string) {
     if (!tokenMatches(key, existing.tokenHash) || existing.contestId !== contest.id) throw new Forbidden('This key belongs to another attempt');
     if (normalizePhone(phone) !== existing.phone) throw new InvalidState('This Idempotency-Key was used for another registration');
-    const person = await attempts.getPerson(contest.id, existing.phone);
+    const person = await attempts.getPerson(contest.id, existing.phone, true, existing.roundNo);
     return { ...(await startPayload(contest, existing, person?.attemptsUsed ?? existing.attemptNo)), attemptToken: key };
   }
 
@@ -264,14 +286,16 @@ export function attemptUseCases(deps: AttemptDeps) {
       }
       const at = now();
       const checked = checkRegistration(input, contest, at.getTime());
-      assertCanStartAttempt(contest, at.getTime(), 0);
+      // Every attempt belongs to the round open at its start (the implicit round: the contest window).
+      const round = roundForStart(contest, at.getTime());
+      const roundNo = round.explicit ? round.no : undefined;
       // A typed village (no list) is registered, within the cap, before anything is taken.
       const registration =
         checked.village !== null && !contest.villages?.length ? { ...checked, village: await villages.admit(contest.id, checked.village) } : checked;
       const bank = [...(await bankOf(contest)).values()];
       // Everything that can fail is done before the attempt is taken: a failed start must not consume one.
       const drawn = drawForContest(contest, bank, rng);
-      const reserved = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts, idempotencyKey, attemptId, input.confirmSharedPhone === true);
+      const reserved = await attempts.reserveAttempt(contest.id, registration, contest.maxAttempts, idempotencyKey, attemptId, input.confirmSharedPhone === true, roundNo);
       if (reserved === 'duplicate') return replay(contest, await waitForAttempt(attemptId), idempotencyKey!, input.phone);
       if ('otherName' in reserved) throw new PhoneNameMismatch(maskName(reserved.otherName), attemptsLeft(contest.maxAttempts, reserved.attemptsUsed));
       const { attemptNo } = reserved;
@@ -287,9 +311,10 @@ export function attemptUseCases(deps: AttemptDeps) {
         registration: { ...registration, fullName: reserved.fullName },
         drawn,
         startedAt,
-        deadline: attemptDeadline(startedAt, contest.timeLimitSec, contest.endsAt),
+        deadline: attemptDeadline(startedAt, contest.timeLimitSec, roundEnd(contest, round)),
         status: 'open',
         answers: {},
+        ...(roundNo !== undefined ? { roundNo } : {}),
       };
       await attempts.createAttempt(attempt);
       return { ...(await startPayload(contest, attempt, attemptNo)), attemptToken: token };
@@ -298,14 +323,17 @@ export function attemptUseCases(deps: AttemptDeps) {
     async resume(attemptId: string, token: string) {
       const attempt = await authorized(attemptId, token);
       const contest = await publicContest(attempt.contestId);
-      const person = await attempts.getPerson(contest.id, attempt.phone);
+      const person = await attempts.getPerson(contest.id, attempt.phone, true, attempt.roundNo);
       const expired = attempt.status === 'open' && isLateSubmit(now().getTime(), attempt.deadline);
       const reviewed = attempt.outcome ? await review(contest, attempt) : undefined;
       return {
         ...(await startPayload(contest, attempt, person?.attemptsUsed ?? attempt.attemptNo)),
         status: attempt.status === 'submitted' ? ('submitted' as const) : expired ? ('expired' as const) : ('open' as const),
         savedAnswers: Object.fromEntries(Object.entries(attempt.answers).map(([q, a]) => [q, a.optionIds])),
-        ...(attempt.outcome ? { result: { ...attempt.outcome, ...(reviewed ? { review: reviewed } : {}) } } : {}),
+        // The same body a (repeated) submit answers, round figures included.
+        ...(attempt.outcome
+          ? { result: { ...attempt.outcome, ...(reviewed ? { review: reviewed } : {}), ...(await inRound(contest, roundOf(contest, attempt), attempt as AttemptRecord & { outcome: SubmitOutcome })) } }
+          : {}),
       };
     },
 
@@ -323,8 +351,11 @@ export function attemptUseCases(deps: AttemptDeps) {
     async submit(attemptId: string, token: string, body: { answers?: Answers; prediction?: number | null }) {
       const attempt = await authorized(attemptId, token);
       const contest = await publicContest(attempt.contestId);
+      const round = roundOf(contest, attempt);
       // The final ranking is written: an attempt that slipped past the close can no longer change it.
-      if (!attempt.outcome && contest.finalizedAt) throw new AttemptClosed('The contest is closed');
+      if (!attempt.outcome && (contest.finalizedAt || roundStateOf(contest, round).finalizedAt)) {
+        throw new AttemptClosed(round.explicit ? 'The round is closed' : 'The contest is closed');
+      }
       let scored = attempt as AttemptRecord & { outcome: SubmitOutcome };
       if (!attempt.outcome) {
         const answers = body.answers ?? {};
@@ -335,7 +366,7 @@ export function attemptUseCases(deps: AttemptDeps) {
         await settle(scored);
       }
       const reviewed = await review(contest, scored);
-      return { ...scored.outcome, ...(reviewed ? { review: reviewed } : {}) };
+      return { ...scored.outcome, ...(reviewed ? { review: reviewed } : {}), ...(await inRound(contest, round, scored)) };
     },
 
     /**
@@ -344,7 +375,7 @@ export function attemptUseCases(deps: AttemptDeps) {
      * The people are read strongly consistent; a start that reserved its attempt just before may
      * not have written it yet, so a missing attempt is looked for again for a moment.
      */
-    async finalizeOpen(contest: ContestRecord, shard?: number): Promise<number> {
+    async finalizeOpen(contest: ContestRecord, shard?: number, onlyRoundNo?: number): Promise<number> {
       const people = await attempts.people(contest.id, shard);
       const queue = people.flatMap((p) => (p.attemptIds ?? []).filter((id) => !p.scoredIds?.includes(id)));
       let done = 0;
@@ -352,6 +383,8 @@ export function attemptUseCases(deps: AttemptDeps) {
         Array.from({ length: Math.min(8, queue.length) }, async () => {
           for (let id = queue.shift(); id; id = queue.shift()) {
             const fresh = await awaitAttempt(id, 5, 200);
+            // A round's close scores that round's attempts only (the next round may be open already).
+            if (onlyRoundNo !== undefined && fresh?.roundNo !== onlyRoundNo) continue;
             if (fresh?.status === 'open') {
               await score(contest, fresh, null, null);
               done++;

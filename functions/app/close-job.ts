@@ -4,7 +4,8 @@
 //   wait      until every execution environment's cached copy of the contest has expired
 //   finalize  one people partition per step: score open attempts from their saved answers
 //   rank      read every scored person, rank with the final rule, write the FINAL# pages
-//   finish    mark the contest finalised (closed)
+//   finish    finalise the contest's held rounds (app/rounds.ts afterContestClose), then mark the
+//             contest finalised (closed)
 // Every step can run again with the same effect: scoring an attempt is conditional on it being
 // open, settling a person on the attempt not being applied yet, and the pages are the same pages.
 import { assertCanClose } from '../domain/contest.ts';
@@ -27,6 +28,8 @@ export interface CloseDeps {
   sleep?: (ms: number) => Promise<void>;
   /** People partitions of a contest (keys.ts PEOPLE_SHARDS). */
   partitions: number;
+  /** Finalises a contest's held rounds once it is closed (app/rounds.ts); runs again harmlessly. */
+  afterClose?: (contestId: string) => Promise<unknown>;
 }
 
 type Phase = 'wait' | 'finalize' | 'rank' | 'finish';
@@ -78,7 +81,11 @@ export function closeJobKind(deps: CloseDeps): JobKind {
         }
         case 'finish': {
           const participants = state.participants ?? 0;
-          await contestCases.save({ ...contest, finalizedAt: now().toISOString(), finalParticipants: participants });
+          // Rounds: the open one ends with the contest and gets its final ranking; later ones were never held.
+          // Before the contest is marked final, so a crash in between runs them again (final rounds are kept).
+          await deps.afterClose?.(contest.id);
+          const fresh = await load(contest.id);
+          await contestCases.save({ ...fresh, finalizedAt: now().toISOString(), finalParticipants: participants });
           // A copy read while finalising says "not final yet": the final ranking shows here at once.
           attempts.forgetContest(contest.id);
           return { state: { phase: 'finish' }, done: total, result: { participants } };

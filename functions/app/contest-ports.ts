@@ -5,6 +5,7 @@ import type { DrawnQuestion } from '../domain/draw.ts';
 import type { Question } from '../domain/question.ts';
 import type { LibraryQuestion } from '../domain/library.ts';
 import type { Registration } from '../domain/registration.ts';
+import type { RoundState } from '../domain/rounds.ts';
 
 export interface ContestRecord extends Contest {
   villages: string[];
@@ -18,6 +19,8 @@ export interface ContestRecord extends Contest {
   /** Set once the final ranking is written; until then a closed contest's reads fall back to live data. */
   finalizedAt?: string;
   finalParticipants?: number;
+  /** Explicit rounds after publication: closed early, finalised (by round number). */
+  roundState?: Record<string, RoundState>;
   /** The job closing it (app/close-job.ts): set with status `closed` when the close starts. */
   closeJobId?: string;
   /**
@@ -70,6 +73,8 @@ export interface AttemptRecord {
   answers: SavedAnswers;
   prediction?: number | null;
   outcome?: SubmitOutcome;
+  /** The explicit round it belongs to (docs/rounds.md); absent in a contest without rounds. */
+  roundNo?: number;
 }
 
 export interface PersonBestRecord {
@@ -120,13 +125,18 @@ export interface AttemptStore {
     /** Recorded on the person in the same write, so erasure and retention find every attempt of a person. */
     attemptId?: string,
     asRegistered?: boolean,
+    /** Counts against this explicit round's attempts (maxAttempts applies per round). */
+    roundNo?: number,
   ): Promise<Reserved>;
   createAttempt(attempt: AttemptRecord): Promise<void>;
   getAttempt(attemptId: string): Promise<AttemptRecord | undefined>;
   /** Merges saved answers while the attempt is open; false when it is no longer open. */
   saveAnswers(attemptId: string, answers: SavedAnswers): Promise<boolean>;
-  /** Strongly consistent unless `consistent` is false (half the read cost, a moment behind). */
-  getPerson(contestId: string, phone: string, consistent?: boolean): Promise<PersonRecord | undefined>;
+  /**
+   * Strongly consistent unless `consistent` is false (half the read cost, a moment behind). With
+   * `roundNo`, attemptsUsed, best and scoredAttempts are those of that explicit round.
+   */
+  getPerson(contestId: string, phone: string, consistent?: boolean, roundNo?: number): Promise<PersonRecord | undefined>;
   /** The commit point of a score: the attempt goes from open to submitted; false when it was not open. */
   submitAttempt(attempt: AttemptRecord & { status: 'submitted'; outcome: SubmitOutcome }): Promise<boolean>;
   /**
@@ -138,8 +148,10 @@ export interface AttemptStore {
   applyToPerson(attempt: AttemptRecord & { outcome: SubmitOutcome }, candidate: PersonBestRecord): Promise<PersonBestRecord | undefined>;
   /** Corrects the best a scored attempt's outcome reports (it was computed from a stale read). */
   setOutcomeBest(attemptId: string, best: SubmitOutcome['best']): Promise<void>;
-  /** Every person of the contest, or of one people partition, strongly consistent (closing). */
-  people(contestId: string, shard?: number): Promise<PersonRecord[]>;
+  /** Every person of the contest, or of one people partition, strongly consistent (closing); with `roundNo`, seen as in that round. */
+  people(contestId: string, shard?: number, roundNo?: number): Promise<PersonRecord[]>;
+  /** 1 + the people of the round's live board ahead of this best (live order); null past what a submit may count. */
+  liveRank?(contestId: string, phone: string, best: PersonBestRecord, roundNo?: number): Promise<number | null>;
   /** The distinct villages typed in a contest without a village list (eventually consistent read). */
   villages(contestId: string): Promise<string[]>;
   /**
@@ -163,16 +175,17 @@ export interface FinalRow {
   attempts: number;
 }
 
+/** `roundNo`: an explicit round (docs/rounds.md); absent: the contest's implicit round, as in v1. */
 export interface StandingsStore {
   aggregate(contestId: string): Promise<ContestAggregate>;
   /** The live top `limit` by (correct desc, duration asc, submission asc): O(limit) per shard. */
-  liveTop(contestId: string, limit: number): Promise<PersonRecord[]>;
+  liveTop(contestId: string, limit: number, roundNo?: number): Promise<PersonRecord[]>;
   /** Every scored person, strongly consistent (staff exports and the final ranking only). */
-  allScored(contestId: string): Promise<PersonRecord[]>;
-  writeFinal(contestId: string, rows: FinalRow[]): Promise<void>;
-  readFinal(contestId: string, limit?: number): Promise<FinalRow[]>;
+  allScored(contestId: string, roundNo?: number): Promise<PersonRecord[]>;
+  writeFinal(contestId: string, rows: FinalRow[], roundNo?: number): Promise<void>;
+  readFinal(contestId: string, limit?: number, roundNo?: number): Promise<FinalRow[]>;
   /** Pages of the final ranking from `fromPage` on, at most `maxPages` (exports stream them). */
-  finalPages(contestId: string, fromPage: number, maxPages: number): Promise<FinalRow[][]>;
+  finalPages(contestId: string, fromPage: number, maxPages: number, roundNo?: number): Promise<FinalRow[][]>;
 }
 
 /** One page of the library, and the cursor of the next (the last question's id) when there may be more. */

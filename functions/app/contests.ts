@@ -5,6 +5,7 @@ import { checkQuestion, type Question, type QuestionInput } from '../domain/ques
 import { cleanText } from '../domain/names.ts';
 import type { ContestRecord, ContestRepository, LibraryRepository } from './contest-ports.ts';
 import { normalizeDraw } from '../domain/library.ts';
+import { hasExplicitRounds, roundViews } from '../domain/rounds.ts';
 import type { UnitRepository } from './ports.ts';
 
 /** Largest bank a contest may hold: every attempt start draws from the whole bank, held in memory. */
@@ -38,14 +39,22 @@ function normalizeInput<T extends Partial<ContestInput>>(input: T): T {
   if (out.startsAt !== undefined) out.startsAt = new Date(out.startsAt).toISOString();
   if (out.endsAt !== undefined) out.endsAt = new Date(out.endsAt).toISOString();
   if (out.draw) out.draw = normalizeDraw(out.draw);
+  if (out.rounds !== undefined) {
+    out.rounds =
+      out.rounds === null || out.rounds.length === 0
+        ? null
+        : out.rounds.map((r) => ({ name: cleanText(r.name), startsAt: new Date(r.startsAt).toISOString(), endsAt: new Date(r.endsAt).toISOString() }));
+  }
   return out;
 }
 
 export function adminView(contest: ContestRecord, questionCount: number, now: Date) {
-  const { version: _v, createdBy: _c, finalizedAt: _f, finalParticipants: _p, closeJobId: _j, erasedPhones: _e, rerankJobId: _r, ...rest } = contest;
+  const { version: _v, createdBy: _c, finalizedAt: _f, finalParticipants: _p, closeJobId: _j, erasedPhones: _e, rerankJobId: _r, roundState: _s, rounds: _rounds, ...rest } = contest;
   const dueAt = personalDataDueAt(contest);
   return {
     ...rest,
+    rounds: roundViews(contest, now.getTime()),
+    hasRounds: hasExplicitRounds(contest),
     // Closed but not yet final: its close job is still running (contract v2).
     status: contest.status === 'closed' && !contest.finalizedAt ? ('closing' as const) : contest.status,
     retentionDays: contest.retentionDays ?? DEFAULT_RETENTION_DAYS,
@@ -189,7 +198,7 @@ export function contestUseCases(deps: ContestDeps) {
       if (contest.purgedAt && patch.retentionDays !== undefined && patch.retentionDays !== contest.retentionDays) {
         throw new InvalidState('The phone numbers of this contest were already removed; its retention can no longer change', { fields: ['retentionDays'] });
       }
-      const next = applyContestPatch(contest, normalizeInput(patch)) as ContestRecord;
+      const next = applyContestPatch(contest, normalizeInput(patch), now().getTime()) as ContestRecord;
       if (patch.unitIds) await checkUnits(next.unitIds);
       const saved = await save(next);
       return adminView(saved, await contests.countQuestions(contestId), now());

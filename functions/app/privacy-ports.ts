@@ -53,7 +53,8 @@ export interface ErasureCommit {
   contestId: string;
   phone: string;
   /** The person item as read: the delete fails if either changed (a concurrent start or score). */
-  expected: { version: number; attemptsUsed: number };
+  /** `attemptsUsed` is undefined for a person of a contest with rounds (counted per round): then the attempt ids' count is checked. */
+  expected: { version: number; attemptsUsed: number | undefined; attemptIds?: number };
   /** Attempt items to delete, each with the status it was read in; `absent` = must still not exist. */
   attempts: { id: string; status: 'open' | 'submitted' | 'absent' }[];
 }
@@ -77,9 +78,10 @@ export interface PersonDataStore {
    */
   purge(contestId: string, people: { phone: string; attemptIds: string[] }[]): Promise<void>;
   /** Replaces the final ranking: writes the pages of `rows` and deletes any page beyond them. */
-  replaceFinal(contestId: string, rows: FinalRow[]): Promise<void>;
-  /** Writes FINAL# pages `firstPage`.. (the re-rank job copies its staged ranking group by group). */
-  writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][]): Promise<void>;
-  /** Deletes FINAL# pages from `fromPage` on. */
-  dropFinalPages(contestId: string, fromPage: number): Promise<void>;
+  /** With `roundNo`, an explicit round's final ranking (docs/rounds.md). */
+  replaceFinal(contestId: string, rows: FinalRow[], roundNo?: number): Promise<void>;
+  /** Writes FINAL# pages `firstPage`.. (the re-rank job copies its staged ranking group by group); with `roundNo`, a round's. */
+  writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][], roundNo?: number): Promise<void>;
+  /** Deletes FINAL# pages from `fromPage` on; with `roundNo`, a round's. */
+  dropFinalPages(contestId: string, fromPage: number, roundNo?: number): Promise<void>;
 }

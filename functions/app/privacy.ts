@@ -1,6 +1,7 @@
 // Personal data (Decree 13/2023): the audit log of staff access, a person's export and erasure on
 // request, and the retention purge. Flows and what happens to each item kind: docs/personal-data.md.
 import { personalDataDueAt } from '../domain/contest.ts';
+import { roundsOf, roundStateOf, roundStatus } from '../domain/rounds.ts';
 import { InvalidState, NotFound, ValidationFailed } from '../domain/errors.ts';
 import { maskPhone, normalizePhone } from '../domain/phone.ts';
 import { rankPeople } from '../domain/ranking.ts';
@@ -78,6 +79,12 @@ export function shownFinal<T extends { phone: string }>(contest: Pick<ContestRec
 }
 
 const isFinal = (c: ContestRecord) => c.status === 'closed' && c.finalizedAt !== undefined;
+
+/** The final rankings a contest holds: its final rounds' (docs/rounds.md), then its own (0). */
+export function finalRankings(contest: ContestRecord): number[] {
+  const rounds = roundsOf(contest).filter((r) => r.explicit && roundStateOf(contest, r).finalizedAt).map((r) => r.no);
+  return isFinal(contest) ? [...rounds, 0] : rounds;
+}
 
 function phoneFrom(input: string): string {
   const phone = normalizePhone(input);
@@ -221,11 +228,11 @@ export function privacyUseCases(deps: PrivacyDeps) {
       const status = await people.erase({
         contestId: contest.id,
         phone,
-        expected: { version: person.version, attemptsUsed: person.attemptsUsed },
+        expected: { version: person.version, attemptsUsed: person.attemptsUsed, attemptIds: person.attemptIds.length },
         attempts: entries,
       });
       if (status === 'ok') {
-        erased = { attemptsDeleted: deletedAhead.size + entries.filter((e) => e.status !== 'absent').length, wasParticipant: person.best !== undefined };
+        erased = { attemptsDeleted: deletedAhead.size + entries.filter((e) => e.status !== 'absent').length, wasParticipant: person.best !== undefined || (person.scoredIds?.length ?? 0) > 0 };
         break;
       }
       // A start or a score of this very person landed in between: read again and recompute.
@@ -242,12 +249,12 @@ export function privacyUseCases(deps: PrivacyDeps) {
    * the job to finish rather than a row no later erasure would find.
    */
   async function scheduleIfRanked(contest: ContestRecord, phone: string, rerank?: RerankStarter): Promise<string | undefined> {
-    if (!isFinal(contest) || contest.purgedAt) return undefined;
+    if (finalRankings(contest).length === 0 || contest.purgedAt) return undefined;
     const person = await people.getPerson(contest.id, phone);
-    if (person?.best === undefined) return contest.erasedPhones?.includes(phone) && contest.rerankJobId ? contest.rerankJobId : undefined;
+    if (person?.best === undefined && !person?.scoredIds?.length) return contest.erasedPhones?.includes(phone) && contest.rerankJobId ? contest.rerankJobId : undefined;
     if (!rerank) throw new InvalidState('The final ranking cannot be rewritten here');
     const fresh = await finalised(contest.id);
-    if (!fresh || !isFinal(fresh)) return undefined;
+    if (!fresh || finalRankings(fresh).length === 0) return undefined;
     return scheduleRerank(contest.id, phone, rerank);
   }
 
@@ -310,6 +317,11 @@ export function privacyUseCases(deps: PrivacyDeps) {
       for (const c of all.filter((x) => x.status === 'closed' && !x.finalizedAt)) {
         if (await people.getPerson(c.id, phone)) throw new InvalidState(`Contest ${c.id} is being closed; erase again once it is closed`, { contestId: c.id });
       }
+      // So does a round whose window is over and whose final ranking is being written (within a minute or two).
+      const at = now().getTime();
+      for (const c of all.filter((x) => x.status !== 'closed' && roundsOf(x).some((r) => r.explicit && roundStatus(x, r, at) === 'ended'))) {
+        if (await people.getPerson(c.id, phone)) throw new InvalidState(`A round of contest ${c.id} is being finalised; erase again in a few minutes`, { contestId: c.id });
+      }
       const results = [];
       const jobs: string[] = [];
       for (const contest of all) {
@@ -351,6 +363,11 @@ export function privacyUseCases(deps: PrivacyDeps) {
       if ((await contests.get(contestId, true))?.purgedAt) return { contestId, ...counts };
       const rows = await standings.readFinal(contestId);
       if (rows.some((r) => r.phone !== '')) await people.replaceFinal(contestId, rows.map((r) => ({ ...r, phone: '' })));
+      const contest = await contests.get(contestId, true);
+      for (const round of contest ? roundsOf(contest).filter((r) => r.explicit) : []) {
+        const inRound = await standings.readFinal(contestId, undefined, round.no);
+        if (inRound.some((r) => r.phone !== '')) await people.replaceFinal(contestId, inRound.map((r) => ({ ...r, phone: '' })), round.no);
+      }
       // Audited before the contest is marked: a crash in between audits twice rather than never.
       await audit.record(SYSTEM_ACTOR, { action: 'retention.purge', contestId, details: { ...counts } });
       const purgedAt = at.toISOString();

@@ -3,6 +3,20 @@ import { contestPhase } from '../domain/contest.ts';
 import { NotFound, ValidationFailed } from '../domain/errors.ts';
 import { maskPhone } from '../domain/phone.ts';
 import { rankPeople, rankUnits, unitStanding } from '../domain/ranking.ts';
+import { emptyAggregate, type ContestAggregate } from '../domain/aggregate.ts';
+import {
+  currentRound,
+  defaultRound,
+  findRound,
+  hasExplicitRounds,
+  neverHeld,
+  nextRoundStartsAt,
+  roundsOf,
+  roundStateOf,
+  roundStatus,
+  roundViews,
+  type Round,
+} from '../domain/rounds.ts';
 import type { AttemptUseCases } from './attempts.ts';
 import type { ContestUseCases } from './contests.ts';
 import type { ContestRecord, ContestRepository, FinalRow, PersonRecord, StandingsStore } from './contest-ports.ts';
@@ -32,6 +46,18 @@ function decodeCursor(cursor: string): number {
 }
 
 const isFinal = (c: ContestRecord) => c.status === 'closed' && c.finalizedAt !== undefined;
+
+/** The storage's round number: explicit rounds only (the implicit round is stored as in v1). */
+export const storedRound = (round: Round) => (round.explicit ? round.no : undefined);
+
+/** Whether the round's final ranking is written. */
+export const roundIsFinal = (contest: ContestRecord, round: Round) =>
+  round.explicit ? roundStateOf(contest, round).finalizedAt !== undefined || neverHeld(contest, round) : isFinal(contest);
+
+/** The counters of one round: an explicit round's own, the implicit round's are the contest's. */
+export function roundAggregate(agg: ContestAggregate, round: Round): ContestAggregate {
+  return round.explicit ? (agg.rounds?.[String(round.no)] ?? emptyAggregate()) : agg;
+}
 
 /** The ranking rows of `people` (the final ranking at close; the live order before). */
 export function rows(people: PersonRecord[], contest: ContestRecord, participants: number, final: boolean): FinalRow[] {
@@ -63,8 +89,17 @@ export function standingsUseCases(deps: StandingsDeps) {
     return contest;
   }
 
-  async function unitRows(contest: ContestRecord) {
-    const [agg, known] = await Promise.all([standings.aggregate(contest.id), unitNames()]);
+  /** The round a read names, or by default the open one, else the latest started (404 for an unknown id). */
+  function pickRound(contest: ContestRecord, id: string | undefined): Round {
+    if (id === undefined) return defaultRound(contest, now().getTime());
+    const round = findRound(contest, id);
+    if (!round) throw new NotFound('Round', id);
+    return round;
+  }
+
+  async function unitRows(contest: ContestRecord, round?: Round) {
+    const [whole, known] = await Promise.all([standings.aggregate(contest.id), unitNames()]);
+    const agg = round ? roundAggregate(whole, round) : whole;
     const ranked = rankUnits(
       contest.unitIds.map((unitId) => {
         const unit = known.get(unitId);
@@ -72,7 +107,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         return { unitId, name: unit?.name ?? unitId, memberCount: unit?.memberCount ?? 0, ...tally };
       }),
     );
-    return { agg, ranked };
+    return { agg, whole, ranked };
   }
 
   return {
@@ -105,20 +140,27 @@ export function standingsUseCases(deps: StandingsDeps) {
         prediction: contest.prediction,
         showAnswers: contest.showAnswers,
         participants: agg.participants,
+        rounds: roundViews(contest, t.getTime()),
+        hasRounds: hasExplicitRounds(contest),
+        currentRound: currentRound(contest, t.getTime())?.id ?? null,
+        nextRoundStartsAt: nextRoundStartsAt(contest, t.getTime()),
         serverNow: t.toISOString(),
         ...(contest.status === 'closed' && contest.closedAt ? { closedAt: contest.closedAt } : {}),
         startProofBits: deps.startProofBits ?? 0,
       };
     },
 
-    async leaderboard(contestId: string, limit = 10) {
+    async leaderboard(contestId: string, limit = 10, roundId?: string) {
       const contest = await attempts.publicContest(contestId);
+      const round = pickRound(contest, roundId);
+      const final = roundIsFinal(contest, round);
       const known = await unitNames();
-      const top: FinalRow[] = isFinal(contest)
-        ? shownFinal(contest, await standings.readFinal(contest.id, limit + (contest.erasedPhones?.length ?? 0))).slice(0, limit)
-        : rows(await standings.liveTop(contest.id, limit), contest, 0, false);
+      const top: FinalRow[] = final
+        ? shownFinal(contest, await standings.readFinal(contest.id, limit + (contest.erasedPhones?.length ?? 0), storedRound(round))).slice(0, limit)
+        : rows(await standings.liveTop(contest.id, limit, storedRound(round)), contest, 0, false);
       return {
-        final: isFinal(contest),
+        final,
+        roundId: round.id,
         items: top.map((r) => ({
           rank: r.rank,
           fullName: r.fullName,
@@ -132,10 +174,11 @@ export function standingsUseCases(deps: StandingsDeps) {
       };
     },
 
-    async unitLeaderboard(contestId: string) {
+    async unitLeaderboard(contestId: string, roundId?: string) {
       const contest = await attempts.publicContest(contestId);
-      const { ranked } = await unitRows(contest);
+      const { ranked } = await unitRows(contest, roundId === undefined ? undefined : pickRound(contest, roundId));
       return {
+        ...(roundId !== undefined ? { roundId } : {}),
         items: ranked.map((u) => ({
           rank: u.rank,
           unitId: u.unitId,
@@ -148,10 +191,15 @@ export function standingsUseCases(deps: StandingsDeps) {
       };
     },
 
-    async stats(contestId: string) {
+    async stats(contestId: string, roundId?: string) {
       const contest = await staffContest(contestId);
-      const { agg, ranked } = await unitRows(contest);
+      const { agg, whole, ranked } = await unitRows(contest, roundId === undefined ? undefined : pickRound(contest, roundId));
       return {
+        ...(roundId !== undefined ? { roundId } : {}),
+        byRound: roundsOf(contest).map((r) => {
+          const inRound = roundAggregate(whole, r);
+          return { roundId: r.id, no: r.no, name: r.name, status: roundStatus(contest, r, now().getTime()), participants: inRound.participants, attempts: inRound.attempts };
+        }),
         participants: agg.participants,
         attempts: agg.attempts,
         byUnit: ranked.map(({ unitId, name, memberCount, participants, sumBestCorrect }) => ({
@@ -173,22 +221,27 @@ export function standingsUseCases(deps: StandingsDeps) {
       };
     },
 
-    async results(contestId: string) {
+    async results(contestId: string, roundId?: string) {
       const contest = await staffContest(contestId);
+      const round = pickRound(contest, roundId);
+      const final = roundIsFinal(contest, round);
       const known = await unitNames();
       let list: FinalRow[];
       let participants: number;
-      if (isFinal(contest)) {
-        list = shownFinal(contest, await standings.readFinal(contest.id));
-        participants = contest.finalParticipants ?? list.length;
+      if (final) {
+        list = shownFinal(contest, await standings.readFinal(contest.id, undefined, storedRound(round)));
+        participants = roundStateOf(contest, round).participants ?? list.length;
       } else {
         // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
-        const people = await standings.allScored(contest.id);
+        const people = await standings.allScored(contest.id, storedRound(round));
         participants = people.length;
-        list = rows(people, contest, participants, contest.status === 'closed');
+        // Once the round's window is over, the full rule (prediction included) previews the final ranking.
+        const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
+        list = rows(people, contest, participants, ended);
       }
       return {
-        final: isFinal(contest),
+        final,
+        roundId: round.id,
         participants,
         items: list.map((r) => ({ ...r, unitName: known.get(r.unitId)?.name ?? r.unitId })),
       };
@@ -199,18 +252,25 @@ export function standingsUseCases(deps: StandingsDeps) {
      * A final ranking is read page by page from its FINAL# items; standings before that are ranked
      * in memory from the people partitions, as the live order always was.
      */
-    async resultsPage(contestId: string, limit = 500, cursor?: string) {
+    async resultsPage(contestId: string, limit = 500, cursor?: string, roundId?: string) {
       const offset = cursor ? decodeCursor(cursor) : 0;
       const contest = await staffContest(contestId);
+      const round = pickRound(contest, roundId);
+      const final = roundIsFinal(contest, round);
       const known = await unitNames();
       let list: FinalRow[];
       let participants: number;
       let more: boolean;
       let next: number;
-      if (isFinal(contest)) {
-        participants = contest.finalParticipants ?? 0;
+      if (final) {
+        participants = roundStateOf(contest, round).participants ?? 0;
         const first = Math.floor(offset / FINAL_ROWS_PER_PAGE);
-        const pages = await standings.finalPages(contest.id, first, Math.ceil((offset - first * FINAL_ROWS_PER_PAGE + limit + 1) / FINAL_ROWS_PER_PAGE));
+        const pages = await standings.finalPages(
+          contest.id,
+          first,
+          Math.ceil((offset - first * FINAL_ROWS_PER_PAGE + limit + 1) / FINAL_ROWS_PER_PAGE),
+          storedRound(round),
+        );
         const rowsRead = pages.flat().slice(offset - first * FINAL_ROWS_PER_PAGE);
         more = rowsRead.length > limit;
         // The cursor counts stored rows; a row erased since the last rewrite is skipped, not shifted.
@@ -218,26 +278,31 @@ export function standingsUseCases(deps: StandingsDeps) {
         list = shownFinal(contest, rowsRead.slice(0, limit));
       } else {
         // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
-        const people = await standings.allScored(contest.id);
+        const people = await standings.allScored(contest.id, storedRound(round));
         participants = people.length;
-        const all = rows(people, contest, participants, contest.status === 'closed');
+        // Once the round's window is over, the full rule (prediction included) previews the final ranking.
+        const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
+        const all = rows(people, contest, participants, ended);
         list = all.slice(offset, offset + limit);
         next = offset + list.length;
         more = all.length > offset + limit;
       }
       return {
-        final: isFinal(contest),
+        final,
+        roundId: round.id,
         participants,
         ...(more ? { next: encodeCursor(next) } : {}),
         items: list.map((r) => ({ ...r, unitName: known.get(r.unitId)?.name ?? r.unitId })),
       };
     },
 
-    /** Every row (the export of a contest not yet final ranks them once). */
-    async liveRows(contestId: string) {
+    /** Every row of a round not yet final (the export ranks them once). */
+    async liveRows(contestId: string, roundId?: string) {
       const contest = await staffContest(contestId);
-      const people = await standings.allScored(contest.id);
-      return { participants: people.length, rows: rows(people, contest, people.length, contest.status === 'closed') };
+      const round = pickRound(contest, roundId);
+      const people = await standings.allScored(contest.id, storedRound(round));
+      const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
+      return { participants: people.length, rows: rows(people, contest, people.length, ended) };
     },
   };
 }

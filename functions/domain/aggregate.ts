@@ -39,6 +39,11 @@ export interface ContestAggregate {
   units: Record<string, UnitTally>;
   villages: Record<string, number>;
   days: Record<string, DayTally>;
+  /**
+   * The same counters per explicit round (docs/rounds.md), keyed by round number; absent when
+   * empty. The contest-wide counters above count each person once across all rounds.
+   */
+  rounds?: Record<string, ContestAggregate>;
 }
 
 // Maps are built with null prototypes: village names are free text ("constructor" is a valid key).
@@ -91,12 +96,31 @@ export interface CountedPerson {
   best?: { correctCount: number };
   /** Submission of the attempt that first made this person a participant. */
   firstScoredAt?: string;
+  // An explicit round's best and first score are `best_r<no>`, `firstScoredAt_r<no>` (keys.ts roundAttr).
 }
 
 /** The stored shape of an attempt, as far as the counters are concerned. */
 export interface CountedAttempt {
   status?: string;
   outcome?: { submittedAt: string };
+  roundNo?: number;
+}
+
+/** The explicit rounds a person has a best in: round number -> best correct count and first score. */
+export function roundBests(person: CountedPerson): { no: number; correct: number; firstScoredAt?: string }[] {
+  const out: { no: number; correct: number; firstScoredAt?: string }[] = [];
+  const fields = person as Record<string, unknown>;
+  for (const [name, value] of Object.entries(fields)) {
+    const m = /^best_r(\d+)$/.exec(name);
+    if (!m || typeof value !== 'object' || value === null) continue;
+    const first = fields[`firstScoredAt_r${Number(m[1])}`];
+    out.push({ no: Number(m[1]), correct: Number((value as { correctCount: number }).correctCount), ...(typeof first === 'string' ? { firstScoredAt: first } : {}) });
+  }
+  return out.sort((a, b) => a.no - b.no);
+}
+
+function roundMap(): Record<string, ContestAggregate> {
+  return Object.create(null) as Record<string, ContestAggregate>;
 }
 
 /**
@@ -108,9 +132,20 @@ export interface CountedAttempt {
  */
 export function personContribution(person: CountedPerson | undefined): ContestAggregate {
   const out = emptyAggregate();
-  if (!person?.best || person.unitId === undefined) return out;
-  contribute(out, { unitId: person.unitId, village: person.village ?? null, bestCorrect: person.best.correctCount }, 1);
+  if (!person || person.unitId === undefined) return out;
+  const rounds = roundBests(person);
+  if (!person.best && rounds.length === 0) return out;
+  const village = person.village ?? null;
+  // Across rounds a person is one participant, with their best correct count of any round.
+  const bestCorrect = Math.max(person.best?.correctCount ?? 0, ...rounds.map((r) => r.correct));
+  contribute(out, { unitId: person.unitId, village, bestCorrect }, 1);
   if (person.firstScoredAt) bumpTally(out.days, vnDate(person.firstScoredAt), { attempts: 0, participants: 1 });
+  for (const r of rounds) {
+    const inRound = emptyAggregate();
+    contribute(inRound, { unitId: person.unitId, village, bestCorrect: r.correct }, 1);
+    if (r.firstScoredAt) bumpTally(inRound.days, vnDate(r.firstScoredAt), { attempts: 0, participants: 1 });
+    (out.rounds ??= roundMap())[String(r.no)] = inRound;
+  }
   return out;
 }
 
@@ -120,6 +155,12 @@ export function attemptContribution(attempt: CountedAttempt | undefined): Contes
   if (attempt?.status !== 'submitted' || !attempt.outcome) return out;
   out.attempts = 1;
   bumpTally(out.days, vnDate(attempt.outcome.submittedAt), { attempts: 1, participants: 0 });
+  if (typeof attempt.roundNo === 'number') {
+    const inRound = emptyAggregate();
+    inRound.attempts = 1;
+    bumpTally(inRound.days, vnDate(attempt.outcome.submittedAt), { attempts: 1, participants: 0 });
+    out.rounds = Object.assign(roundMap(), { [String(attempt.roundNo)]: inRound });
+  }
   return out;
 }
 
@@ -138,6 +179,10 @@ export function subtractAggregates(a: ContestAggregate, b: ContestAggregate): Co
   for (const [k, v] of Object.entries(b.units)) negated.units[k] = { participants: -v.participants, sumBestCorrect: -v.sumBestCorrect };
   for (const [k, v] of Object.entries(b.villages)) negated.villages[k] = -v;
   for (const [k, v] of Object.entries(b.days)) negated.days[k] = { attempts: -v.attempts, participants: -v.participants };
+  if (b.rounds) {
+    negated.rounds = roundMap();
+    for (const [k, v] of Object.entries(b.rounds)) negated.rounds[k] = subtractAggregates(emptyAggregate(), v);
+  }
   return addAggregates(a, negated);
 }
 
@@ -147,7 +192,8 @@ export function isEmptyDelta(delta: ContestAggregate): boolean {
     delta.participants === 0 &&
     delta.attempts === 0 &&
     delta.sumBestCorrect === 0 &&
-    [delta.histogram, delta.units, delta.villages, delta.days].every((m) => Object.keys(m).length === 0)
+    [delta.histogram, delta.units, delta.villages, delta.days].every((m) => Object.keys(m).length === 0) &&
+    Object.values(delta.rounds ?? {}).every(isEmptyDelta)
   );
 }
 
@@ -166,5 +212,13 @@ export function addAggregates(a: ContestAggregate, b: ContestAggregate): Contest
   for (const [k, v] of Object.entries(b.units)) bumpTally(sum.units, k, v);
   for (const [k, v] of Object.entries(b.villages)) bump(sum.villages, k, v);
   for (const [k, v] of Object.entries(b.days)) bumpTally(sum.days, k, v);
+  if (a.rounds || b.rounds) {
+    const rounds = roundMap();
+    for (const k of new Set([...Object.keys(a.rounds ?? {}), ...Object.keys(b.rounds ?? {})])) {
+      const r = addAggregates(a.rounds?.[k] ?? emptyAggregate(), b.rounds?.[k] ?? emptyAggregate());
+      if (!isEmptyDelta(r)) rounds[k] = r;
+    }
+    if (Object.keys(rounds).length > 0) sum.rounds = rounds;
+  }
   return sum;
 }

@@ -6,6 +6,7 @@ import { toIso, toMs, vnYear } from './time.ts';
 import type { Instant } from './time.ts';
 import { LIMITS } from './limits.ts';
 import { drawIssues, topicShortages, type TopicQuota } from './library.ts';
+import { roundIssues, roundPatchIssues, type RoundInput } from './rounds.ts';
 
 export type ContestStatus = 'draft' | 'published' | 'closed';
 /** What participants experience: a published contest is scheduled, open or ended depending on the clock. */
@@ -48,6 +49,8 @@ export interface ContestInput {
   draw?: TopicQuota[] | null;
   /** The award certificates' issuer; null or absent: the certificates leave those lines blank. */
   issuer?: ContestIssuer | null;
+  /** Rounds (docs/rounds.md); absent or null: one implicit round equal to the contest window. */
+  rounds?: RoundInput[] | null;
 }
 
 export interface Contest extends ContestInput {
@@ -75,11 +78,12 @@ export const GRACE_MS = 30_000;
 
 const ALL_FIELDS: readonly (keyof ContestInput)[] = [
   'title', 'description', 'rules', 'startsAt', 'endsAt', 'questionsPerAttempt', 'timeLimitSec',
-  'maxAttempts', 'unitIds', 'villages', 'prediction', 'showAnswers', 'retentionDays', 'draw', 'issuer',
+  'maxAttempts', 'unitIds', 'villages', 'prediction', 'showAnswers', 'retentionDays', 'draw', 'issuer', 'rounds',
 ];
 // Once people have taken part, only wording and a longer window may change: anything
 // else would make earlier attempts incomparable with later ones.
-const PUBLISHED_FIELDS: readonly (keyof ContestInput)[] = ['description', 'rules', 'endsAt'];
+// Rounds only as roundPatchIssues allows (renames, later ends, rounds added at the end).
+const PUBLISHED_FIELDS: readonly (keyof ContestInput)[] = ['description', 'rules', 'endsAt', 'rounds'];
 // Not contest rules: data protection, and who signs the awards (printed after the close), may
 // change in every status.
 const ALWAYS_EDITABLE: readonly (keyof ContestInput)[] = ['retentionDays', 'issuer'];
@@ -189,6 +193,7 @@ export function contestIssues(input: ContestInput): FieldIssue[] {
     for (const field of ['body', 'signerTitle', 'signerName'] as const) textLength(issues, `issuer.${field}`, input.issuer[field], min, max);
     for (const field of ['parentBody', 'place'] as const) textLength(issues, `issuer.${field}`, input.issuer[field], 0, max);
   }
+  if (!Number.isNaN(starts) && !Number.isNaN(ends)) issues.push(...roundIssues(input.rounds, input.startsAt, input.endsAt));
   return issues;
 }
 
@@ -199,7 +204,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * field, ValidationFailed when the result breaks a rule. Fields sent unchanged are accepted,
  * so a form can send everything it shows.
  */
-export function applyContestPatch(contest: Contest, patch: Partial<ContestInput>): Contest {
+export function applyContestPatch(contest: Contest, patch: Partial<ContestInput>, now: Instant = Date.now()): Contest {
   const editable = editableFields(contest.status);
   const changed = (Object.keys(patch) as (keyof ContestInput)[]).filter(
     (field) => patch[field] !== undefined && !same(patch[field], contest[field]),
@@ -210,6 +215,10 @@ export function applyContestPatch(contest: Contest, patch: Partial<ContestInput>
   }
   if (contest.status === 'published' && patch.endsAt !== undefined && toMs(patch.endsAt) < toMs(contest.endsAt)) {
     throw new ValidationFailed([{ field: 'endsAt', message: 'a published contest can only end later' }]);
+  }
+  if (contest.status === 'published' && changed.includes('rounds')) {
+    const issues = roundPatchIssues(contest, patch.rounds, now);
+    if (issues.length > 0) throw new ValidationFailed(issues);
   }
   const next: Contest = { ...contest };
   for (const field of changed) Object.assign(next, { [field]: patch[field] });

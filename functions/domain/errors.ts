@@ -54,8 +54,9 @@ export class NotFound extends DomainError {
 }
 
 export class ContestNotOpen extends DomainError {
-  constructor(message = 'The contest is not open') {
-    super('CONTEST_NOT_OPEN', message);
+  /** `details.nextRoundStartsAt` when a later round (or the contest) opens. */
+  constructor(message = 'The contest is not open', details?: { nextRoundStartsAt: string }) {
+    super('CONTEST_NOT_OPEN', message, details);
   }
 }
 

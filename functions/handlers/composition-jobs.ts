@@ -13,33 +13,35 @@ import { s3FileStore } from '../adapters/storage/s3.ts';
 import { CLOSE_KIND, closeJobKind, startClose } from '../app/close-job.ts';
 import { jobUseCases, type JobKind } from '../app/jobs.ts';
 import { PURGE_KIND, purgeJobKind } from '../app/purge-job.ts';
+import { CLOSE_ROUND_KIND, roundCloseJobKind, startDueRoundCloses, startRoundClose } from '../app/round-close-job.ts';
 import { shownFinal, type RerankStarter } from '../app/privacy.ts';
 import { RERANK_KIND, rerankJobKind } from '../app/rerank-job.ts';
 import { personDataStore } from '../adapters/dynamodb/privacy.ts';
 import { FINAL_PAGE_ROWS } from '../adapters/dynamodb/standings.ts';
-import { attemptCases, contestCases, privacyCases, standingsCases } from './composition.ts';
+import { attemptCases, contestCases, privacyCases, roundCases, standingsCases } from './composition.ts';
 import { now } from './composition-contests.ts';
 
 const number = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
 
 const kinds: Record<string, JobKind> = {
-  [CLOSE_KIND]: closeJobKind({ contests: contestRepository, contestCases, attempts: attemptCases, standings: standingsStore, now, partitions: PEOPLE_SHARDS }),
+  [CLOSE_KIND]: closeJobKind({ contests: contestRepository, contestCases, attempts: attemptCases, standings: standingsStore, now, partitions: PEOPLE_SHARDS, afterClose: (id) => roundCases.afterContestClose(id) }),
   [EXPORT_KIND]: exportJobKind({
     jobs: jobStore,
     files: s3FileStore,
     contest: (id) => contestRepository.get(id, true),
     // Rows of a phone erased since the last rewrite stay hidden while its re-rank job runs.
-    finalPages: async (id, from, max) => {
-      const [contest, pages] = await Promise.all([contestRepository.get(id, true), standingsStore.finalPages(id, from, max)]);
+    finalPages: async (id, from, max, roundNo) => {
+      const [contest, pages] = await Promise.all([contestRepository.get(id, true), standingsStore.finalPages(id, from, max, roundNo)]);
       return contest ? pages.map((rows) => shownFinal(contest, rows)) : pages;
     },
-    liveRows: (id) => standingsCases.liveRows(id),
+    liveRows: (id, round) => standingsCases.liveRows(id, round),
     unitNames: async () => new Map((await unitRepository.list()).map((u) => [u.id, u.name])),
     unitRanking: async (id) => (await standingsCases.unitLeaderboard(id)).items,
     now,
     // Tests only (local mode): small parts, so a small export has many of them.
     partBytes: number(process.env.EXPORT_PART_BYTES),
   }),
+  [CLOSE_ROUND_KIND]: roundCloseJobKind({ contests: contestRepository, attempts: attemptCases, rounds: roundCases, now, partitions: PEOPLE_SHARDS }),
   [PURGE_KIND]: purgeJobKind({ privacy: privacyCases, partitions: PEOPLE_SHARDS }),
   [RERANK_KIND]: rerankJobKind({ contests: contestRepository, standings: standingsStore, jobs: jobStore, people: personDataStore, now, rowsPerPage: FINAL_PAGE_ROWS }),
 };
@@ -54,3 +56,8 @@ export const rerankStarter = (owner: string): RerankStarter => ({
   start: (contestId, jobId) => jobCases.start(RERANK_KIND, contestId, owner, {}, jobId),
   newId: () => newId(16),
 });
+
+const roundCloseDeps = () => ({ contests: contestRepository, rounds: roundCases, jobs: jobCases, newId, now });
+export const closeRound = (contestId: string, roundId: string, owner: string) => startRoundClose(roundCloseDeps(), contestId, roundId, owner);
+/** The round schedule's run (every minute): close jobs for the rounds whose window plus grace has passed. */
+export const closeDueRounds = () => startDueRoundCloses(roundCloseDeps());

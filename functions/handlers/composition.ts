@@ -11,6 +11,7 @@ import { attemptUseCases } from '../app/attempts.ts';
 import { unitUseCases } from '../app/units.ts';
 import { auditUseCases, privacyUseCases } from '../app/privacy.ts';
 import { standingsUseCases } from '../app/standings.ts';
+import { roundUseCases } from '../app/rounds.ts';
 import { startProofBits } from './abuse.ts';
 import { contestCases, now } from './composition-contests.ts';
 
@@ -21,6 +22,7 @@ const rng = () => randomInt(2 ** 47) / 2 ** 47;
 
 export const unitCases = unitUseCases({ units: unitRepository, newId });
 export const attemptCases = attemptUseCases({ contests: contestRepository, attempts: attemptStore, newId, now, rng });
+export const roundCases = roundUseCases({ contests: contestRepository, standings: standingsStore, attempts: attemptCases, contestCases, now });
 export const standingsCases = standingsUseCases({
   contests: contestRepository,
   units: unitRepository,

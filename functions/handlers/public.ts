@@ -11,6 +11,7 @@ export const handler = httpApi({
   'GET /api/contests/{contestId}': async ({ params }) =>
     json(200, await standingsCases.publicView(await attemptCases.publicContest(params.contestId)), cached(5)),
   'GET /api/contests/{contestId}/leaderboard': async ({ params, query }) =>
-    json(200, await standingsCases.leaderboard(params.contestId, query.limit ?? 10), cached(5)),
-  'GET /api/contests/{contestId}/units': async ({ params }) => json(200, await standingsCases.unitLeaderboard(params.contestId), cached(5)),
+    json(200, await standingsCases.leaderboard(params.contestId, query.limit ?? 10, query.round), cached(5)),
+  'GET /api/contests/{contestId}/units': async ({ params, query }) =>
+    json(200, await standingsCases.unitLeaderboard(params.contestId, query.round), cached(5)),
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, PEOPLE_SHARDS } from '../adapters/dynamodb/keys.ts';
 import { hashedCounterKeys } from '../adapters/dynamodb/counter-items.ts';
-import { DEMO_CONTEST_ID, DEMO_LIBRARY_CONTEST_ID } from './demo.ts';
+import { DEMO_CONTEST_ID, DEMO_LIBRARY_CONTEST_ID, DEMO_ROUNDS_CONTEST_ID } from './demo.ts';
 import { DEMO_PAST_CONTEST_ID } from './demo-people.ts';
 
 type Key = { PK: string; SK: string };
@@ -63,7 +63,7 @@ async function markPurged(db: DynamoDBDocumentClient, tableName: string, list: K
 export async function removeDemo(db: DynamoDBDocumentClient, tableName: string): Promise<{ contestId: string; people: number; attempts: number; items: number }[]> {
   const removed = [];
   // The library's ready-made bank stays: it is real content (checked against the plan), like the organizations.
-  for (const contestId of [DEMO_CONTEST_ID, DEMO_PAST_CONTEST_ID, DEMO_LIBRARY_CONTEST_ID]) {
+  for (const contestId of [DEMO_CONTEST_ID, DEMO_PAST_CONTEST_ID, DEMO_LIBRARY_CONTEST_ID, DEMO_ROUNDS_CONTEST_ID]) {
     const people = (await Promise.all(Array.from({ length: PEOPLE_SHARDS }, (_, s) => queryKeys(db, tableName, keys.peopleShard(contestId, s).PK, 'P#')))).flat();
     const attempts = people.flatMap((p) => [...((p.attemptIds as Set<string> | undefined) ?? [])].map((id) => keys.attempt(id)));
     const personKeys = people.map((p) => ({ PK: String(p.PK), SK: String(p.SK) }));

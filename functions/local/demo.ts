@@ -153,3 +153,24 @@ export const demoQuestions: { text: string; options: string[]; correct: number[]
     topic: 'Kỷ luật, kỷ cương',
   },
 ];
+
+/** The demo of rounds (docs/rounds.md): 4 weekly rounds, the current week open. */
+export const DEMO_ROUNDS_CONTEST_ID = 'cchc-tuan-2024';
+
+export const demoRoundsContest = {
+  title: 'Tuần lễ tìm hiểu cải cách hành chính xã Tu Mơ Rông (4 tuần)',
+  description:
+    'Cuộc thi chia thành 4 đợt, mỗi tuần một đợt. Mỗi đợt có giải cá nhân riêng; giải tập thể tính trên cả 4 tuần theo tỷ lệ hội viên tham gia.',
+  rules: [
+    '1. Cuộc thi gồm 4 đợt, mỗi đợt 7 ngày.',
+    '2. Mỗi lượt thi gồm 10 câu hỏi chọn ngẫu nhiên từ ngân hàng câu hỏi viết theo Kế hoạch tuyên truyền cải cách hành chính năm 2024 của xã, làm trong 10 phút.',
+    '3. Mỗi người được thi tối đa 2 lượt trong mỗi đợt; lượt có kết quả cao nhất của đợt được tính.',
+    '4. Mỗi đợt xếp hạng riêng theo số câu đúng, rồi câu hỏi dự đoán số người tham gia đợt đó, rồi thời gian làm bài.',
+    '5. Kết quả chung cuộc của mỗi đợt được công bố tự động khi đợt kết thúc.',
+  ].join('\n'),
+  questionsPerAttempt: 10,
+  timeLimitSec: 600,
+  maxAttempts: 2,
+  prediction: { prompt: 'Theo bạn, tuần này sẽ có bao nhiêu người tham gia?' },
+  showAnswers: 'after_close' as const,
+};

@@ -9,7 +9,7 @@ import { ensureAdmin, startCognitoLocal } from './cognito-local.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createGateway } from './gateway.ts';
 import { createFileDownload, EXPORT_BUCKET, FILES_PATH, startS3Local } from './files.ts';
-import { startRetentionTimer } from './schedule.ts';
+import { startRetentionTimer, startRoundTimer } from './schedule.ts';
 import { acquireLock, describeInstance } from './lock.ts';
 import { checkDataDir, checkJava, checkNode, format, portProblem, type Problem } from './preflight.ts';
 import { freePort, killLeftovers, recordChildrenIn, stopAll, whenChildDies } from './processes.ts';
@@ -62,6 +62,7 @@ async function step<T>(name: Step, run: () => Promise<T> | T): Promise<T> {
 let releaseLock: (() => void) | undefined;
 let streams: { stop(): Promise<void> } | undefined;
 let stopRetention: (() => void) | undefined;
+let stopRounds: (() => void) | undefined;
 let jobRunner: { stop(): Promise<void> } | undefined;
 const server = createServer();
 let stopping: Promise<never> | undefined;
@@ -72,6 +73,7 @@ function stop(code: number, message?: string): Promise<never> {
     server.close();
     server.closeAllConnections();
     stopRetention?.();
+    stopRounds?.();
     await jobRunner?.stop().catch(() => undefined);
     await streams?.stop().catch(() => undefined);
     await stopAll();
@@ -228,6 +230,8 @@ async function main() {
   // Retention: the daily EventBridge rule on AWS; here the same handler gets the same event at start and hourly.
   current = 'running';
   stopRetention = startRetentionTimer(async () => (await import('../handlers/privacy.ts')).handler as never);
+  // Rounds: their final rankings once window + grace has passed (EventBridge every minute on AWS).
+  stopRounds = startRoundTimer(async () => (await import('../handlers/contests.ts')).handler as never);
 }
 
 const failed = (error: unknown) => {

@@ -45,3 +45,38 @@ export function startRetentionTimer(load: () => Promise<ScheduledHandler>, inter
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * How often the local stand-in for the round finalisation rule (infra/stacks/api.ts, every minute on
+ * AWS) runs: every 10 s by default (`ROUND_FINALIZE_INTERVAL_MS`), so a round's final ranking is
+ * written within grace + 10 s + the run of its end locally.
+ */
+export const ROUND_FINALIZE_INTERVAL_MS = Number(process.env.ROUND_FINALIZE_INTERVAL_MS ?? 10_000);
+
+/** Runs the round finalisation now and every `intervalMs`, one run at a time; failures are logged, never fatal. */
+export function startRoundTimer(load: () => Promise<ScheduledHandler>, intervalMs = ROUND_FINALIZE_INTERVAL_MS): () => void {
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const handler = await load();
+      const deadline = Date.now() + 900_000;
+      const context = {
+        functionName: 'local-contests',
+        awsRequestId: randomUUID(),
+        getRemainingTimeInMillis: () => deadline - Date.now(),
+      } as unknown as Context;
+      const event = scheduledEvent();
+      await handler({ ...event, resources: ['arn:aws:events:local:000000000000:rule/RoundFinalizeSchedule'] }, context);
+    } catch (error) {
+      console.error('[local] round finalisation failed', error);
+    } finally {
+      running = false;
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

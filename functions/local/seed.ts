@@ -7,7 +7,11 @@ import type { Unit } from '../app/ports.ts';
 import { contestRepository } from '../adapters/dynamodb/contests.ts';
 import { ddb, GetCommand, tableName } from '../adapters/dynamodb/client.ts';
 import { keys } from '../adapters/dynamodb/keys.ts';
-import { DEMO_CONTEST_ID, demoContest, demoQuestions, demoUnits, demoVillages } from './demo.ts';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { consecutiveRounds } from '../domain/rounds.ts';
+import { parseQuestionFile } from '../adapters/import/question-file.ts';
+import { DEMO_CONTEST_ID, DEMO_ROUNDS_CONTEST_ID, demoContest, demoQuestions, demoRoundsContest, demoUnits, demoVillages } from './demo.ts';
 import { seedPastContest, timings } from './demo-past.ts';
 import { seedLibrary, seedLibraryContest } from './demo-library.ts';
 
@@ -42,6 +46,7 @@ export async function seed(options: { admin: { id: string; email: string }; demo
   } catch (e) {
     console.error(`[local] demo: the question library could not be seeded this time (${(e as Error).message})`);
   }
+  await seedRoundsContest();
   if (options.demoPast === false) return;
   const started = Date.now();
   let people = 0;
@@ -77,5 +82,48 @@ async function seedDemoContest() {
     demoQuestions.map((q, i) => ({ id: `demo${String(i + 1).padStart(3, '0')}`, ...q })),
   );
   const draft = (await contestRepository.get(DEMO_CONTEST_ID, true))!;
+  await contestRepository.replace({ ...draft, status: 'published', publishedAt: at, version: draft.version + 1 });
+}
+
+/**
+ * The bank of the commune's plan (data/bank/plan-2024.csv, read through the real importer), or the
+ * demo's own questions when the file is not there.
+ */
+async function planBank() {
+  try {
+    const bytes = await readFile(resolve(import.meta.dirname, '../../data/bank/plan-2024.csv'));
+    const parsed = await parseQuestionFile(new Uint8Array(bytes), 'text/csv');
+    if (parsed.ok && parsed.questions.length >= demoRoundsContest.questionsPerAttempt) return parsed.questions;
+  } catch {
+    /* no bank file: the demo's own questions */
+  }
+  return demoQuestions;
+}
+
+/** 4 weekly rounds; the first started two days before the first start, so the current week is open. */
+async function seedRoundsContest() {
+  if (await contestRepository.get(DEMO_ROUNDS_CONTEST_ID, true)) return;
+  const start = Date.now() - 2 * 24 * 3600_000;
+  const rounds = consecutiveRounds(start, 4, 7, (n) => `Tuần ${n}`);
+  const at = new Date().toISOString();
+  await contestRepository.create({
+    ...demoRoundsContest,
+    id: DEMO_ROUNDS_CONTEST_ID,
+    startsAt: rounds[0]!.startsAt,
+    endsAt: rounds[3]!.endsAt,
+    rounds,
+    unitIds: demoUnits.map((u) => u.id),
+    villages: demoVillages,
+    status: 'draft',
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  });
+  const bank = await planBank();
+  await contestRepository.addQuestions(
+    DEMO_ROUNDS_CONTEST_ID,
+    bank.map((q, i) => ({ id: `tuan${String(i + 1).padStart(3, '0')}`, ...q })),
+  );
+  const draft = (await contestRepository.get(DEMO_ROUNDS_CONTEST_ID, true))!;
   await contestRepository.replace({ ...draft, status: 'published', publishedAt: at, version: draft.version + 1 });
 }

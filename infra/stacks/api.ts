@@ -98,6 +98,8 @@ export class ApiStack extends Stack {
   readonly jobs: Jobs;
   /** Dead-letter queue of the scheduled retention purge. */
   readonly retentionDlq: Queue;
+  /** Dead-letter queue of the round finalisation schedule (docs/rounds.md). */
+  readonly roundFinalizeDlq: Queue;
   /** Every alarm of this stack, each notifying the stage's topic. */
   readonly alarms: Alarm[] = [];
 
@@ -327,6 +329,31 @@ export class ApiStack extends Stack {
       targets: [new LambdaFunction(this.functions.privacy, { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: this.retentionDlq })],
     });
 
+    // Rounds (docs/rounds.md): every minute the contests function gets EventBridge's scheduled event
+    // and writes the final ranking of each round whose window plus the 30 s grace has passed, with no
+    // organizer action. A failed run is not retried (the next minute's run does the same work,
+    // idempotently); it lands in a dead-letter queue that alarms, as do the function's errors.
+    this.roundFinalizeDlq = new Queue(this, 'RoundFinalizeDlq', {
+      queueName: `${stage.resourcePrefix}-round-finalize-failed`,
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.roundFinalizeDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the round finalisation schedule; nothing consumes it.',
+    });
+    this.functions.contests.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(2),
+      onFailure: new SqsDestination(this.roundFinalizeDlq),
+    });
+    new Rule(this, 'RoundFinalizeSchedule', {
+      description: 'Every minute: final rankings of rounds whose window plus grace has passed (contests function)',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.functions.contests, { retryAttempts: 0, maxEventAge: Duration.minutes(2), deadLetterQueue: this.roundFinalizeDlq })],
+    });
+
     this.alarms.push(...this.defineAlarms(stage, props.alarmTopic));
 
     new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint });
@@ -399,6 +426,12 @@ export class ApiStack extends Stack {
         queue: this.retentionDlq,
         name: 'retention-dlq',
         description: 'The daily retention purge failed (after retries) or could not be delivered: phone numbers past their retention may still be stored.',
+      }),
+      queueNotEmptyAlarm(this, 'RoundFinalizeDlqAlarm', {
+        ...common,
+        queue: this.roundFinalizeDlq,
+        name: 'round-finalize-dlq',
+        description: 'A run of the round finalisation schedule failed: a round that has ended may be waiting for its final ranking (the next run tries again).',
       }),
     );
     return out;

@@ -55,6 +55,9 @@ export class ConditionFailed extends Error {
   override name = 'ConditionalCheckFailedException';
 }
 
+/** Where a final ranking's pages are kept: the contest's under its id, a round's under `<id>#r<no>`. */
+export const finalKey = (contestId: string, roundNo?: number) => (roundNo === undefined ? contestId : `${contestId}#r${roundNo}`);
+
 // ---- clock and ids ----
 
 /** The server clock of the use cases: frozen until a test moves it. */
@@ -320,6 +323,7 @@ export class FakeContestData {
   /** contestId -> what purged items contributed before retention deleted them. */
   readonly retained = new Map<string, ContestAggregate>();
   /** contestId -> pages of the final ranking. */
+  /** By contest id, or `<contestId>#r<no>` for a round's (finalKey). */
   readonly finalPages = new Map<string, FinalRow[][]>();
   /** contestId -> villages typed in a contest without a list. */
   readonly villages = new Map<string, Set<string>>();
@@ -517,26 +521,26 @@ export class FakeStandingsStore extends Interceptable<StandingsMethod> implement
     return this.#scored(contestId).sort((a, b) => shardOf(a.phone) - shardOf(b.phone));
   }
 
-  async writeFinal(contestId: string, rows: FinalRow[]) {
+  async writeFinal(contestId: string, rows: FinalRow[], roundNo?: number) {
     await this.hook('writeFinal');
     // Pages are put one by one (no delete of pages beyond the new last one), like the adapter.
-    const pages = this.data.finalPages.get(contestId) ?? [];
+    const pages = this.data.finalPages.get(finalKey(contestId, roundNo)) ?? [];
     for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) {
       pages[page] = copy(rows.slice(i, i + FINAL_PAGE_ROWS));
     }
-    this.data.finalPages.set(contestId, pages);
+    this.data.finalPages.set(finalKey(contestId, roundNo), pages);
   }
 
-  async readFinal(contestId: string, limit?: number) {
+  async readFinal(contestId: string, limit?: number, roundNo?: number) {
     await this.hook('readFinal');
-    const pages = this.data.finalPages.get(contestId) ?? [];
+    const pages = this.data.finalPages.get(finalKey(contestId, roundNo)) ?? [];
     if (limit === undefined) return copy(pages.flat());
     return copy(pages.slice(0, Math.max(1, Math.ceil(limit / FINAL_PAGE_ROWS))).flat().slice(0, limit));
   }
 
-  async finalPages(contestId: string, fromPage: number, maxPages: number) {
+  async finalPages(contestId: string, fromPage: number, maxPages: number, roundNo?: number) {
     await this.hook('finalPages');
-    return copy((this.data.finalPages.get(contestId) ?? []).slice(fromPage, fromPage + maxPages));
+    return copy((this.data.finalPages.get(finalKey(contestId, roundNo)) ?? []).slice(fromPage, fromPage + maxPages));
   }
 }
 
@@ -627,24 +631,24 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
     }
   }
 
-  async replaceFinal(contestId: string, rows: FinalRow[]) {
+  async replaceFinal(contestId: string, rows: FinalRow[], roundNo?: number) {
     await this.hook('replaceFinal');
     const pages: FinalRow[][] = [];
     for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) pages[page] = copy(rows.slice(i, i + FINAL_PAGE_ROWS));
-    this.data.finalPages.set(contestId, pages);
+    this.data.finalPages.set(finalKey(contestId, roundNo), pages);
   }
 
-  async writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][]) {
+  async writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][], roundNo?: number) {
     await this.hook('writeFinalPages');
-    const stored = this.data.finalPages.get(contestId) ?? [];
+    const stored = this.data.finalPages.get(finalKey(contestId, roundNo)) ?? [];
     pages.forEach((rows, i) => (stored[firstPage + i] = copy(rows)));
-    this.data.finalPages.set(contestId, stored);
+    this.data.finalPages.set(finalKey(contestId, roundNo), stored);
   }
 
-  async dropFinalPages(contestId: string, fromPage: number) {
+  async dropFinalPages(contestId: string, fromPage: number, roundNo?: number) {
     await this.hook('dropFinalPages');
-    const stored = this.data.finalPages.get(contestId) ?? [];
-    this.data.finalPages.set(contestId, stored.slice(0, fromPage));
+    const stored = this.data.finalPages.get(finalKey(contestId, roundNo)) ?? [];
+    this.data.finalPages.set(finalKey(contestId, roundNo), stored.slice(0, fromPage));
   }
 }
 

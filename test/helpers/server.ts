@@ -35,7 +35,7 @@ export type SharedStack = Stack;
  * limits out of the way, since every file of a worker comes from 127.0.0.1 within a few minutes.
  * The limits themselves are tested on stacks of their own (abuse.test.ts).
  */
-export const SHARED_ENV = { START_RATE_PER_MINUTE: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000' };
+export const SHARED_ENV = { START_RATE_PER_MINUTE: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000', ROUND_FINALIZE_INTERVAL_MS: '1000' };
 
 /** Where the run's stack broker listens, when there is one (under vitest). */
 export const STACK_BROKER_ENV = 'CUOC_THI_STACK_BROKER';

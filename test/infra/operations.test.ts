@@ -193,6 +193,7 @@ describe('failures reach a person', () => {
       'stream-consumer-errors',
       'stream-consumer-dlq',
       'retention-dlq',
+      'round-finalize-dlq',
       'jobs-dlq',
       'jobs-worker-errors',
       'cloudfront-5xx',
@@ -267,13 +268,25 @@ describe('least privilege: grants a function does not use are gone', () => {
 describe('retention job', () => {
   it('ends in a dead-letter queue when EventBridge cannot deliver it or Lambda gives up on it', () => {
     const [queueId] = ofType(built.dev.api, 'AWS::SQS::Queue').find(([id]) => id.startsWith('RetentionDlq'))!;
-    const [, rule] = ofType(built.dev.api, 'AWS::Events::Rule')[0]!;
+    const [, rule] = ofType(built.dev.api, 'AWS::Events::Rule').find(([id]) => id.startsWith('RetentionSchedule'))!;
     expect(rule.Properties.Targets[0].DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
-    const [, invokeConfig] = ofType(built.dev.api, 'AWS::Lambda::EventInvokeConfig')[0]!;
+    const [, invokeConfig] = ofType(built.dev.api, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => /Fnprivacy/.test(JSON.stringify(c.Properties.FunctionName)))!;
     expect(invokeConfig.Properties).toMatchObject({
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
     });
     expect(JSON.stringify(invokeConfig.Properties.FunctionName)).toMatch(/Fnprivacy/);
+  });
+});
+
+describe('round finalisation schedule (docs/rounds.md)', () => {
+  it('runs the contests function every minute, without retries, failures to a dead-letter queue', () => {
+    const [queueId] = ofType(built.dev.api, 'AWS::SQS::Queue').find(([id]) => id.startsWith('RoundFinalizeDlq'))!;
+    const [, rule] = ofType(built.dev.api, 'AWS::Events::Rule').find(([id]) => id.startsWith('RoundFinalizeSchedule'))!;
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(JSON.stringify(rule.Properties.Targets[0].Arn)).toMatch(/Fncontests/);
+    expect(rule.Properties.Targets[0]).toMatchObject({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }, RetryPolicy: { MaximumRetryAttempts: 0 } });
+    const [, invokeConfig] = ofType(built.dev.api, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => /Fncontests/.test(JSON.stringify(c.Properties.FunctionName)))!;
+    expect(invokeConfig.Properties).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } } });
   });
 });

@@ -45,7 +45,8 @@ describe('retention schedule', () => {
 
   it('a daily EventBridge rule targets it with the default scheduled event', () => {
     const [fnId] = privacyFunction();
-    const rules = ofType('AWS::Events::Rule');
+    // The other rule is the round finalisation schedule (docs/rounds.md, operations.test.ts).
+    const rules = ofType('AWS::Events::Rule').filter(([id]) => id.startsWith('RetentionSchedule'));
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0]!;
     expect(rule.Properties.ScheduleExpression).toBe('cron(30 19 * * ? *)');
@@ -55,7 +56,9 @@ describe('retention schedule', () => {
     ]);
     // No custom Input: the function receives EventBridge's own "Scheduled Event" (detail-type, time).
     expect(rule.Properties.Targets[0].Input).toBeUndefined();
-    const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === 'events.amazonaws.com');
+    const permissions = ofType('AWS::Lambda::Permission').filter(
+      ([, p]) => p.Properties.Principal === 'events.amazonaws.com' && JSON.stringify(p.Properties.SourceArn).includes('RetentionSchedule'),
+    );
     expect(permissions).toHaveLength(1);
     expect(permissions[0]![1].Properties.FunctionName).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
   });

@@ -478,6 +478,8 @@ function idPool(name: string, method: string): string[] {
       return reads ? ['hoi-nong-dan', scratch.unitId] : [scratch.unitId];
     case 'attemptId':
       return [scratch.attemptId];
+    case 'roundId':
+      return ['r1', 'r2'];
     default:
       return [];
   }

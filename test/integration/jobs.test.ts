@@ -134,8 +134,9 @@ describe('exports', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Giải cá nhân', 'Giải tập thể']);
   });
 
-  it('refuses a round (none exist yet), an unknown contest and a bad body', async () => {
-    expectError(await api.post(`/api/admin/contests/${contestId}/exports`, { format: 'csv', round: 'r1' }, tokens.organizer), 404, 'NOT_FOUND');
+  it('refuses a round the contest does not have, an unknown contest and a bad body', async () => {
+    // A contest without rounds has one implicit round, r1 (docs/rounds.md): r9 is none of its rounds.
+    expectError(await api.post(`/api/admin/contests/${contestId}/exports`, { format: 'csv', round: 'r9' }, tokens.organizer), 404, 'NOT_FOUND');
     expectError(await api.post(`/api/admin/contests/khong-co/exports`, { format: 'csv' }, tokens.organizer), 404, 'NOT_FOUND');
     expectError(await api.post(`/api/admin/contests/${contestId}/exports`, { format: 'pdf' }, tokens.organizer), 400, 'VALIDATION_FAILED');
     expectError(await api.post(`/api/admin/contests/${contestId}/exports`, { format: 'csv' }, tokens.observer), 403, 'FORBIDDEN');

@@ -288,6 +288,41 @@ describe('real responses against the document', () => {
     expect(del.status).toBe(204);
   });
 
+  it('rounds: per-round reads and a round closed early', async () => {
+    const now = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const unitId = (await api.get('/api/units')).body.items[0].id as string;
+    const created = await api.post(
+      '/api/admin/contests',
+      {
+        title: 'Cuộc thi theo đợt (tài liệu API)',
+        startsAt: iso(now - 60_000),
+        endsAt: iso(now + 3600_000),
+        questionsPerAttempt: 1,
+        timeLimitSec: 60,
+        maxAttempts: 1,
+        unitIds: [unitId],
+        rounds: [
+          { name: 'Đợt 1', startsAt: iso(now - 60_000), endsAt: iso(now + 600_000) },
+          { name: 'Đợt 2', startsAt: iso(now + 600_000), endsAt: iso(now + 1200_000) },
+        ],
+      },
+      token,
+    );
+    conforms('POST /api/admin/contests', created);
+    const id = created.body.id;
+    await api.post(`/api/admin/contests/${id}/questions`, { text: 'Một cộng một bằng mấy?', options: ['Hai', 'Ba'], correct: [0] }, token);
+    conforms('POST /api/admin/contests/{contestId}/publish', await api.post(`/api/admin/contests/${id}/publish`, undefined, token));
+    conforms('GET /api/contests/{contestId}', await api.get(`/api/contests/${id}`));
+    conforms('GET /api/contests/{contestId}/leaderboard', await api.get(`/api/contests/${id}/leaderboard?round=r1`));
+    conforms('GET /api/contests/{contestId}/units', await api.get(`/api/contests/${id}/units?round=r1`));
+    conforms('GET /api/contests/{contestId}/units', await api.get(`/api/contests/${id}/units?round=r5`));
+    conforms('GET /api/admin/contests/{contestId}/stats', await api.get(`/api/admin/contests/${id}/stats?round=r1`, token));
+    conforms('POST /api/admin/contests/{contestId}/rounds/{roundId}/close', await api.post(`/api/admin/contests/${id}/rounds/r1/close`, undefined, token));
+    conforms('POST /api/admin/contests/{contestId}/rounds/{roundId}/close', await api.post(`/api/admin/contests/${id}/rounds/r2/close`, undefined, token));
+    conforms('GET /api/admin/contests/{contestId}/results', await api.get(`/api/admin/contests/${id}/results?round=r1`, token));
+  });
+
   it('personal data: the audit log, a person\'s export and erasure', async () => {
     conforms('GET /api/admin/people/{phone}', await api.get(`/api/admin/people/${encodeURIComponent('0912 000 111')}`, token));
     conforms('GET /api/admin/people/{phone}', await api.get('/api/admin/people/0912000999', token));

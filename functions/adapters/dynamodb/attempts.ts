@@ -9,9 +9,9 @@ import type { SavedAnswers } from '../../domain/contest.ts';
 import type { DrawnQuestion } from '../../domain/draw.ts';
 import { AttemptsExhausted } from '../../domain/errors.ts';
 import { nameKey } from '../../domain/names.ts';
-import { ddb, GetCommand, PutCommand, tableName, UpdateCommand } from './client.ts';
+import { ddb, GetCommand, PutCommand, QueryCommand, tableName, UpdateCommand } from './client.ts';
 import { batchGet } from './batches.ts';
-import { indexKeys, keys, LEADERBOARD_SHARDS, PEOPLE_SHARDS, shardOf } from './keys.ts';
+import { indexKeys, keys, LEADERBOARD_SHARDS, PEOPLE_SHARDS, roundAttr, shardOf } from './keys.ts';
 import { isConditionFailure, queryAll } from './query.ts';
 
 // Compact encodings keep an attempt item near 1 KB, so each write costs one or two write units.
@@ -39,8 +39,22 @@ export const toAttempt = ({ drawn, ans, ...rest }: AttemptItem & Record<string, 
   return { ...(attempt as Omit<AttemptRecord, 'drawn' | 'answers'>), drawn: decodeDrawn(drawn), answers: decodeAnswers(ans) };
 };
 
-export const toPerson = (item: Record<string, unknown>): PersonRecord => {
-  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, LBPK: _l, LBSK: _m, startKeys: _k, nameKey: _n, attemptIds, scoredIds, ...person } = item;
+/** Per-round attributes (`best_r2`...) of a person item, left out of the record. */
+const ROUND_ATTR = /_r\d+$/;
+
+/** A person from its item; with `roundNo`, as in that explicit round (its attempts, best, scored count). */
+export const toPerson = (item: Record<string, unknown>, roundNo?: number): PersonRecord => {
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g, GSI1SK: _h, LBPK: _lp, LBSK: _ls, startKeys: _k, nameKey: _n, lbRound: _l, attemptIds, scoredIds, ...all } = item;
+  const person = Object.fromEntries(Object.entries(all).filter(([name]) => !ROUND_ATTR.test(name)));
+  if (roundNo !== undefined) {
+    delete person.best;
+    delete person.firstScoredAt;
+    const pick = (name: string) => item[roundAttr(name, roundNo)];
+    person.attemptsUsed = pick('attemptsUsed') ?? 0;
+    person.scoredAttempts = pick('scoredAttempts') ?? 0;
+    if (pick('best') !== undefined) person.best = pick('best');
+    if (pick('firstScoredAt') !== undefined) person.firstScoredAt = pick('firstScoredAt');
+  }
   return {
     scoredAttempts: 0,
     version: 0,
@@ -68,7 +82,6 @@ export async function unsettled<T extends { contestId: string; phone: string; id
   });
 }
 
-/** Every person of a contest, from strongly consistent Queries of its PEOPLE_SHARDS partitions. */
 /** Every person item of a contest, or of one of its people partitions (a job's step). */
 export async function peopleOf(contestId: string, only?: number): Promise<Record<string, unknown>[]> {
   const list = only === undefined ? Array.from({ length: PEOPLE_SHARDS }, (_, shard) => shard) : [only];
@@ -88,8 +101,9 @@ function failedItem(e: unknown): Record<string, unknown> | undefined {
 }
 
 export const attemptStore: AttemptStore = {
-  async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey, attemptId, asRegistered = false) {
+  async reserveAttempt(contestId, registration, maxAttempts, idempotencyKey, attemptId, asRegistered = false, roundNo) {
     const keyed = idempotencyKey !== undefined;
+    const used = roundAttr('attemptsUsed', roundNo);
     // The attempt id is recorded with the reservation: erasure and retention find every attempt of a person from it.
     const sets = [...(keyed ? ['startKeys :keySet'] : []), ...(attemptId !== undefined ? ['attemptIds :idSet'] : [])];
     // The name is checked in the same write (identity rule, docs/identity.md): a phone registered under
@@ -97,7 +111,7 @@ export const attemptStore: AttemptStore = {
     // keeps its name. People stored before `nameKey` existed are not checked.
     const name = asRegistered ? 'fullName = if_not_exists(fullName, :name), nameKey = if_not_exists(nameKey, :nameKey)' : 'fullName = :name, nameKey = :nameKey';
     const conditions = [
-      '(attribute_not_exists(attemptsUsed) OR attemptsUsed < :max)',
+      '(attribute_not_exists(#used) OR #used < :max)',
       ...(keyed ? ['NOT contains(startKeys, :key)'] : []),
       ...(asRegistered ? [] : ['(attribute_not_exists(nameKey) OR nameKey = :nameKey)']),
     ];
@@ -108,8 +122,9 @@ export const attemptStore: AttemptStore = {
           Key: keys.person(contestId, registration.phone),
           // The count is taken with a condition, not read-then-write: parallel starts cannot overshoot,
           // and a start key is recorded in the same write so its retries cannot take a second attempt.
-          UpdateExpression: `SET attemptsUsed = if_not_exists(attemptsUsed, :zero) + :one, ${name}, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity${sets.length ? ` ADD ${sets.join(', ')}` : ''}`,
+          UpdateExpression: `SET #used = if_not_exists(#used, :zero) + :one, ${name}, birthYear = :birthYear, contestId = :contestId, phone = :phone, entity = :entity${sets.length ? ` ADD ${sets.join(', ')}` : ''}`,
           ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: { '#used': used },
           ExpressionAttributeValues: {
             ':zero': 0,
             ':one': 1,
@@ -128,13 +143,13 @@ export const attemptStore: AttemptStore = {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { attemptNo: Number(out.Attributes?.attemptsUsed), fullName: String(out.Attributes?.fullName ?? registration.fullName) };
+      return { attemptNo: Number(out.Attributes?.[used]), fullName: String(out.Attributes?.fullName ?? registration.fullName) };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       const old = failedItem(e);
       if (keyed && (old?.startKeys as Set<string> | undefined)?.has(idempotencyKey)) return 'duplicate';
       if (!asRegistered && old?.nameKey !== undefined && old.nameKey !== nameKey(registration.fullName)) {
-        return { otherName: String(old.fullName), attemptsUsed: Number(old.attemptsUsed ?? 0) };
+        return { otherName: String(old.fullName), attemptsUsed: Number(old[used] ?? 0) };
       }
       throw new AttemptsExhausted(maxAttempts);
     }
@@ -183,9 +198,9 @@ export const attemptStore: AttemptStore = {
     }
   },
 
-  async getPerson(contestId, phone, consistent = true) {
+  async getPerson(contestId, phone, consistent = true, roundNo) {
     const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.person(contestId, phone), ConsistentRead: consistent }));
-    return out.Item ? toPerson(out.Item) : undefined;
+    return out.Item ? toPerson(out.Item, roundNo) : undefined;
   },
 
   async submitAttempt(attempt) {
@@ -215,10 +230,18 @@ export const attemptStore: AttemptStore = {
 
   async applyToPerson(attempt, candidate) {
     const Key = keys.person(attempt.contestId, attempt.phone);
+    const roundNo = attempt.roundNo;
     // The leaderboard's sort key orders attempts exactly as replacesBest does (more correct, then
     // shorter, then earlier): comparing it in the condition decides "better than the stored best"
-    // without reading the person first.
+    // without reading the person first. The implicit round compares with the index key itself; an
+    // explicit round keeps its own (`lbKey_r<no>`), since the index entry follows the latest round.
     const sk = `${indexKeys.leaderboard.sk(candidate.correctCount, candidate.durationMs, candidate.submittedAt)}#${attempt.phone}`;
+    const names = {
+      '#best': roundAttr('best', roundNo),
+      '#scored': roundAttr('scoredAttempts', roundNo),
+      '#first': roundAttr('firstScoredAt', roundNo),
+      '#lbk': roundNo === undefined ? 'LBSK' : roundAttr('lbKey', roundNo),
+    };
     const counted = {
       ':unitId': attempt.registration.unitId,
       ':village': attempt.registration.village ?? null,
@@ -227,34 +250,45 @@ export const attemptStore: AttemptStore = {
       ':id': attempt.id,
       ':sk': sk,
     };
+    // An explicit round's best moves the person's board entry to that round, unless the person has
+    // already scored in a later one (an abandoned attempt scored when its round is finalised).
+    let moveBoard = true;
     for (let tryNo = 0; tryNo < 5; tryNo++) {
       // As the new best (a first scored attempt always is).
       try {
+        // The index projects `best`: the entry of a round's board carries that round's best.
+        const board = roundNo === undefined ? '' : moveBoard ? ', #lbk = :sk, best = :best, LBPK = :lbpk, LBSK = :sk, lbRound = :round' : ', #lbk = :sk';
+        const boardCondition = roundNo !== undefined && moveBoard ? ' AND (attribute_not_exists(lbRound) OR lbRound <= :round)' : '';
         const out = await ddb.send(
           new UpdateCommand({
             TableName: tableName,
             Key,
-            UpdateExpression:
-              'SET best = :best, LBPK = :lbpk, LBSK = :sk, unitId = :unitId, village = :village, firstScoredAt = if_not_exists(firstScoredAt, :at), version = if_not_exists(version, :zero) + :one ADD scoredAttempts :one, scoredIds :ids',
+            UpdateExpression: `SET #best = :best${roundNo === undefined ? ', LBPK = :lbpk, LBSK = :sk' : board}, unitId = :unitId, village = :village, firstScoredAt = if_not_exists(firstScoredAt, :at)${roundNo === undefined ? '' : ', #first = if_not_exists(#first, :at)'}, version = if_not_exists(version, :zero) + :one ADD #scored :one, scoredIds :ids`,
             // The person exists (an erased one is not recreated), the attempt is not counted yet.
-            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND (attribute_not_exists(LBSK) OR LBSK > :sk)',
+            ConditionExpression: `attribute_exists(PK) AND NOT contains(scoredIds, :id) AND (attribute_not_exists(#lbk) OR #lbk > :sk)${boardCondition}`,
+            ExpressionAttributeNames: roundNo === undefined ? { '#best': names['#best'], '#scored': names['#scored'], '#lbk': names['#lbk'] } : names,
             ExpressionAttributeValues: {
               ...counted,
               ':zero': 0,
               ':best': candidate,
-              ':lbpk': indexKeys.leaderboard.pk(attempt.contestId, shardOf(attempt.phone, LEADERBOARD_SHARDS)),
+              ...(roundNo === undefined || moveBoard ? { ':lbpk': indexKeys.leaderboard.pk(attempt.contestId, shardOf(attempt.phone, LEADERBOARD_SHARDS), roundNo) } : {}),
+              ...(roundNo !== undefined && moveBoard ? { ':round': roundNo } : {}),
               ':at': candidate.submittedAt,
             },
             ReturnValues: 'ALL_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return out.Attributes?.best as PersonBestRecord;
+        return out.Attributes?.[names['#best']] as PersonBestRecord;
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
         const old = failedItem(e);
         if (!old) return undefined;
-        if ((old.scoredIds as Set<string> | undefined)?.has(attempt.id)) return old.best as PersonBestRecord;
+        if ((old.scoredIds as Set<string> | undefined)?.has(attempt.id)) return old[names['#best']] as PersonBestRecord;
+        if (roundNo !== undefined && typeof old.lbRound === 'number' && old.lbRound > roundNo && moveBoard) {
+          moveBoard = false;
+          continue;
+        }
       }
       // Not better than the stored best: counted, under its registration, the best kept.
       try {
@@ -262,13 +296,14 @@ export const attemptStore: AttemptStore = {
           new UpdateCommand({
             TableName: tableName,
             Key,
-            UpdateExpression: 'SET unitId = :unitId, village = :village, version = version + :one ADD scoredAttempts :one, scoredIds :ids',
-            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND LBSK <= :sk',
+            UpdateExpression: 'SET unitId = :unitId, village = :village, version = version + :one ADD #scored :one, scoredIds :ids',
+            ConditionExpression: 'attribute_exists(PK) AND NOT contains(scoredIds, :id) AND #lbk <= :sk',
+            ExpressionAttributeNames: { '#scored': names['#scored'], '#lbk': names['#lbk'] },
             ExpressionAttributeValues: counted,
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return out.Attributes?.best as PersonBestRecord;
+        return out.Attributes?.[names['#best']] as PersonBestRecord;
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
         // Changed in between (erased, applied, or its best erased): decide again.
@@ -293,8 +328,29 @@ export const attemptStore: AttemptStore = {
     }
   },
 
-  async people(contestId, shard) {
-    return (await peopleOf(contestId, shard)).map(toPerson);
+  async people(contestId, shard, roundNo) {
+    return (await peopleOf(contestId, shard)).map((item) => toPerson(item, roundNo));
+  },
+
+  async liveRank(contestId, phone, best, roundNo) {
+    // Entries strictly ahead in the live order (the sort key, then the phone for a full tie), counted
+    // on each shard; a page per shard bounds the cost of a submit: past it the rank is left out.
+    const sk = `${indexKeys.leaderboard.sk(best.correctCount, best.durationMs, best.submittedAt)}#${phone}`;
+    const counts = await Promise.all(
+      Array.from({ length: LEADERBOARD_SHARDS }, async (_, shard) => {
+        const out = await ddb.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexKeys.leaderboard.index,
+            KeyConditionExpression: 'LBPK = :pk AND LBSK < :sk',
+            ExpressionAttributeValues: { ':pk': indexKeys.leaderboard.pk(contestId, shard, roundNo), ':sk': sk },
+            Select: 'COUNT',
+          }),
+        );
+        return out.LastEvaluatedKey ? null : (out.Count ?? 0);
+      }),
+    );
+    return counts.some((c) => c === null) ? null : 1 + counts.reduce<number>((a, c) => a + (c ?? 0), 0);
   },
 
   async villages(contestId) {

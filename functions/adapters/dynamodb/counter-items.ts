@@ -15,6 +15,8 @@ export function counterEntries(delta: ContestAggregate): [string, number][] {
   for (const [k, v] of Object.entries(delta.units)) adds.push([`u:${k}:p`, v.participants], [`u:${k}:s`, v.sumBestCorrect]);
   for (const [k, v] of Object.entries(delta.villages)) adds.push([`v:${k}`, v]);
   for (const [k, v] of Object.entries(delta.days)) adds.push([`d:${k}:a`, v.attempts], [`d:${k}:p`, v.participants]);
+  // An explicit round's counters (docs/rounds.md): the same names after `R<no>|`.
+  for (const [no, r] of Object.entries(delta.rounds ?? {})) adds.push(...counterEntries(r).map(([k, v]): [string, number] => [`R${no}|${k}`, v]));
   return adds.filter(([, v]) => v !== 0);
 }
 
@@ -51,6 +53,10 @@ export const VILLAGE_ITEMS = 8;
 
 /** The item-part names an attribute of the counters goes to. */
 export function counterPart(attribute: string): string {
+  // Each explicit round's counters in one item of the contest's partition (`AGG#ROUND#<nn>`): a round
+  // is one week of a commune's submits, a few KB; its past rounds are never rewritten.
+  const round = /^R(\d+)\|/.exec(attribute);
+  if (round) return `ROUND#${round[1]!.padStart(2, '0')}`;
   if (attribute.startsWith('d:')) return `DAY#${attribute.slice(2, 12)}`;
   if (attribute.startsWith('u:')) return `UNITS#${shardOf(attribute.slice(2, -2), UNIT_ITEMS)}`;
   if (attribute.startsWith('v:')) return `VILLAGES#${shardOf(attribute.slice(2), VILLAGE_ITEMS)}`;

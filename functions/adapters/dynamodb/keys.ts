@@ -85,9 +85,18 @@ export const keys = {
    */
   villages: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SK: 'VILLAGES' }),
 
-  /** Final ranking, written once at close, in pages of rows. */
-  finalPage: (contestId: string, page: number) => ({ PK: `CONTEST#${contestId}`, SK: `FINAL#${pad(page, 6)}` }),
-  finalPagesOf: (contestId: string) => ({ PK: `CONTEST#${contestId}`, SKPrefix: 'FINAL#' }),
+  /**
+   * Final ranking, written once at close, in pages of rows. An explicit round's (docs/rounds.md) has
+   * its own prefix; the implicit round of a contest without rounds keeps the v1 pages.
+   */
+  finalPage: (contestId: string, page: number, roundNo?: number) => ({
+    PK: `CONTEST#${contestId}`,
+    SK: roundNo === undefined ? `FINAL#${pad(page, 6)}` : `RFINAL#${pad(roundNo, 2)}#${pad(page, 6)}`,
+  }),
+  finalPagesOf: (contestId: string, roundNo?: number) => ({
+    PK: `CONTEST#${contestId}`,
+    SKPrefix: roundNo === undefined ? 'FINAL#' : `RFINAL#${pad(roundNo, 2)}#`,
+  }),
 
   /**
    * Audit log of staff access to personal data: one partition per UTC year (staff actions are rare,
@@ -124,6 +133,13 @@ export const keys = {
   rateLimit: (scope: string, window: number) => ({ PK: `RATE#${scope}`, SK: `W#${window}` }),
 };
 
+/**
+ * A person's attribute for an explicit round (docs/rounds.md): one person item per contest holds
+ * every round as `<name>_r<no>` (attemptsUsed, best, scoredAttempts, firstScoredAt, lbKey); the
+ * implicit round of a contest without rounds keeps the v1 names.
+ */
+export const roundAttr = (name: string, roundNo?: number) => (roundNo === undefined ? name : `${name}_r${roundNo}`);
+
 /** GSI keys, named after the access pattern; `index` is the index's name in table.ts. */
 export const indexKeys = {
   leaderboard: {
@@ -131,7 +147,8 @@ export const indexKeys = {
     index: 'ranking',
     pkAttribute: 'LBPK',
     skAttribute: 'LBSK',
-    pk: (contestId: string, shard: number) => `LB#${contestId}#${shard}`,
+    /** An explicit round's board has its own partitions; a person's entry is in the latest round they scored in. */
+    pk: (contestId: string, shard: number, roundNo?: number) => (roundNo === undefined ? `LB#${contestId}#${shard}` : `LB#${contestId}#R${roundNo}#${shard}`),
     /**
      * Ascending order = better rank: more correct answers, then shorter duration, then earlier submission.
      * correct <= 999, duration < 10^10 ms, submittedAt an ISO string (sorts as time).

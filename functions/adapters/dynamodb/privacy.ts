@@ -60,8 +60,9 @@ export const personDataStore: PersonDataStore = {
             TableName: tableName,
             Key: keys.person(contestId, phone),
             // Unchanged since it was read: no start took an attempt and no attempt was scored meanwhile.
-            ConditionExpression: `attemptsUsed = :used AND ${expected.version === 0 ? '(attribute_not_exists(version) OR version = :version)' : 'version = :version'}`,
-            ExpressionAttributeValues: { ':used': expected.attemptsUsed, ':version': expected.version },
+            // A person of a contest with rounds counts starts per round (attemptsUsed_r<no>): every start adds its id to attemptIds.
+            ConditionExpression: `${expected.attemptsUsed === undefined ? 'attribute_not_exists(attemptsUsed) AND size(attemptIds) = :used' : 'attemptsUsed = :used'} AND ${expected.version === 0 ? '(attribute_not_exists(version) OR version = :version)' : 'version = :version'}`,
+            ExpressionAttributeValues: { ':used': expected.attemptsUsed ?? expected.attemptIds ?? 0, ':version': expected.version },
           },
         },
         ...attempts.map((a) => ({
@@ -101,23 +102,23 @@ export const personDataStore: PersonDataStore = {
     await deleteAll(personKeys);
   },
 
-  async replaceFinal(contestId, rows) {
-    const { PK, SKPrefix } = keys.finalPagesOf(contestId);
+  async replaceFinal(contestId, rows, roundNo) {
+    const { PK, SKPrefix } = keys.finalPagesOf(contestId, roundNo);
     const existing = await queryAll<Key>(PK, SKPrefix, { ConsistentRead: true, ProjectionExpression: 'PK, SK' });
-    await standingsStore.writeFinal(contestId, rows);
+    await standingsStore.writeFinal(contestId, rows, roundNo);
     const pages = Math.max(1, Math.ceil(rows.length / FINAL_PAGE_ROWS));
-    const kept = new Set(Array.from({ length: pages }, (_, page) => keys.finalPage(contestId, page).SK));
+    const kept = new Set(Array.from({ length: pages }, (_, page) => keys.finalPage(contestId, page, roundNo).SK));
     await deleteAll(existing.filter((k) => !kept.has(k.SK)).map(({ PK: pk, SK }) => ({ PK: pk, SK })));
   },
 
-  async writeFinalPages(contestId, firstPage, pages) {
-    await batchWrite(pages.map((rows, i) => ({ PutRequest: { Item: { ...keys.finalPage(contestId, firstPage + i), entity: 'finalPage', rows } } })));
+  async writeFinalPages(contestId, firstPage, pages, roundNo) {
+    await batchWrite(pages.map((rows, i) => ({ PutRequest: { Item: { ...keys.finalPage(contestId, firstPage + i, roundNo), entity: 'finalPage', rows } } })));
   },
 
-  async dropFinalPages(contestId, fromPage) {
-    const { PK, SKPrefix } = keys.finalPagesOf(contestId);
+  async dropFinalPages(contestId, fromPage, roundNo) {
+    const { PK, SKPrefix } = keys.finalPagesOf(contestId, roundNo);
     const existing = await queryAll<Key>(PK, SKPrefix, { ConsistentRead: true, ProjectionExpression: 'PK, SK' });
-    const from = keys.finalPage(contestId, fromPage).SK;
+    const from = keys.finalPage(contestId, fromPage, roundNo).SK;
     await deleteAll(existing.filter((k) => k.SK >= from).map(({ PK: pk, SK }) => ({ PK: pk, SK })));
   },
 };

@@ -2,11 +2,11 @@
 // this store -> the aggregate items (kept by the stream consumer), the sparse leaderboard index,
 // the people partitions, or the final pages.
 import type { FinalRow, PersonRecord, StandingsStore } from '../../app/contest-ports.ts';
-import { emptyAggregate, type ContestAggregate } from '../../domain/aggregate.ts';
+import { addAggregates, emptyAggregate, type ContestAggregate } from '../../domain/aggregate.ts';
 import { compareLive } from '../../domain/ranking.ts';
 import { peopleOf, toPerson } from './attempts.ts';
 import { ddb, QueryCommand, tableName } from './client.ts';
-import { indexKeys, keys, LEADERBOARD_SHARDS } from './keys.ts';
+import { indexKeys, keys, LEADERBOARD_SHARDS, roundAttr } from './keys.ts';
 import { queryAll } from './query.ts';
 import { batchGet, batchWrite } from './batches.ts';
 import { hashedCounterKeys } from './counter-items.ts';
@@ -15,14 +15,25 @@ import { readPages } from './jobs.ts';
 /** Rows per final-ranking item: 100 rows of ~200 bytes stay far below the 400 KB item limit. */
 export const FINAL_PAGE_ROWS = 100;
 
+/** An explicit round's counters: `R<no>|` before the contest-wide name (aggregates.ts counterEntries). */
+const ROUND_COUNTER = /^R(\d+)\|(.*)$/s;
+
 function parseAggregate(items: Record<string, unknown>[]): ContestAggregate {
   const agg = emptyAggregate();
   const add = (rec: Record<string, number>, key: string, v: number) => {
     rec[key] = (rec[key] ?? 0) + v;
   };
   for (const item of items) {
-    for (const [name, raw] of Object.entries(item)) {
+    for (const [fullName, raw] of Object.entries(item)) {
       if (typeof raw !== 'number' || raw === 0) continue;
+      const inRound = ROUND_COUNTER.exec(fullName);
+      if (inRound) {
+        const rounds = (agg.rounds ??= Object.create(null) as Record<string, ContestAggregate>);
+        const roundAgg = (rounds[inRound[1]!] ??= emptyAggregate());
+        Object.assign(roundAgg, addAggregates(roundAgg, parseAggregate([{ [inRound[2]!]: raw }])));
+        continue;
+      }
+      const name = fullName;
       if (name === 'participants' || name === 'attempts' || name === 'sumBestCorrect') agg[name] += raw;
       else if (name.startsWith('h:')) add(agg.histogram, name.slice(2), raw);
       else if (name.startsWith('v:')) add(agg.villages, name.slice(2), raw);
@@ -42,6 +53,7 @@ function parseAggregate(items: Record<string, unknown>[]): ContestAggregate {
 }
 
 const entry = (p: PersonRecord) => ({ ...p.best!, personKey: p.phone });
+const bestAttr = (roundNo?: number) => roundAttr('best', roundNo);
 
 export const standingsStore: StandingsStore = {
   async aggregate(contestId) {
@@ -50,7 +62,7 @@ export const standingsStore: StandingsStore = {
     return parseAggregate([...own, ...hashed]);
   },
 
-  async liveTop(contestId, limit) {
+  async liveTop(contestId, limit, roundNo) {
     const shards = await Promise.all(
       Array.from({ length: LEADERBOARD_SHARDS }, (_, shard) =>
         ddb.send(
@@ -58,34 +70,35 @@ export const standingsStore: StandingsStore = {
             TableName: tableName,
             IndexName: indexKeys.leaderboard.index,
             KeyConditionExpression: 'LBPK = :pk',
-            ExpressionAttributeValues: { ':pk': indexKeys.leaderboard.pk(contestId, shard) },
+            ExpressionAttributeValues: { ':pk': indexKeys.leaderboard.pk(contestId, shard, roundNo) },
             Limit: limit,
           }),
         ),
       ),
     );
-    const people = shards.flatMap((out) => (out.Items ?? []).map(toPerson));
+    // The index projects `best`: on a round's board that is the round's best (set with the entry).
+    const people = shards.flatMap((out) => (out.Items ?? []).map((item) => toPerson(item))).filter((p) => p.best !== undefined);
     return people.sort((a, b) => compareLive(entry(a), entry(b))).slice(0, limit);
   },
 
-  async allScored(contestId) {
-    return (await peopleOf(contestId)).filter((item) => item.best !== undefined).map(toPerson);
+  async allScored(contestId, roundNo) {
+    return (await peopleOf(contestId)).filter((item) => item[bestAttr(roundNo)] !== undefined).map((item) => toPerson(item, roundNo));
   },
 
-  async writeFinal(contestId, rows) {
+  async writeFinal(contestId, rows, roundNo) {
     const pages: Record<string, unknown>[] = [];
     for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) {
-      pages.push({ ...keys.finalPage(contestId, page), entity: 'finalPage', rows: rows.slice(i, i + FINAL_PAGE_ROWS) });
+      pages.push({ ...keys.finalPage(contestId, page, roundNo), entity: 'finalPage', rows: rows.slice(i, i + FINAL_PAGE_ROWS) });
     }
     await batchWrite(pages.map((Item) => ({ PutRequest: { Item } })));
   },
 
-  finalPages(contestId, fromPage, maxPages) {
-    return readPages(keys.finalPage(contestId, fromPage), keys.finalPagesOf(contestId).SKPrefix, maxPages);
+  finalPages(contestId, fromPage, maxPages, roundNo) {
+    return readPages(keys.finalPage(contestId, fromPage, roundNo), keys.finalPagesOf(contestId, roundNo).SKPrefix, maxPages);
   },
 
-  async readFinal(contestId, limit) {
-    const { PK, SKPrefix } = keys.finalPagesOf(contestId);
+  async readFinal(contestId, limit, roundNo) {
+    const { PK, SKPrefix } = keys.finalPagesOf(contestId, roundNo);
     if (limit === undefined) return (await queryAll<{ rows: FinalRow[] }>(PK, SKPrefix)).flatMap((i) => i.rows);
     // The top N costs ceil(N / 100) page reads, whatever the number of participants.
     const out = await ddb.send(

@@ -17,6 +17,8 @@ import type { FileStore, JobRecord, JobStore, UploadedPart } from '../../app/job
 import type { JobKind, StepOutcome } from '../../app/jobs.ts';
 import type { ContestRecord } from '../../app/contest-ports.ts';
 import { NotFound } from '../../domain/errors.ts';
+import { findRound, roundStateOf } from '../../domain/rounds.ts';
+import { roundIsFinal, storedRound } from '../../app/standings.ts';
 import { csvLines } from './csv.ts';
 import { resultsBook, resultsCsvHead, resultsCsvRows, vnDateTime, type ResultRow } from './results.ts';
 import { writeXlsxTo, type WriteCell } from './xlsx.ts';
@@ -37,9 +39,9 @@ export interface ExportDeps {
   jobs: JobStore;
   files: FileStore;
   contest: (contestId: string) => Promise<ContestRecord | undefined>;
-  finalPages: (contestId: string, fromPage: number, maxPages: number) => Promise<FinalRow[][]>;
+  finalPages: (contestId: string, fromPage: number, maxPages: number, roundNo?: number) => Promise<FinalRow[][]>;
   /** The ranking of a contest not yet final, as GET results gives it (ranked in memory once). */
-  liveRows: (contestId: string) => Promise<{ participants: number; rows: FinalRow[] }>;
+  liveRows: (contestId: string, round?: string) => Promise<{ participants: number; rows: FinalRow[] }>;
   unitNames: () => Promise<Map<string, string>>;
   unitRanking: (contestId: string) => Promise<{ rank: number; name: string; memberCount: number; participants: number; participationRate: number; averageCorrect: number }[]>;
   now: () => Date;
@@ -65,6 +67,8 @@ interface ExportState {
   rows?: number;
   parts?: UploadedPart[];
   pages?: number;
+  /** An explicit round's number: its own FINAL# pages (docs/rounds.md). */
+  roundNo?: number;
 }
 
 /** Collects bytes into numbered parts of `size` and uploads each as it fills (the last on end). */
@@ -104,11 +108,11 @@ export function exportJobKind(deps: ExportDeps): JobKind {
 
   const fileName = (job: JobRecord) => {
     const p = job.params as unknown as ExportParams;
-    return `${p.kind === 'awards' ? 'khen-thuong' : 'ket-qua'}-${job.contestId}.${p.format}`;
+    return `${p.kind === 'awards' ? 'khen-thuong' : 'ket-qua'}-${job.contestId}${p.round ? `-${p.round}` : ''}.${p.format}`;
   };
 
   async function pagesFrom(job: JobRecord, state: ExportState, from: number, count: number): Promise<FinalRow[][]> {
-    return state.source === 'final' ? deps.finalPages(job.contestId, from, count) : jobs.rowPages(job.id, from, count);
+    return state.source === 'final' ? deps.finalPages(job.contestId, from, count, state.roundNo) : jobs.rowPages(job.id, from, count);
   }
 
   async function named(rows: FinalRow[]): Promise<ResultRow[]> {
@@ -231,14 +235,17 @@ export function exportJobKind(deps: ExportDeps): JobKind {
       const p = job.params as unknown as ExportParams;
       if (!state.phase) {
         const contest = await loadContest(job);
-        const final = contest.status === 'closed' && contest.finalizedAt !== undefined;
+        const round = p.round !== undefined ? findRound(contest, p.round) : undefined;
+        if (p.round !== undefined && !round) throw new NotFound('Round', p.round);
+        const roundNo = round ? storedRound(round) : undefined;
+        const final = round ? roundIsFinal(contest, round) : contest.status === 'closed' && contest.finalizedAt !== undefined;
         let participants: number;
         let pages: number;
         if (final) {
-          participants = contest.finalParticipants ?? 0;
+          participants = (round?.explicit ? roundStateOf(contest, round).participants : contest.finalParticipants) ?? 0;
           pages = Math.ceil(participants / ROWS_PER_PAGE);
         } else {
-          const live = await deps.liveRows(job.contestId);
+          const live = await deps.liveRows(job.contestId, p.round);
           participants = live.participants;
           const chunks: FinalRow[][] = [];
           for (let i = 0; i < live.rows.length; i += ROWS_PER_PAGE) chunks.push(live.rows.slice(i, i + ROWS_PER_PAGE));
@@ -248,7 +255,7 @@ export function exportJobKind(deps: ExportDeps): JobKind {
         }
         const key = `exports/${job.contestId}/${job.id}/${fileName(job)}`;
         const uploadId = await files.startUpload(key, TYPES[p.format], fileName(job));
-        const next: ExportState = { phase: 'parts', source: final ? 'final' : 'job', final, participants, uploadId, key, page: 0, rows: 0, parts: [], pages };
+        const next: ExportState = { phase: 'parts', source: final ? 'final' : 'job', final, participants, uploadId, key, page: 0, rows: 0, parts: [], pages, ...(roundNo !== undefined ? { roundNo } : {}) };
         return { state: next as Record<string, unknown>, done: 1, total: 2 + Math.max(1, pages) };
       }
       try {

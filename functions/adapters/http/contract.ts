@@ -103,6 +103,18 @@ export const ContestIssuer = z.strictObject({
   signerName: text(0, 150),
 });
 
+// --- rounds (contract v2, docs/rounds.md) ---
+/** Bounds (1-52, inside the contest, in order, no overlap) are the domain's (domain/rounds.ts). */
+export const RoundInputSchema = z.strictObject({ name: text(0, 120), startsAt: IsoDateTime, endsAt: IsoDateTime });
+export const RoundStatusSchema = z.enum(['upcoming', 'open', 'ended', 'final']);
+export const RoundView = z
+  .object({ id: z.string(), no: z.int(), name: z.string(), startsAt: z.string(), endsAt: z.string(), status: RoundStatusSchema })
+  .meta({ id: 'Round' });
+/** `round`: a round id (`r1`...); without it, the open round, else the latest that has started. */
+const RoundId = z.string().max(8).regex(/^r[0-9]+$/);
+export const RoundQuery = z.object({ round: RoundId.optional() });
+export const RoundParams = z.object({ contestId: Id, roundId: RoundId });
+
 export const CreateContestBody = z.strictObject({
   title: text(0, 200),
   description: z.string().max(5_000).optional(),
@@ -122,6 +134,8 @@ export const CreateContestBody = z.strictObject({
   draw: z.array(z.strictObject({ topic: z.string().max(200), count: z.int() })).max(100).nullable().optional(),
   /** The award certificates' issuer; editable in every status (null removes it). */
   issuer: ContestIssuer.nullable().optional(),
+  /** 1 to 52 rounds; null or [] (draft only): one implicit round equal to the window. */
+  rounds: z.array(RoundInputSchema).max(60).nullable().optional(),
 });
 export const PatchContestBody = CreateContestBody.partial().refine((b) => Object.keys(b).length > 0, {
   message: 'Give at least one field',
@@ -145,6 +159,10 @@ const ContestShape = {
     prediction: z.object({ prompt: z.string() }).nullable(),
     showAnswers: ShowAnswersSchema,
     phase: ContestPhaseSchema,
+    /** Always at least one: a contest without rounds has one implicit round equal to its window. */
+    rounds: z.array(RoundView),
+    /** Whether the rounds were set (false: the one implicit round). */
+    hasRounds: z.boolean(),
 };
 
 export const AdminContest = z
@@ -179,6 +197,10 @@ export const PublicContest = z
     serverNow: z.string(),
     /** When the contest was closed (set once closed, possibly before endsAt). */
     closedAt: z.string().optional(),
+    /** The open round's id, or null. */
+    currentRound: z.string().nullable(),
+    /** When the next round opens, or null. */
+    nextRoundStartsAt: z.string().nullable(),
     startProofBits: z
       .int()
       .min(0)
@@ -281,11 +303,20 @@ export const SubmitResult = z
     late: z.boolean(),
     best: z.object({ correctCount: z.int(), durationMs: z.int() }),
     review: z.array(ReviewItem).optional(),
+    /** The attempt's round; its name only in a contest with rounds. */
+    roundId: z.string().optional(),
+    roundName: z.string().optional(),
+    /** The person's live rank in that round (best attempt), null when not counted. */
+    rank: z.int().nullable().optional(),
+    /** Attempts the person has left in that round. */
+    attemptsLeft: z.int().optional(),
   })
   .meta({ id: 'SubmitResult' });
 const AttemptBase = {
   attemptId: z.string(),
   contestId: z.string(),
+  /** The round the attempt belongs to; attemptNo and attemptsLeft count in it. */
+  roundId: z.string().optional(),
   attemptNo: z.int(),
   /** The name the attempt counts under (the phone's registration). */
   fullName: z.string(),
@@ -308,9 +339,10 @@ export const AttemptState = z
 export const SavedAck = z.object({ savedAt: z.string() });
 
 // --- standings -------------------------------------------------------------------------
-export const LeaderboardQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional() });
+export const LeaderboardQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional(), round: RoundId.optional() });
 export const Leaderboard = z.object({
   final: z.boolean(),
+  roundId: z.string().optional(),
   items: z.array(
     z.object({
       rank: z.int(),
@@ -333,16 +365,18 @@ const UnitStandingRow = z.object({
   participationRate: z.number(),
   averageCorrect: z.number(),
 });
-export const UnitLeaderboard = z.object({ items: z.array(UnitStandingRow) });
+export const UnitLeaderboard = z.object({ roundId: z.string().optional(), items: z.array(UnitStandingRow) });
 /** Contract v2: JSON in pages; the CSV and .xlsx files come from exports (POST .../exports). */
 export const ResultsQuery = z.object({
   format: z.enum(['json']).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   /** The `next` of the previous page. */
   cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  round: RoundId.optional(),
 });
 export const Results = z.object({
   final: z.boolean(),
+  roundId: z.string().optional(),
   participants: z.int(),
   /** Present when more rows remain: pass it as `cursor`. */
   next: z.string().optional(),
@@ -364,6 +398,11 @@ export const Results = z.object({
   ),
 });
 export const Stats = z.object({
+  /** Set when `?round=` narrowed the statistics to that round. */
+  roundId: z.string().optional(),
+  byRound: z.array(
+    z.object({ roundId: z.string(), no: z.int(), name: z.string(), status: RoundStatusSchema, participants: z.int(), attempts: z.int() }),
+  ),
   participants: z.int(),
   attempts: z.int(),
   byUnit: z.array(
@@ -476,8 +515,8 @@ export const ErasureResult = z.object({
 export const JobParams = z.object({ jobId: Id });
 export const ExportBody = z.strictObject({
   format: z.enum(['xlsx', 'csv', 'json']),
-  /** A round id (contract v2 rounds); until rounds exist, a contest has no round of that id (404). */
-  round: Id.optional(),
+  /** A round id: that round's final ranking or award list (404 when the contest has no such round). */
+  round: RoundId.optional(),
   kind: z.enum(['results', 'awards']).optional(),
   /** Awards: how many individual prizes (the top N of the ranking); 10 when absent. */
   topN: z.int().min(1).max(1000).optional(),

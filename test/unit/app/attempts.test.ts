@@ -277,8 +277,13 @@ describe('attemptUseCases.submit: scoring', () => {
       submittedAt: sys.clock.iso(),
       late: false,
       best: { correctCount: correct, durationMs: 123 * SEC },
+      // The round's (the implicit one here): no live board in the fake, so no rank.
+      roundId: 'r1',
+      rank: null,
+      attemptsLeft: attempt.attemptsLeft,
     });
-    expect(sys.attempts.attempt(attempt.attemptId)).toMatchObject({ status: 'submitted', outcome });
+    const { roundId: _r, rank: _k, attemptsLeft: _a, ...stored } = outcome;
+    expect(sys.attempts.attempt(attempt.attemptId)).toMatchObject({ status: 'submitted', outcome: stored });
   });
 
   it('a multiple-choice question counts only with exactly its correct options', async () => {

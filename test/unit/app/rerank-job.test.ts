@@ -112,4 +112,37 @@ describe('rerank job', () => {
     expect(sys.data.finalPages.get(contestId)!.flat()).toEqual(rerankFinal(rows.filter((r) => r.phone !== phoneOf(3) && r.phone !== phoneOf(7)), stored, 15));
     expect(stored.erasedPhones).toBeUndefined();
   });
+
+  it('rewrites each final round ranking that holds the phone, and sets each round count (docs/rounds.md)', async () => {
+    const { sys, contestId, kind, rows } = await finalContest();
+    const stored = sys.contests.stored(contestId)!;
+    const day = (d: number) => `2024-06-${String(d).padStart(2, '0')}T00:00:00.000Z`;
+    const rounds = [
+      { name: 'Tuần 1', startsAt: day(1), endsAt: day(5) },
+      { name: 'Tuần 2', startsAt: day(6), endsAt: day(10) },
+      { name: 'Tuần 3', startsAt: day(11), endsAt: day(13) },
+    ];
+    // Rounds 1 and 2 final; round 2 does not hold the phone; round 3 was never finalised.
+    const inR1 = rerankFinal(rows.slice(0, 8), stored, 8);
+    const inR2 = rerankFinal(rows.slice(8, 14), stored, 6);
+    await sys.contests.replace({
+      ...stored,
+      rounds,
+      roundState: { '1': { finalizedAt: day(5), participants: 8 }, '2': { finalizedAt: day(10), participants: 6 } },
+      version: stored.version + 1,
+    });
+    await sys.standings.writeFinal(contestId, inR1, 1);
+    await sys.standings.writeFinal(contestId, inR2, 2);
+    const gone = inR1[3]!.phone;
+    await erase(sys, contestId, gone);
+    const { result } = await runAll(kind, contestId);
+    const after = sys.contests.stored(contestId)!;
+    expect(result).toEqual({ participants: 16, passes: 1 });
+    expect(await sys.standings.readFinal(contestId, undefined, 1)).toEqual(rerankFinal(inR1.filter((r) => r.phone !== gone), after, 7));
+    expect(await sys.standings.readFinal(contestId, undefined, 2)).toEqual(inR2);
+    expect((await sys.standings.readFinal(contestId)).map((r) => r.phone)).not.toContain(gone);
+    expect(after.roundState).toEqual({ '1': { finalizedAt: day(5), participants: 7 }, '2': { finalizedAt: day(10), participants: 6 } });
+    expect(after.finalParticipants).toBe(16);
+    expect(after.erasedPhones).toBeUndefined();
+  });
 });

@@ -96,7 +96,7 @@ describe('publish and close', () => {
 describe('editing', () => {
   it('lists editable fields per status', () => {
     expect(editableFields('draft')).toContain('questionsPerAttempt');
-    expect([...editableFields('published')].sort()).toEqual(['description', 'endsAt', 'rules']);
+    expect([...editableFields('published')].sort()).toEqual(['description', 'endsAt', 'rounds', 'rules']);
     expect(editableFields('closed')).toEqual([]);
   });
 

@@ -63,6 +63,8 @@ const contest = (over: Partial<AdminContest> = {}): AdminContest => ({
   questionCount: 12,
   createdAt: '2025-02-01T00:00:00.000Z',
   updatedAt: '2025-02-01T00:00:00.000Z',
+  rounds: [{ id: 'r1', no: 1, name: 'Tìm hiểu CCHC', startsAt: '2025-03-01T01:00:00.000Z', endsAt: '2025-03-15T10:00:00.000Z', status: 'upcoming' }],
+  hasRounds: false,
   ...over,
 });
 
@@ -85,6 +87,7 @@ describe('contest form', () => {
       showAnswers: 'after_close',
       retentionDays: 365,
       draw: null,
+      rounds: null,
     });
     expect(Date.parse(body.startsAt)).toBe(Date.parse(c.startsAt));
   });
@@ -290,6 +293,7 @@ describe('dashboard figures', () => {
   const stats = (byUnit: [string, number, number][]): Stats => ({
     participants: byUnit.reduce((n, [, , p]) => n + p, 0),
     attempts: 0,
+    byRound: [],
     byUnit: byUnit.map(([unitId, memberCount, participants]) => ({ unitId, name: unitId.toUpperCase(), memberCount, participants, participationRate: participants / memberCount, averageCorrect: 0 })),
     byVillage: [],
     byDay: [],

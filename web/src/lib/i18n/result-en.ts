@@ -7,6 +7,8 @@ export const resultEn: Record<ResultKey, string> = {
   'result.time': 'Time taken',
   'result.best': 'Your best attempt',
   'result.bestValue': '{n} correct, {time}',
+  'round.rank': 'Rank in {round}',
+  'round.attemptsLeft': 'Attempts left in {round}',
   'result.attemptsLeft': 'Attempts left',
   'result.rank': 'Current rank',
   'result.rankFinal': 'Final rank',

@@ -7,6 +7,8 @@ export const resultVi = {
   'result.time': 'Thời gian làm bài',
   'result.best': 'Kết quả tốt nhất của bạn',
   'result.bestValue': '{n} câu đúng, {time}',
+  'round.rank': 'Xếp hạng trong {round}',
+  'round.attemptsLeft': 'Lượt còn lại trong {round}',
   'result.attemptsLeft': 'Số lượt thi còn lại',
   'result.rank': 'Xếp hạng hiện tại',
   'result.rankFinal': 'Xếp hạng chung cuộc',

@@ -173,19 +173,23 @@ export function staffApi(session: StaffSession, fetchFn: FetchFn = (i, init) => 
     },
 
 
-    /** The whole ranking, page after page of 500. */
-    async results(id: string): Promise<Results> {
-      let page = await call<Results>(`${contest(id)}/results?limit=500`);
+    /** The whole ranking, page after page of 500; `round`: a round id (docs/rounds.md), else the open or latest round's. */
+    async results(id: string, round?: string): Promise<Results> {
+      const r = round ? `&round=${enc(round)}` : '';
+      let page = await call<Results>(`${contest(id)}/results?limit=500${r}`);
       const items = [...page.items];
       while (page.next) {
-        page = await call<Results>(`${contest(id)}/results?limit=500&cursor=${enc(page.next)}`);
+        page = await call<Results>(`${contest(id)}/results?limit=500${r}&cursor=${enc(page.next)}`);
         items.push(...page.items);
       }
       return { ...page, items, next: undefined };
     },
-    /** Starts an export (a job whose result is a signed download link). */
+    /** Starts an export (a job whose result is a signed download link); `round` in the body for one round's. */
     startExport: (id: string, body: ExportBody) => call<{ job: Job }>(`${contest(id)}/exports`, { method: 'POST', body }).then((r) => r.job),
-    stats: (id: string) => call<Stats>(`${contest(id)}/stats`),
+    // Without `round` the stats are the whole contest's.
+    stats: (id: string, round?: string) => call<Stats>(`${contest(id)}/stats${round ? `?round=${enc(round)}` : ''}`),
+    /** Ends a round (a job, as a close). */
+    closeRound: (id: string, round: string) => call<{ job: Job }>(`${contest(id)}/rounds/${enc(round)}/close`, { method: 'POST' }).then((r) => r.job),
   };
 }
 

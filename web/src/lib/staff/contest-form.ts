@@ -2,6 +2,7 @@
 // one village a line) <-> the contract's body (ISO instants with offset, seconds, arrays).
 import type { ShowAnswers } from '../api/types.ts';
 import { linesOf } from './text.ts';
+import { roundRowIssues, roundRowsOf, roundsBody, sameRounds, storedRounds, type RoundRow } from './rounds-form.ts';
 import { fromVietnamInput, toVietnamInput, vietnamHourFrom } from './time.ts';
 import type { AdminContest, ContestFields, FieldIssue } from './types.ts';
 
@@ -24,6 +25,8 @@ export interface ContestForm {
   /** Draw from the shared library by topic quotas instead of the contest's own bank. */
   useLibrary: boolean;
   draw: { topic: string; count: number }[];
+  /** Empty: no rounds (one implicit round equal to the window). */
+  rounds: RoundRow[];
 }
 
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -39,7 +42,7 @@ export const FORM_LIMITS = {
 } as const;
 
 /** Fields a published contest still accepts (the server's rule). */
-export const PUBLISHED_EDITABLE: readonly (keyof ContestFields)[] = ['description', 'rules', 'endsAt', 'retentionDays'];
+export const PUBLISHED_EDITABLE: readonly (keyof ContestFields)[] = ['description', 'rules', 'endsAt', 'retentionDays', 'rounds'];
 /** The retention period may change in every status, until the phone numbers are gone. */
 export const ALWAYS_EDITABLE: readonly (keyof ContestFields)[] = ['retentionDays'];
 
@@ -68,6 +71,7 @@ export function emptyForm(nowMs: number, unitIds: string[], defaultPrompt: strin
     retentionDays: DEFAULT_RETENTION_DAYS,
     useLibrary: false,
     draw: [],
+    rounds: [],
   };
 }
 
@@ -89,6 +93,7 @@ export function formFromContest(c: AdminContest, defaultPrompt: string): Contest
     retentionDays: c.retentionDays ?? DEFAULT_RETENTION_DAYS,
     useLibrary: !!c.draw?.length,
     draw: (c.draw ?? []).map((q) => ({ ...q })),
+    rounds: roundRowsOf(c),
   };
 }
 
@@ -127,6 +132,7 @@ export function formIssues(f: ContestForm): FieldIssue[] {
     if (p.length < FORM_LIMITS.predictionPrompt.min || p.length > FORM_LIMITS.predictionPrompt.max) issues.push({ field: 'prediction.prompt', message: 'length' });
   }
   issues.push(...drawFormIssues(f));
+  issues.push(...roundRowIssues(f.rounds, starts, ends));
   return issues;
 }
 
@@ -147,6 +153,7 @@ export function bodyFromForm(f: ContestForm): ContestFields {
     showAnswers: f.showAnswers,
     retentionDays: f.retentionDays,
     draw: f.useLibrary ? f.draw.map((q) => ({ topic: q.topic.trim(), count: q.count })) : null,
+    rounds: roundsBody(f.rounds),
   };
 }
 
@@ -169,7 +176,12 @@ export function patchFromForm(f: ContestForm, c: AdminContest): Partial<ContestF
           : key === 'draw'
             ? (c.draw ?? null)
             : c[key];
-    const unchanged = key === 'startsAt' || key === 'endsAt' ? sameInstant(next as string, prev as string) : same(next, prev);
+    const unchanged =
+      key === 'startsAt' || key === 'endsAt'
+        ? sameInstant(next as string, prev as string)
+        : key === 'rounds'
+          ? sameRounds(body.rounds, storedRounds(c))
+          : same(next, prev);
     if (!unchanged) Object.assign(patch, { [key]: next });
   }
   return patch;
@@ -181,5 +193,6 @@ export function formFieldOf(field: string): string {
   if (field.startsWith('unitIds')) return 'unitIds';
   if (field.startsWith('prediction')) return 'prediction.prompt';
   if (field.startsWith('draw')) return 'draw';
+  if (field.startsWith('rounds')) return 'rounds';
   return field;
 }
