@@ -8,6 +8,7 @@ export const resultEn: Record<ResultKey, string> = {
   'result.best': 'Your best attempt',
   'result.bestValue': '{n} correct, {time}',
   'round.rank': 'Rank in {round}',
+  'round.ended': 'This round has ended. The next one starts at {at}.',
   'round.attemptsLeft': 'Attempts left in {round}',
   'result.attemptsLeft': 'Attempts left',
   'result.rank': 'Current rank',

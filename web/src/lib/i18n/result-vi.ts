@@ -8,6 +8,7 @@ export const resultVi = {
   'result.best': 'Kết quả tốt nhất của bạn',
   'result.bestValue': '{n} câu đúng, {time}',
   'round.rank': 'Xếp hạng trong {round}',
+  'round.ended': 'Đợt thi này đã kết thúc. Đợt tiếp theo bắt đầu lúc {at}.',
   'round.attemptsLeft': 'Lượt còn lại trong {round}',
   'result.attemptsLeft': 'Số lượt thi còn lại',
   'result.rank': 'Xếp hạng hiện tại',
