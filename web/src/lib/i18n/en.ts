@@ -48,6 +48,7 @@ export const en: Messages = {
   'contest.start': 'Take part',
   'contest.resume': 'You have an unfinished attempt on this phone.',
   'contest.resumeAction': 'Continue',
+  'contest.roundNotStarted': 'This round has not started yet. Please come back when it opens.',
   'contest.notStarted': 'The contest has not started yet. Please come back when it opens.',
   'contest.ended': 'The contest has finished. Thank you for your interest.',
   'contest.unitBoard': 'Organization ranking',

@@ -47,6 +47,7 @@ export const vi = {
   'contest.start': 'Vào thi',
   'contest.resume': 'Bạn đang làm dở một lượt thi trên máy này.',
   'contest.resumeAction': 'Làm tiếp',
+  'contest.roundNotStarted': 'Đợt thi chưa bắt đầu. Mời bạn quay lại khi đợt thi mở.',
   'contest.notStarted': 'Cuộc thi chưa bắt đầu. Mời bạn quay lại khi cuộc thi mở.',
   'contest.ended': 'Cuộc thi đã kết thúc. Cảm ơn bạn đã quan tâm.',
   'contest.unitBoard': 'Bảng xếp hạng đơn vị',
