@@ -12,7 +12,7 @@ import { indexKeys, keys, LEADERBOARD_SHARDS, shardOf } from '../../functions/ad
 import { jarDirectory } from '../../functions/local/dynamodb-local.ts';
 import { CURRENT_LAYOUT, readLayout, runMigrations } from '../../functions/migrations/runner.ts';
 import { apiClient } from '../helpers/api.ts';
-import { closeContest, eventually, expectError, expectStatus, startAttempt } from '../helpers/contest.ts';
+import { closeContest, eventually, expectError, expectStatus, startAttempt, withoutRounds as v1 } from '../helpers/contest.ts';
 import { removeTempDirs, tempDir } from '../helpers/local-process.ts';
 
 // Runs after every describe's own afterAll (their servers are stopped by then).
@@ -190,9 +190,6 @@ describe('npm start on the data of the previous release', () => {
     expect(layout?.version).toBe(CURRENT_LAYOUT);
     expect(layout?.history?.[0]).toMatchObject({ version: 2, counts: { 'people moved to their contest partitions': 15, 'open attempts without the dropped index keys': 1 } });
   });
-
-  /** A body without the additive fields of contract v2's rounds (docs/rounds.md): what the old release answered. */
-  const v1 = ({ roundId: _r, byRound: _b, ...rest }: Record<string, unknown>) => rest;
 
   it.each([CLOSED, OPEN])('contest %s: the contest, its questions, leaderboard, results and people answer as the old release did', async (id) => {
     const old = expected[id];
