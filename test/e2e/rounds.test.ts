@@ -46,6 +46,15 @@ async function open(options: Parameters<Browser['newContext']>[0]): Promise<Page
   return page;
 }
 
+async function login(page: Page) {
+  await page.goto(`${server.baseUrl}/admin`);
+  await page.getByTestId('staff-login').waitFor();
+  await page.fill('[name=email]', ADMIN.email);
+  await page.fill('[name=password]', ADMIN.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('staff-who').waitFor();
+}
+
 /** A published contest with these rounds and two hand-written questions ("Đúng n" is right). */
 async function roundsContest(title: string, rounds: { name: string; startsAt: string; endsAt: string }[], unitId: string): Promise<string> {
   const created = await api.post(
@@ -72,12 +81,7 @@ async function roundsContest(title: string, rounds: { name: string; startsAt: st
 describe('rounds in the console', () => {
   it('creates a contest of weekly rounds with the helper', async () => {
     const page = await open(LAPTOP);
-    await page.goto(`${server.baseUrl}/admin`);
-    await page.getByTestId('staff-login').waitFor();
-    await page.fill('[name=email]', ADMIN.email);
-    await page.fill('[name=password]', ADMIN.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('staff-who').waitFor();
+    await login(page);
     await page.getByTestId('new-contest').click();
     const form = page.getByTestId('contest-form');
     await form.waitFor();
@@ -158,6 +162,24 @@ describe('rounds on a 360 px phone', () => {
     expect(await page.getByTestId('result-attempts-left').textContent()).toBe('1');
     await expect.poll(() => page.getByTestId('result').textContent()).toMatch(/Lượt còn lại trong Tuần 1/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    // The organizer ends round 1 early from the console: a job with a progress bar, then its final ranking.
+    const staff = await open(LAPTOP);
+    await login(staff);
+    await staff.goto(`${server.baseUrl}/admin/contests/${id}/results`);
+    await staff.getByTestId('round-close').click();
+    await staff.getByTestId('confirm-round-close').getByRole('button', { name: 'Kết thúc Tuần 1 ngay' }).click();
+    await staff.getByTestId('round-close-job').waitFor();
+    await expect.poll(() => staff.getByTestId('notice').textContent(), { timeout: 30_000 }).toBe('Đã kết thúc đợt và tính kết quả chung cuộc.');
+    expect(await staff.getByTestId('round-select').locator('option:checked').textContent()).toBe('Tuần 1 (đã có kết quả chung cuộc)');
+    expect((await api.get(`/api/contests/${id}/leaderboard?round=r1`)).body).toMatchObject({ final: true, items: [{ rank: 1, correctCount: 2 }] });
+    await staff.context().close();
+
+    // Back on the phone: no other attempt now, and the notice says when the next round opens.
+    await page.reload();
+    await page.getByTestId('result-ended').waitFor();
+    expect(await page.getByTestId('result-ended').textContent()).toMatch(/^Đợt thi này đã kết thúc\. Đợt tiếp theo bắt đầu lúc /);
+    expect(await page.getByTestId('again').count()).toBe(0);
     await page.context().close();
   });
 
@@ -179,6 +201,7 @@ describe('rounds on a 360 px phone', () => {
     expect(await page.getByTestId('contest-phase').getAttribute('data-phase')).toBe('upcoming');
     await expect.poll(() => page.getByTestId('contest-countdown').textContent()).toMatch(/bắt đầu/);
     expect(await page.getByTestId('start').count()).toBe(0);
+    expect(await page.getByText('Đợt thi chưa bắt đầu. Mời bạn quay lại khi đợt thi mở.').count()).toBe(1);
     await page.context().close();
   });
 });
