@@ -12,8 +12,10 @@ import { unitRepository } from '../adapters/dynamodb/units.ts';
 import { parseQuestionFile } from '../adapters/import/question-file.ts';
 import { contestUseCases } from '../app/contests.ts';
 import { libraryUseCases } from '../app/library.ts';
+import type { ContestRecord } from '../app/contest-ports.ts';
 import type { TopicQuota } from '../domain/library.ts';
-import { DEMO_LIBRARY_CONTEST_ID, demoUnits, demoVillages, READY_MADE_BANK } from './demo.ts';
+import { consecutiveRounds } from '../domain/rounds.ts';
+import { DEMO_LIBRARY_CONTEST_ID, DEMO_ROUNDS_CONTEST_ID, demoRoundsContest, demoUnits, demoVillages, READY_MADE_BANK } from './demo.ts';
 
 
 const PER_ATTEMPT = 10;
@@ -51,48 +53,73 @@ export async function seedLibrary(file = READY_MADE_BANK): Promise<number> {
   return imported;
 }
 
-/** A published contest drawing 10 questions an attempt from every topic of the library's bank, open 60 days. */
-export async function seedLibraryContest(): Promise<boolean> {
-  const existing = await contestRepository.get(DEMO_LIBRARY_CONTEST_ID, true);
+type ContestFields = Omit<ContestRecord, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'version' | 'draw' | 'questionsPerAttempt' | 'unitIds' | 'villages'>;
+
+/**
+ * Writes a draft drawing `perAttempt` questions from every topic of the library (evenQuotas) and
+ * publishes it through the same publish as the console (its snapshot). False when it exists or the
+ * library is empty (the next start tries again).
+ */
+async function seedDrawingContest(id: string, perAttempt: number, fields: (draw: TopicQuota[]) => ContestFields): Promise<boolean> {
+  const existing = await contestRepository.get(id, true);
   const contests = contestUseCases({ contests: contestRepository, units: unitRepository, newId: () => '', now: () => new Date(), library: libraryRepository });
   if (existing) {
     // A start stopped between writing the draft and publishing it: publish now.
-    if (existing.status === 'draft' && existing.draw?.length) await contests.publish(DEMO_LIBRARY_CONTEST_ID);
+    if (existing.status === 'draft' && existing.draw?.length) await contests.publish(id);
     return false;
   }
-  const topics = await libraryRepository.topics();
-  const bankTopics = topics.filter((t) => t.questions > 0);
+  const bankTopics = (await libraryRepository.topics()).filter((t) => t.questions > 0);
   if (bankTopics.length === 0) return false;
-  const draw = evenQuotas(bankTopics, PER_ATTEMPT);
-  const perAttempt = draw.reduce((s, q) => s + q.count, 0);
-  const start = new Date(Date.now() - 24 * 3600_000);
+  const draw = evenQuotas(bankTopics, perAttempt);
   const at = new Date().toISOString();
   await contestRepository.create({
-    id: DEMO_LIBRARY_CONTEST_ID,
-    title: 'Tìm hiểu Kế hoạch tuyên truyền cải cách hành chính năm 2024 (rút từ ngân hàng câu hỏi chung)',
-    description:
-      'Cuộc thi trực tuyến rút câu hỏi từ ngân hàng câu hỏi dùng chung của xã, theo từng chủ đề của Kế hoạch tuyên truyền cải cách hành chính năm 2024.',
-    rules: [
-      `1. Mỗi lượt thi gồm ${perAttempt} câu hỏi, rút theo chủ đề: ${draw.map((q) => `${q.topic} (${q.count} câu)`).join('; ')}.`,
-      '2. Mỗi người được thi tối đa 3 lượt; lượt có kết quả cao nhất được tính.',
-      '3. Số điện thoại chỉ dùng để liên hệ trao giải, không công khai.',
-    ].join('\n'),
-    startsAt: start.toISOString(),
-    endsAt: new Date(start.getTime() + 60 * 24 * 3600_000).toISOString(),
-    questionsPerAttempt: perAttempt,
-    timeLimitSec: 900,
-    maxAttempts: 3,
+    ...fields(draw),
+    id,
+    questionsPerAttempt: draw.reduce((s, q) => s + q.count, 0),
     unitIds: demoUnits.map((u) => u.id),
     villages: demoVillages,
-    prediction: { prompt: 'Theo bạn, sẽ có bao nhiêu người tham gia cuộc thi này?' },
-    showAnswers: 'after_submit',
-    retentionDays: 365,
     draw,
     status: 'draft',
     createdAt: at,
     updatedAt: at,
     version: 1,
   });
-  await contests.publish(DEMO_LIBRARY_CONTEST_ID);
+  await contests.publish(id);
   return true;
+}
+
+const quotaText = (draw: TopicQuota[]) => draw.map((q) => `${q.topic} (${q.count} câu)`).join('; ');
+
+/** A published contest drawing 10 questions an attempt from every topic of the library's bank, open 60 days. */
+export function seedLibraryContest(): Promise<boolean> {
+  const start = new Date(Date.now() - 24 * 3600_000);
+  return seedDrawingContest(DEMO_LIBRARY_CONTEST_ID, PER_ATTEMPT, (draw) => ({
+    title: 'Tìm hiểu Kế hoạch tuyên truyền cải cách hành chính năm 2024 (rút từ ngân hàng câu hỏi chung)',
+    description:
+      'Cuộc thi trực tuyến rút câu hỏi từ ngân hàng câu hỏi dùng chung của xã, theo từng chủ đề của Kế hoạch tuyên truyền cải cách hành chính năm 2024.',
+    rules: [
+      `1. Mỗi lượt thi gồm ${draw.reduce((s, q) => s + q.count, 0)} câu hỏi, rút theo chủ đề: ${quotaText(draw)}.`,
+      '2. Mỗi người được thi tối đa 3 lượt; lượt có kết quả cao nhất được tính.',
+      '3. Số điện thoại chỉ dùng để liên hệ trao giải, không công khai.',
+    ].join('\n'),
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + 60 * 24 * 3600_000).toISOString(),
+    timeLimitSec: 900,
+    maxAttempts: 3,
+    prediction: { prompt: 'Theo bạn, sẽ có bao nhiêu người tham gia cuộc thi này?' },
+    showAnswers: 'after_submit',
+    retentionDays: 365,
+  }));
+}
+
+/** The demo of rounds (docs/rounds.md): 4 weekly rounds drawing from the library, the first started two days ago. */
+export function seedRoundsContest(): Promise<boolean> {
+  const rounds = consecutiveRounds(Date.now() - 2 * 24 * 3600_000, 4, 7, (n) => `Tuần ${n}`);
+  return seedDrawingContest(DEMO_ROUNDS_CONTEST_ID, demoRoundsContest.questionsPerAttempt, (draw) => ({
+    ...demoRoundsContest,
+    rules: demoRoundsContest.rules.replace('{quotas}', quotaText(draw)),
+    startsAt: rounds[0]!.startsAt,
+    endsAt: rounds[3]!.endsAt,
+    rounds,
+  }));
 }

@@ -154,7 +154,7 @@ export const demoQuestions: { text: string; options: string[]; correct: number[]
   },
 ];
 
-/** The demo of rounds (docs/rounds.md): 4 weekly rounds, the current week open. */
+/** The demo of rounds (docs/rounds.md): 4 weekly rounds drawing from the library, the current week open (demo-library.ts). */
 export const DEMO_ROUNDS_CONTEST_ID = 'cchc-tuan-2024';
 
 export const demoRoundsContest = {
@@ -163,7 +163,7 @@ export const demoRoundsContest = {
     'Cuộc thi chia thành 4 đợt, mỗi tuần một đợt. Mỗi đợt có giải cá nhân riêng; giải tập thể tính trên cả 4 tuần theo tỷ lệ hội viên tham gia.',
   rules: [
     '1. Cuộc thi gồm 4 đợt, mỗi đợt 7 ngày.',
-    '2. Mỗi lượt thi gồm 10 câu hỏi chọn ngẫu nhiên từ ngân hàng câu hỏi viết theo Kế hoạch tuyên truyền cải cách hành chính năm 2024 của xã, làm trong 10 phút.',
+    '2. Mỗi lượt thi gồm 10 câu hỏi rút ngẫu nhiên từ ngân hàng câu hỏi dùng chung của xã, viết theo Kế hoạch tuyên truyền cải cách hành chính năm 2024, theo từng chủ đề: {quotas}; làm trong 10 phút.',
     '3. Mỗi người được thi tối đa 2 lượt trong mỗi đợt; lượt có kết quả cao nhất của đợt được tính.',
     '4. Mỗi đợt xếp hạng riêng theo số câu đúng, rồi câu hỏi dự đoán số người tham gia đợt đó, rồi thời gian làm bài.',
     '5. Kết quả chung cuộc của mỗi đợt được công bố tự động khi đợt kết thúc.',

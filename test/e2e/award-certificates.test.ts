@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, staffSignIn } from '../helpers/browser.ts';
 import { attemptApi, createOpenContest, createUnit, expectStatus, startAttempt, type Api, type PublicQuestion } from '../helpers/contest.ts';
 import { ADMIN, type Stack } from '../helpers/server.ts';
 import { sharedServer } from '../helpers/shared-server.ts';
@@ -51,12 +51,7 @@ afterAll(async () => {
 });
 
 async function openAwards(page: Page): Promise<void> {
-  await page.goto(`${server.baseUrl}/admin`);
-  await page.getByTestId('staff-login').waitFor();
-  await page.fill('[name=email]', ADMIN.email);
-  await page.fill('[name=password]', ADMIN.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('staff-who').waitFor();
+  await staffSignIn(page, server.baseUrl, ADMIN);
   await page.goto(`${server.baseUrl}/admin/contests/${contestId}/awards`);
   await page.getByTestId('award-people').waitFor();
 }

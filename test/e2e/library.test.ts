@@ -7,7 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
-import { launchBrowser, PHONE } from '../helpers/browser.ts';
+import { launchBrowser, PHONE, staffSignIn } from '../helpers/browser.ts';
 import { startAttempt, type Api } from '../helpers/contest.ts';
 import { ADMIN, type Stack } from '../helpers/server.ts';
 import { sharedServer } from '../helpers/shared-server.ts';
@@ -44,14 +44,7 @@ async function open(options: Parameters<Browser['newContext']>[0] = LAPTOP): Pro
   return { context, page };
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.baseUrl}/admin`);
-  await page.getByTestId('staff-login').waitFor();
-  await page.fill('[name=email]', ORGANIZER.email);
-  await page.fill('[name=password]', ORGANIZER.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('staff-who').waitFor();
-}
+const signIn = (page: Page) => staffSignIn(page, server.baseUrl, ORGANIZER);
 
 async function axe(page: Page, screen: string): Promise<void> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();

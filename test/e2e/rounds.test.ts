@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
-import { launchBrowser, PHONE } from '../helpers/browser.ts';
+import { launchBrowser, PHONE, staffSignIn } from '../helpers/browser.ts';
 import { expectStatus, type Api } from '../helpers/contest.ts';
 import { ADMIN, type Stack } from '../helpers/server.ts';
 import { sharedServer } from '../helpers/shared-server.ts';
@@ -46,14 +46,7 @@ async function open(options: Parameters<Browser['newContext']>[0]): Promise<Page
   return page;
 }
 
-async function login(page: Page) {
-  await page.goto(`${server.baseUrl}/admin`);
-  await page.getByTestId('staff-login').waitFor();
-  await page.fill('[name=email]', ADMIN.email);
-  await page.fill('[name=password]', ADMIN.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('staff-who').waitFor();
-}
+const login = (page: Page) => staffSignIn(page, server.baseUrl, ADMIN);
 
 /** A published contest with these rounds and two hand-written questions ("Đúng n" is right). */
 async function roundsContest(title: string, rounds: { name: string; startsAt: string; endsAt: string }[], unitId: string): Promise<string> {

@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
-import { launchBrowser, PHONE } from '../helpers/browser.ts';
+import { launchBrowser, PHONE, staffSignIn } from '../helpers/browser.ts';
 import { AnswerKey, attemptApi, startAttempt, type Api, type PublicQuestion } from '../helpers/contest.ts';
 import { ADMIN, type Stack } from '../helpers/server.ts';
 import { sharedServer } from '../helpers/shared-server.ts';
@@ -82,14 +82,7 @@ async function axe(page: Page, screen: string): Promise<void> {
   expect(serious).toEqual([]);
 }
 
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto(`${server.baseUrl}/admin`);
-  await page.getByTestId('staff-login').waitFor();
-  await page.fill('[name=email]', who.email);
-  await page.fill('[name=password]', who.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('staff-who').waitFor();
-}
+const signIn = (page: Page, who: { email: string; password: string }) => staffSignIn(page, server.baseUrl, who);
 
 /** Waits for a condition (vitest's own default gives up after 1 s). */
 const poll = <T>(read: () => T | Promise<T>, timeout = 15_000) => expect.poll(read, { timeout, interval: 100 });

@@ -1,5 +1,5 @@
 // Debian's Chromium driven by playwright-core: never a downloaded browser.
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { checkChromium, format } from '../../functions/local/preflight.ts';
 
 export const CHROMIUM_ARGS = [
@@ -29,3 +29,13 @@ export const PHONE = {
   locale: 'vi-VN',
   timezoneId: 'Asia/Ho_Chi_Minh',
 } as const;
+
+/** Signs a staff member in to the console at `baseUrl` (waits for the signed-in header). */
+export async function staffSignIn(page: Page, baseUrl: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/admin`);
+  await page.getByTestId('staff-login').waitFor();
+  await page.fill('[name=email]', who.email);
+  await page.fill('[name=password]', who.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('staff-who').waitFor();
+}
