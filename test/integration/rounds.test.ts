@@ -143,8 +143,11 @@ describe('a contest with rounds', () => {
 
   it('round 1 gets its final ranking by itself once its window plus the grace has passed', async () => {
     await move(30_000);
+    const due = Date.now();
     const status = await eventually(() => statusOf('r1'), (s) => s === 'final', 30_000);
     expect(status).toBe('final');
+    // The figure docs/rounds.md quotes: from end + grace on the server's clock to the round shown final.
+    console.log(`[rounds] round 1 final ${Date.now() - due} ms after its end + grace (schedule every 1 s here, then the close job)`);
     const results = await api.get(`/api/admin/contests/${contestId}/results?round=r1`, token);
     expectStatus(results, 200);
     expect(results.body).toMatchObject({ final: true, roundId: 'r1', participants: 3 });
