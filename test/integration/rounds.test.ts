@@ -146,8 +146,8 @@ describe('a contest with rounds', () => {
     const due = Date.now();
     const status = await eventually(() => statusOf('r1'), (s) => s === 'final', 30_000);
     expect(status).toBe('final');
-    // The figure docs/rounds.md quotes: from end + grace on the server's clock to the round shown final.
-    console.log(`[rounds] round 1 final ${Date.now() - due} ms after its end + grace (schedule every 1 s here, then the close job)`);
+    // The figure docs/rounds.md quotes: from 5 s past end + grace on the server clock to the round shown final.
+    console.log(`[rounds] round 1 final ${Date.now() - due} ms after 5 s past its end + grace (schedule every 1 s here, then the close job)`);
     const results = await api.get(`/api/admin/contests/${contestId}/results?round=r1`, token);
     expectStatus(results, 200);
     expect(results.body).toMatchObject({ final: true, roundId: 'r1', participants: 3 });
