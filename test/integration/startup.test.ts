@@ -101,7 +101,9 @@ describe('a start-up that fails leaves nothing running', () => {
     await expectNothingLeft(run.child.pid!, dataDir);
   });
 
-  it.each(STEPS)('when the "%s" step fails', async (step) => {
+  // Each in a data directory and process group of its own, so they run side by side (most of each is
+  // waiting for a JVM or a port).
+  it.concurrent.for(STEPS)('when the "%s" step fails', async (step, { expect }) => {
     const dataDir = tempDir();
     const run = runLocal('main', { DATA_DIR: dataDir, PORT: String(await freePort()), LOCAL_FAIL_AT: step });
     expect(await run.exited).toBe(1);
@@ -112,7 +114,8 @@ describe('a start-up that fails leaves nothing running', () => {
   });
 });
 
-describe('one instance per DATA_DIR', () => {
+// Each case has a data directory of its own: they run side by side.
+describe.concurrent('one instance per DATA_DIR', () => {
   const servers: LocalServer[] = [];
   afterAll(async () => {
     await mapLimit(servers, 2, (s) => s.stop());
