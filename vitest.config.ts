@@ -7,6 +7,11 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 // (test/setup/stacks.ts); a test that needs a stack of its own calls startServer().
 const stacks = './test/setup/stacks.ts';
 
+// Every DynamoDB Local the tests start (about 35 in a run) with the quick JIT only: half the CPU to
+// start, on machines of 2 cores (functions/local/dynamodb-local.ts extraJavaOptions). Inherited by
+// the workers and the servers they spawn.
+process.env.DYNAMODB_LOCAL_JAVA_OPTS ??= '-XX:TieredStopAtLevel=1';
+
 export default defineConfig({
   // The svelte plugin compiles runes in web/src/**/*.svelte.ts for the state-class unit tests.
   plugins: [svelte({ configFile: false })],

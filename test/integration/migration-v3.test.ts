@@ -11,7 +11,7 @@ import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, Dynamo
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexKeys, keys, LEADERBOARD_SHARDS, shardOf } from '../../functions/adapters/dynamodb/keys.ts';
-import { jarDirectory } from '../../functions/local/dynamodb-local.ts';
+import { extraJavaOptions, jarDirectory } from '../../functions/local/dynamodb-local.ts';
 import { CURRENT_LAYOUT, readLayout, runMigrations } from '../../functions/migrations/runner.ts';
 import { apiClient } from '../helpers/api.ts';
 import { attemptApi, eventually, expectStatus, startAttempt, withoutRounds as v1 } from '../helpers/contest.ts';
@@ -44,7 +44,7 @@ async function oldReleaseTable(dataDir: string) {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   const java: ChildProcess = spawn(
     'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-dbPath', join(dataDir, 'dynamodb')],
+    [...extraJavaOptions(), `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-dbPath', join(dataDir, 'dynamodb')],
     { cwd: dir, stdio: 'ignore' },
   );
   const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'ap-southeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
