@@ -114,6 +114,8 @@ export function closeJobKind(deps: CloseDeps): JobKind {
           return { state: { phase: later.length > 0 ? 'rounds' : 'finish', participants, base: after }, done: after, total: after + later.length * ranking.steps({}) + 1 };
         }
         case 'finish': {
+          // A checkpoint from before held rounds had steps of their own (a deploy mid-close) lands here first.
+          if (heldRounds(contest).length > 0) return { state: { ...state, phase: 'rounds' }, done: job.progress.done };
           const participants = state.participants ?? 0;
           const fresh = await load(contest.id);
           await contestCases.save({ ...fresh, finalizedAt: now().toISOString(), finalParticipants: participants });

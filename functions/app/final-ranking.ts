@@ -5,7 +5,7 @@
 //   count  the scored people of every partition (COUNT queries: nothing held in memory)
 //   run    one partition per step: its scored people as final rows, ranked with the final rule and
 //          the total, staged under the job as a sorted run (JOB#<id> RUN#<run>#<page>)
-//   merge  a k-way merge of the runs, one page of each in memory, ranks 1..n in merged order, a
+//   merge  a k-way merge of the runs, a few pages of each in memory, ranks 1..n in merged order, a
 //          group of FINAL# (RFINAL#<nn>#) pages per step; the checkpoint holds each run's cursor
 // The final order is total (the phone separates full ties) and every run is sorted by it, so the
 // merge yields exactly the order, ranks and fields of one sort of everyone (standings.ts rows()).
@@ -18,6 +18,9 @@ import { rows } from './standings.ts';
 
 /** Final pages a merge step writes: 50 pages of ~29 KB, one bounded batch of writes. */
 export const MERGE_PAGES_PER_STEP = 50;
+
+/** Staged pages of a run read at once in a merge (one Query): 16 runs x 4 pages of 100 rows in memory. */
+export const RUN_PAGES_PER_READ = 4;
 
 export interface RankingState {
   phase?: 'count' | 'run' | 'merge';
@@ -39,6 +42,7 @@ export interface RankingDeps {
   rowsPerPage: number;
   /** Rows per staged run page (default: rowsPerPage). */
   runPageRows?: number;
+  runPagesPerRead?: number;
   pagesPerStep?: number;
 }
 
@@ -54,6 +58,7 @@ export function finalRanking(deps: RankingDeps) {
   const { standings, jobs, partitions, rowsPerPage } = deps;
   const runRows = deps.runPageRows ?? rowsPerPage;
   const perStep = deps.pagesPerStep ?? MERGE_PAGES_PER_STEP;
+  const perRead = deps.runPagesPerRead ?? RUN_PAGES_PER_READ;
 
   /** Final pages of `total` rows: an empty ranking is one empty page, as it always was. */
   const finalPages = (total: number) => Math.max(1, Math.ceil(total / rowsPerPage));
@@ -76,10 +81,11 @@ export function finalRanking(deps: RankingDeps) {
     }
   }
 
-  async function runPage(jobId: string, run: string, page: number): Promise<FinalRow[]> {
-    const [rowsOnPage] = await jobs.rowPages(jobId, page, 1, run);
-    if (!rowsOnPage?.length) throw new Error(`Staged page ${page} of run ${run} of job ${jobId} is missing`);
-    return rowsOnPage;
+  /** Rows of a run from page `page` on, a few pages at once. */
+  async function runRowsFrom(jobId: string, run: string, page: number): Promise<FinalRow[]> {
+    const pages = await jobs.rowPages(jobId, page, perRead, run);
+    if (!pages[0]?.length) throw new Error(`Staged page ${page} of run ${run} of job ${jobId} is missing`);
+    return pages.flat();
   }
 
   /** One step of the ranking of `contest` (of its round `roundNo`), from `state`. */
@@ -111,11 +117,13 @@ export function finalRanking(deps: RankingDeps) {
         const first = state.page ?? 0;
         const pagesNow = Math.min(perStep, finalPages(total) - first);
         const want = Math.min(pagesNow * rowsPerPage, total - first * rowsPerPage);
-        // The page of each run its cursor is on, with the rule's view of each row.
-        type Head = { rows: FinalRow[]; entries: RankEntry[] };
+        // The rows of each run from the page its cursor is on (`start`: the first one's place in the
+        // run), with the rule's view of each.
+        type Head = { start: number; rows: FinalRow[]; entries: RankEntry[] };
         const load = async (r: number): Promise<Head> => {
-          const page = await runPage(jobId, runName(roundNo, r), Math.floor(at[r]! / runRows));
-          return { rows: page, entries: page.map((row) => ({ ...row, personKey: row.phone })) };
+          const page = Math.floor(at[r]! / runRows);
+          const got = await runRowsFrom(jobId, runName(roundNo, r), page);
+          return { start: page * runRows, rows: got, entries: got.map((row) => ({ ...row, personKey: row.phone })) };
         };
         const heads: (Head | undefined)[] = await Promise.all(counts.map((n, r) => (at[r]! < n ? load(r) : undefined)));
         const out: FinalRow[] = [];
@@ -124,13 +132,14 @@ export function finalRanking(deps: RankingDeps) {
           let best = -1;
           for (let r = 0; r < heads.length; r++) {
             if (!heads[r]) continue;
-            if (best < 0 || compareFinal(heads[r]!.entries[at[r]! % runRows]!, heads[best]!.entries[at[best]! % runRows]!, participants) < 0) best = r;
+            if (best < 0 || compareFinal(heads[r]!.entries[at[r]! - heads[r]!.start]!, heads[best]!.entries[at[best]! - heads[best]!.start]!, participants) < 0) best = r;
           }
           if (best < 0) throw new Error(`The runs of job ${jobId} hold fewer rows than counted`);
-          out.push({ ...heads[best]!.rows[at[best]! % runRows]!, rank: first * rowsPerPage + out.length + 1 });
+          const head = heads[best]!;
+          out.push({ ...head.rows[at[best]! - head.start]!, rank: first * rowsPerPage + out.length + 1 });
           at[best] = at[best]! + 1;
           if (at[best]! >= counts[best]!) heads[best] = undefined;
-          else if (at[best]! % runRows === 0) heads[best] = await load(best);
+          else if (at[best]! === head.start + head.rows.length) heads[best] = await load(best);
         }
         const pages: FinalRow[][] = [];
         for (let i = 0; i < out.length || i === 0; i += rowsPerPage) pages.push(out.slice(i, i + rowsPerPage));

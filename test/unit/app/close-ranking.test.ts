@@ -76,9 +76,9 @@ async function closing(withRounds = false) {
   return { sys, contestId: created.id };
 }
 
-/** Small run pages and one final page per merge step: every cursor crosses pages, the merge takes several steps. */
+/** Small run pages read two at a time and one final page per merge step: cursors cross reads and steps stop mid-page. */
 function kinds(sys: FakeSystem) {
-  const ranking = finalRanking({ standings: sys.standings, jobs: sys.jobs, partitions: PEOPLE_SHARDS, rowsPerPage: FINAL_PAGE_ROWS, runPageRows: 4, pagesPerStep: 1 });
+  const ranking = finalRanking({ standings: sys.standings, jobs: sys.jobs, partitions: PEOPLE_SHARDS, rowsPerPage: FINAL_PAGE_ROWS, runPageRows: 4, runPagesPerRead: 2, pagesPerStep: 1 });
   const rounds = roundUseCases({ contests: sys.contests, attempts: sys.attemptCases, contestCases: sys.contestCases, now: sys.clock.now });
   const common = { contests: sys.contests, attempts: sys.attemptCases, ranking, rounds, now: sys.clock.now, sleep: async () => {}, partitions: PEOPLE_SHARDS };
   return {
@@ -222,5 +222,22 @@ describe('the final ranking of a close, partition by partition', () => {
       expect(run.sys.contests.stored(run.contestId)).toMatchObject({ finalParticipants: PEOPLE, roundState: { '1': { participants: counts.r1 }, '2': { participants: counts.r2 } } });
       expect(seen.at(-1)).toEqual({ done: straight.steps, total: straight.steps });
     }
+  });
+
+  it('a checkpoint from before held rounds had steps of their own (finish, rounds not final) ranks them first', async () => {
+    const { sys, contestId } = await closing(true);
+    const contest = sys.contests.stored(contestId)!;
+    const expected = { r1: await inMemory(sys, contest, 1), r2: await inMemory(sys, contest, 2) };
+    const kind = kinds(sys)[CLOSE_KIND];
+    let state: Record<string, unknown> = { phase: 'finish', participants: PEOPLE };
+    let result: Record<string, unknown> | undefined;
+    for (let n = 0; n < 100 && !result; n++) {
+      const out = await kind.step({ ...job(CLOSE_KIND, contestId), state, progress: { done: 30, total: 36 } });
+      state = out.state;
+      result = out.result;
+    }
+    expect(result).toEqual({ participants: PEOPLE });
+    expect({ r1: sys.data.finalPages.get(finalKey(contestId, 1)), r2: sys.data.finalPages.get(finalKey(contestId, 2)) }).toEqual(expected);
+    expect(sys.contests.stored(contestId)!.roundState?.['2']?.finalizedAt).toBeDefined();
   });
 });
