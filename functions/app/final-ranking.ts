@@ -40,7 +40,7 @@ export interface RankingDeps {
   partitions: number;
   /** Rows per final page (adapters/dynamodb/standings.ts FINAL_PAGE_ROWS): the pages are those a single write gave. */
   rowsPerPage: number;
-  /** Rows per staged run page (default: rowsPerPage). */
+  /** Rows per staged run page (default: rowsPerPage); staged pages read at once; final pages per merge step. Tests make them small. */
   runPageRows?: number;
   runPagesPerRead?: number;
   pagesPerStep?: number;
