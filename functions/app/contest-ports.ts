@@ -180,9 +180,15 @@ export interface StandingsStore {
   aggregate(contestId: string): Promise<ContestAggregate>;
   /** The live top `limit` by (correct desc, duration asc, submission asc): O(limit) per shard. */
   liveTop(contestId: string, limit: number, roundNo?: number): Promise<PersonRecord[]>;
-  /** Every scored person, strongly consistent (staff exports and the final ranking only). */
+  /** Every scored person, strongly consistent (staff reads of a ranking not yet final). */
   allScored(contestId: string, roundNo?: number): Promise<PersonRecord[]>;
+  /** How many people of one people partition have a scored attempt, strongly consistent, without holding them. */
+  countScored(contestId: string, shard: number, roundNo?: number): Promise<number>;
+  /** The scored people of one people partition, strongly consistent (the close ranks partition by partition). */
+  scoredIn(contestId: string, shard: number, roundNo?: number): Promise<PersonRecord[]>;
   writeFinal(contestId: string, rows: FinalRow[], roundNo?: number): Promise<void>;
+  /** Writes final pages `firstPage`.. as given; writing a page again replaces it. */
+  writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][], roundNo?: number): Promise<void>;
   readFinal(contestId: string, limit?: number, roundNo?: number): Promise<FinalRow[]>;
   /** Pages of the final ranking from `fromPage` on, at most `maxPages` (exports stream them). */
   finalPages(contestId: string, fromPage: number, maxPages: number, roundNo?: number): Promise<FinalRow[][]>;

@@ -38,11 +38,14 @@ export interface JobStore {
   dropActive(jobId: string): Promise<void>;
   /** Ids of jobs not yet ended (the local runner resumes them at start). */
   active(): Promise<string[]>;
-  /** Rows a job ranked itself (an export of a contest not yet final), in pages; rewriting a page is harmless. */
-  putRowPages(jobId: string, firstPage: number, pages: FinalRow[][]): Promise<void>;
+  /**
+   * Rows a job ranked itself (an export of a contest not yet final; with `run`, one of a close's
+   * sorted runs), in pages; rewriting a page is harmless. Each `run` is a sequence of its own.
+   */
+  putRowPages(jobId: string, firstPage: number, pages: FinalRow[][], run?: string): Promise<void>;
   /** Drops pages from `fromPage` on (left by an earlier, longer run of the same step). */
-  dropRowPages(jobId: string, fromPage: number): Promise<void>;
-  rowPages(jobId: string, fromPage: number, maxPages: number): Promise<FinalRow[][]>;
+  dropRowPages(jobId: string, fromPage: number, run?: string): Promise<void>;
+  rowPages(jobId: string, fromPage: number, maxPages: number, run?: string): Promise<FinalRow[][]>;
 }
 
 /** Hands a job to whatever runs jobs: an SQS message on AWS, the in-process runner locally. */

@@ -6,7 +6,8 @@
 //             contest cache, or the round's end plus the submit grace
 //   finalize  one people partition per step: score the round's open attempts from their saves
 //   rank      the round's scored people, ranked with the final rule (the prediction distance to the
-//             round's own participant count), written as its RFINAL# pages
+//             round's own participant count) and written as its RFINAL# pages, a partition or a
+//             group of pages per step (app/final-ranking.ts, as the contest close)
 //   finish    mark the round final with its participant count
 // Every step can run again with the same effect, as the contest close's steps (app/close-job.ts).
 import { GRACE_MS } from '../domain/contest.ts';
@@ -14,6 +15,7 @@ import { InvalidState, NotFound } from '../domain/errors.ts';
 import { findRound, roundEnd, roundsDue, roundsOf, roundStateOf, roundStatus, type Round } from '../domain/rounds.ts';
 import { CONTEST_CACHE_MS, type AttemptUseCases } from './attempts.ts';
 import type { ContestRecord, ContestRepository } from './contest-ports.ts';
+import type { FinalRanking, RankingState } from './final-ranking.ts';
 import type { JobRecord } from './job-ports.ts';
 import type { JobKind, JobUseCases } from './jobs.ts';
 import { SYSTEM_ACTOR } from './privacy.ts';
@@ -25,6 +27,8 @@ export interface RoundCloseDeps {
   contests: ContestRepository;
   attempts: AttemptUseCases;
   rounds: RoundUseCases;
+  /** Writes the round's final ranking (shared with the contest close). */
+  ranking: FinalRanking;
   now: () => Date;
   sleep?: (ms: number) => Promise<void>;
   /** People partitions of a contest (keys.ts PEOPLE_SHARDS). */
@@ -35,6 +39,7 @@ type Phase = 'wait' | 'finalize' | 'rank' | 'finish';
 interface RoundCloseState {
   phase?: Phase;
   shard?: number;
+  ranking?: RankingState;
   participants?: number;
 }
 
@@ -45,19 +50,19 @@ async function load(contests: ContestRepository, contestId: string): Promise<Con
 }
 
 export function roundCloseJobKind(deps: RoundCloseDeps): JobKind {
-  const { contests, attempts, rounds, now, partitions } = deps;
+  const { contests, attempts, rounds, ranking, now, partitions } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const total = 1 + partitions + 2;
+  const before = 1 + partitions;
 
   return {
-    total: () => total,
+    total: () => before + ranking.steps({}) + 1,
     async step(job: JobRecord) {
       const state = job.state as RoundCloseState;
       const contest = await load(contests, job.contestId);
       const round = roundsOf(contest).find((r) => r.explicit && r.no === Number(job.params.round));
       if (!round) throw new InvalidState(`Contest ${contest.id} has no round ${String(job.params.round)}`);
       const final = roundStateOf(contest, round);
-      if (final.finalizedAt) return { state: { phase: 'finish' }, done: total, result: { roundId: round.id, participants: final.participants ?? 0 } };
+      if (final.finalizedAt) return { state: { phase: 'finish' }, done: job.progress.total, result: { roundId: round.id, participants: final.participants ?? 0 } };
       switch (state.phase ?? 'wait') {
         case 'wait': {
           const end = Date.parse(roundEnd(contest, round));
@@ -76,12 +81,14 @@ export function roundCloseJobKind(deps: RoundCloseDeps): JobKind {
           return { state: next < partitions ? { phase: 'finalize', shard: next } : { phase: 'rank' }, done: 1 + next };
         }
         case 'rank': {
-          const participants = await rounds.rankRound(contest, round);
-          return { state: { phase: 'finish', participants }, done: total - 1 };
+          const out = await ranking.step(job.id, contest, round.no, state.ranking ?? {});
+          const progress = { done: before + ranking.done(out.state), total: before + ranking.steps(out.state) + 1 };
+          if (out.participants === undefined) return { state: { phase: 'rank', ranking: out.state }, ...progress };
+          return { state: { phase: 'finish', participants: out.participants }, done: progress.total - 1, total: progress.total };
         }
         case 'finish': {
           const participants = await rounds.markFinal(contest.id, round, state.participants ?? 0);
-          return { state: { phase: 'finish' }, done: total, result: { roundId: round.id, participants } };
+          return { state: { phase: 'finish' }, done: job.progress.total, result: { roundId: round.id, participants } };
         }
       }
     },

@@ -1,22 +1,21 @@
-// Rounds after publication: a round's state and its final ranking (docs/rounds.md). The round close
-// job (app/round-close-job.ts) and the contest close's last step (app/close-job.ts) write them.
+// Rounds after publication: a round's state and its mark as final (docs/rounds.md). The round close
+// job (app/round-close-job.ts) and the contest close (app/close-job.ts) write their final rankings
+// (app/final-ranking.ts), then mark them here.
 import { InvalidState, NotFound } from '../domain/errors.ts';
-import { neverHeld, roundsOf, roundStateOf, type Round, type RoundState } from '../domain/rounds.ts';
+import { roundStateOf, type Round, type RoundState } from '../domain/rounds.ts';
 import type { AttemptUseCases } from './attempts.ts';
 import type { ContestUseCases } from './contests.ts';
-import type { ContestRecord, ContestRepository, StandingsStore } from './contest-ports.ts';
-import { rows } from './standings.ts';
+import type { ContestRecord, ContestRepository } from './contest-ports.ts';
 
 export interface RoundDeps {
   contests: ContestRepository;
-  standings: StandingsStore;
   attempts: AttemptUseCases;
   contestCases: ContestUseCases;
   now: () => Date;
 }
 
 export function roundUseCases(deps: RoundDeps) {
-  const { contests, standings, attempts, contestCases, now } = deps;
+  const { contests, attempts, contestCases, now } = deps;
 
   async function load(contestId: string): Promise<ContestRecord> {
     const contest = await contests.get(contestId, true);
@@ -38,16 +37,6 @@ export function roundUseCases(deps: RoundDeps) {
     }
   }
 
-  /**
-   * Writes an explicit round's final ranking from its scored people, with the prediction distance
-   * to the round's own participant count; returns that count. The same pages again on a rerun.
-   */
-  async function rankRound(contest: ContestRecord, round: Round): Promise<number> {
-    const people = await standings.allScored(contest.id, round.no);
-    await standings.writeFinal(contest.id, rows(people, contest, people.length, true), round.no);
-    return people.length;
-  }
-
   /** Marks the round final (its ranking never changes afterwards but by erasure); returns its count. */
   async function markFinal(contestId: string, round: Round, participants: number): Promise<number> {
     const at = now().toISOString();
@@ -59,23 +48,7 @@ export function roundUseCases(deps: RoundDeps) {
 
   return {
     setRoundState,
-    rankRound,
     markFinal,
-
-    /**
-     * The last step of a contest's close (status closed, its open attempts scored): its held rounds
-     * that are not final yet get their final ranking. The rounds the close cut before they began are
-     * final with no participants (roundStatus) and need no write. Runs again harmlessly.
-     */
-    async afterContestClose(contestId: string): Promise<number> {
-      const contest = await load(contestId);
-      const held = roundsOf(contest).filter((r) => r.explicit && !neverHeld(contest, r) && !roundStateOf(contest, r).finalizedAt);
-      for (const round of held) {
-        await attempts.finalizeOpen(contest, undefined, round.no);
-        await markFinal(contest.id, round, await rankRound(contest, round));
-      }
-      return held.length;
-    },
   };
 }
 

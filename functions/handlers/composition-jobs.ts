@@ -11,6 +11,7 @@ import { newId } from '../adapters/ids.ts';
 import { jobQueue } from '../adapters/jobs/queue.ts';
 import { s3FileStore } from '../adapters/storage/s3.ts';
 import { CLOSE_KIND, closeJobKind, startClose } from '../app/close-job.ts';
+import { finalRanking } from '../app/final-ranking.ts';
 import { jobUseCases, type JobKind } from '../app/jobs.ts';
 import { PURGE_KIND, purgeJobKind } from '../app/purge-job.ts';
 import { CLOSE_ROUND_KIND, roundCloseJobKind, startDueRoundCloses, startRoundClose } from '../app/round-close-job.ts';
@@ -23,8 +24,11 @@ import { now } from './composition-contests.ts';
 
 const number = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
 
+/** One implementation of the final ranking for the contest close and the round close. */
+const ranking = finalRanking({ standings: standingsStore, jobs: jobStore, partitions: PEOPLE_SHARDS, rowsPerPage: FINAL_PAGE_ROWS });
+
 const kinds: Record<string, JobKind> = {
-  [CLOSE_KIND]: closeJobKind({ contests: contestRepository, contestCases, attempts: attemptCases, standings: standingsStore, now, partitions: PEOPLE_SHARDS, afterClose: (id) => roundCases.afterContestClose(id) }),
+  [CLOSE_KIND]: closeJobKind({ contests: contestRepository, contestCases, attempts: attemptCases, ranking, rounds: roundCases, now, partitions: PEOPLE_SHARDS }),
   [EXPORT_KIND]: exportJobKind({
     jobs: jobStore,
     files: s3FileStore,
@@ -41,7 +45,7 @@ const kinds: Record<string, JobKind> = {
     // Tests only (local mode): small parts, so a small export has many of them.
     partBytes: number(process.env.EXPORT_PART_BYTES),
   }),
-  [CLOSE_ROUND_KIND]: roundCloseJobKind({ contests: contestRepository, attempts: attemptCases, rounds: roundCases, now, partitions: PEOPLE_SHARDS }),
+  [CLOSE_ROUND_KIND]: roundCloseJobKind({ contests: contestRepository, attempts: attemptCases, rounds: roundCases, ranking, now, partitions: PEOPLE_SHARDS }),
   [PURGE_KIND]: purgeJobKind({ privacy: privacyCases, partitions: PEOPLE_SHARDS }),
   [RERANK_KIND]: rerankJobKind({ contests: contestRepository, standings: standingsStore, jobs: jobStore, people: personDataStore, now, rowsPerPage: FINAL_PAGE_ROWS }),
 };

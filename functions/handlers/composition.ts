@@ -22,7 +22,7 @@ const rng = () => randomInt(2 ** 47) / 2 ** 47;
 
 export const unitCases = unitUseCases({ units: unitRepository, newId });
 export const attemptCases = attemptUseCases({ contests: contestRepository, attempts: attemptStore, newId, now, rng });
-export const roundCases = roundUseCases({ contests: contestRepository, standings: standingsStore, attempts: attemptCases, contestCases, now });
+export const roundCases = roundUseCases({ contests: contestRepository, attempts: attemptCases, contestCases, now });
 export const standingsCases = standingsUseCases({
   contests: contestRepository,
   units: unitRepository,

@@ -29,11 +29,11 @@ export function startRetentionTimer(load: () => Promise<ScheduledHandler>, inter
   const run = async () => {
     try {
       const handler = await load();
-      const deadline = Date.now() + 300_000;
+      const deadline = performance.now() + 300_000;
       const context = {
         functionName: 'local-privacy',
         awsRequestId: randomUUID(),
-        getRemainingTimeInMillis: () => deadline - Date.now(),
+        getRemainingTimeInMillis: () => deadline - performance.now(),
       } as unknown as Context;
       await handler(scheduledEvent(), context);
     } catch (error) {
@@ -61,11 +61,11 @@ export function startRoundTimer(load: () => Promise<ScheduledHandler>, intervalM
     running = true;
     try {
       const handler = await load();
-      const deadline = Date.now() + 900_000;
+      const deadline = performance.now() + 900_000;
       const context = {
         functionName: 'local-contests',
         awsRequestId: randomUUID(),
-        getRemainingTimeInMillis: () => deadline - Date.now(),
+        getRemainingTimeInMillis: () => deadline - performance.now(),
       } as unknown as Context;
       const event = scheduledEvent();
       await handler({ ...event, resources: ['arn:aws:events:local:000000000000:rule/RoundFinalizeSchedule'] }, context);

@@ -89,7 +89,8 @@ export class Jobs extends Construct {
       'Worker',
       functionDefaults(this, 'Worker', {
         entry: handlerEntry('jobs-worker'),
-        // The ranking of a contest is sorted in memory at close (docs/jobs.md): 100,000 people fit in a few hundred MB.
+        // A close ranks one people partition at a time, then merges the sorted runs (docs/jobs.md): memory
+        // follows the largest partition (1/16 of the participants, ~140 MB at 100,000), not the contest.
         memorySize: 2048,
         timeout: WORKER_TIMEOUT,
         stage,

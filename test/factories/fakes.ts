@@ -27,6 +27,8 @@ import { unitUseCases } from '../../functions/app/units.ts';
 import { userUseCases } from '../../functions/app/users.ts';
 import { PEOPLE_SHARDS, shardOf } from '../../functions/adapters/dynamodb/keys.ts';
 import { startClose, CLOSE_KIND, closeJobKind } from '../../functions/app/close-job.ts';
+import { finalRanking } from '../../functions/app/final-ranking.ts';
+import { roundUseCases } from '../../functions/app/rounds.ts';
 import type { FileStore, JobRecord, JobStore, UploadedPart } from '../../functions/app/job-ports.ts';
 import { jobUseCases } from '../../functions/app/jobs.ts';
 import { PURGE_KIND, purgeDue, purgeJobKind } from '../../functions/app/purge-job.ts';
@@ -308,7 +310,10 @@ export class FakeLibraryRepository extends Interceptable<keyof LibraryRepository
 // ---- attempts, people, aggregates, leaderboard ----
 
 /** The person item: the record plus what only storage sees (start keys, whether it is on the leaderboard index). */
-type StoredPerson = PersonRecord & { birthYear?: number | null; startKeys?: string[]; attemptIds?: string[]; scored: boolean; purged?: boolean };
+/** What a person item holds per explicit round (`<name>_r<no>` in the adapter): only seeded by tests, the fake attempt store keeps none. */
+type RoundView = Pick<PersonRecord, 'attemptsUsed' | 'scoredAttempts' | 'best' | 'firstScoredAt'>;
+
+export type StoredPerson = PersonRecord & { birthYear?: number | null; startKeys?: string[]; attemptIds?: string[]; scored: boolean; purged?: boolean; rounds?: Record<string, RoundView> };
 
 const personKey = (contestId: string, phone: string) => `${contestId}#${phone}`;
 
@@ -486,6 +491,13 @@ const inShard = (phone: string, shard: number | undefined) => shard === undefine
 /** Rows per final-ranking item, as in the DynamoDB adapter. */
 export const FINAL_PAGE_ROWS = 100;
 
+/** Puts final pages from `firstPage` on, leaving the others as they are. */
+function putFinalPages(data: FakeContestData, contestId: string, firstPage: number, pages: FinalRow[][], roundNo?: number) {
+  const stored = data.finalPages.get(finalKey(contestId, roundNo)) ?? [];
+  pages.forEach((rows, i) => (stored[firstPage + i] = copy(rows)));
+  data.finalPages.set(finalKey(contestId, roundNo), stored);
+}
+
 type StandingsMethod = keyof StandingsStore;
 
 export class FakeStandingsStore extends Interceptable<StandingsMethod> implements StandingsStore {
@@ -493,10 +505,18 @@ export class FakeStandingsStore extends Interceptable<StandingsMethod> implement
     super();
   }
 
-  #scored(contestId: string): PersonRecord[] {
+  /** Scored people (in round `roundNo`, seen as in that round, as the adapter's toPerson), of one partition or all. */
+  #scored(contestId: string, roundNo?: number, shard?: number): PersonRecord[] {
+    const inRound = (p: StoredPerson) => (roundNo === undefined ? p.scored : p.rounds?.[String(roundNo)]?.best !== undefined);
     return [...this.data.people.values()]
-      .filter((p) => p.contestId === contestId && p.scored)
-      .map(({ scored: _s, startKeys: _k, purged: _p, ...p }) => copy({ ...p, attemptIds: p.attemptIds ?? [], scoredIds: p.scoredIds ?? [] }));
+      .filter((p) => p.contestId === contestId && inShard(p.phone, shard) && inRound(p))
+      .map(({ scored: _s, startKeys: _k, purged: _p, rounds, ...p }) => {
+        const person = copy({ ...p, attemptIds: p.attemptIds ?? [], scoredIds: p.scoredIds ?? [] });
+        if (roundNo === undefined) return person;
+        const { best: _b, firstScoredAt: _f, ...rest } = person;
+        const round = copy(rounds![String(roundNo)]!);
+        return { ...rest, ...round, attemptsUsed: round.attemptsUsed ?? 0, scoredAttempts: round.scoredAttempts ?? 0 };
+      });
   }
 
   async aggregate(contestId: string) {
@@ -515,20 +535,34 @@ export class FakeStandingsStore extends Interceptable<StandingsMethod> implement
       .slice(0, limit);
   }
 
-  async allScored(contestId: string) {
+  async allScored(contestId: string, roundNo?: number) {
     await this.hook('allScored');
     // Shard by shard, in no particular order overall: the use case ranks them.
-    return this.#scored(contestId).sort((a, b) => shardOf(a.phone) - shardOf(b.phone));
+    return this.#scored(contestId, roundNo).sort((a, b) => shardOf(a.phone) - shardOf(b.phone));
+  }
+
+  async countScored(contestId: string, shard: number, roundNo?: number) {
+    await this.hook('countScored');
+    return this.#scored(contestId, roundNo, shard).length;
+  }
+
+  async scoredIn(contestId: string, shard: number, roundNo?: number) {
+    await this.hook('scoredIn');
+    // In sort-key order (`P#<phone>`), as a Query returns them.
+    return this.#scored(contestId, roundNo, shard).sort((a, b) => (a.phone < b.phone ? -1 : 1));
   }
 
   async writeFinal(contestId: string, rows: FinalRow[], roundNo?: number) {
     await this.hook('writeFinal');
     // Pages are put one by one (no delete of pages beyond the new last one), like the adapter.
-    const pages = this.data.finalPages.get(finalKey(contestId, roundNo)) ?? [];
-    for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) {
-      pages[page] = copy(rows.slice(i, i + FINAL_PAGE_ROWS));
-    }
-    this.data.finalPages.set(finalKey(contestId, roundNo), pages);
+    const pages: FinalRow[][] = [];
+    for (let i = 0; i < rows.length || i === 0; i += FINAL_PAGE_ROWS) pages.push(rows.slice(i, i + FINAL_PAGE_ROWS));
+    putFinalPages(this.data, contestId, 0, pages, roundNo);
+  }
+
+  async writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][], roundNo?: number) {
+    await this.hook('writeFinalPages');
+    putFinalPages(this.data, contestId, firstPage, pages, roundNo);
   }
 
   async readFinal(contestId: string, limit?: number, roundNo?: number) {
@@ -640,9 +674,7 @@ export class FakePersonDataStore extends Interceptable<keyof PersonDataStore> im
 
   async writeFinalPages(contestId: string, firstPage: number, pages: FinalRow[][], roundNo?: number) {
     await this.hook('writeFinalPages');
-    const stored = this.data.finalPages.get(finalKey(contestId, roundNo)) ?? [];
-    pages.forEach((rows, i) => (stored[firstPage + i] = copy(rows)));
-    this.data.finalPages.set(finalKey(contestId, roundNo), stored);
+    putFinalPages(this.data, contestId, firstPage, pages, roundNo);
   }
 
   async dropFinalPages(contestId: string, fromPage: number, roundNo?: number) {
@@ -696,8 +728,10 @@ export function fakeSystem(options: FakeSystemOptions = {}) {
 
   const jobs = new FakeJobStore();
   const files = new FakeFileStore();
+  const ranking = finalRanking({ standings, jobs, partitions: PEOPLE_SHARDS, rowsPerPage: FINAL_PAGE_ROWS });
+  const roundCases = roundUseCases({ contests, attempts: attemptCases, contestCases, now: clock.now });
   const kinds = {
-    [CLOSE_KIND]: closeJobKind({ contests, contestCases, attempts: attemptCases, standings, now: clock.now, sleep: async () => {}, partitions: PEOPLE_SHARDS }),
+    [CLOSE_KIND]: closeJobKind({ contests, contestCases, attempts: attemptCases, ranking, rounds: roundCases, now: clock.now, sleep: async () => {}, partitions: PEOPLE_SHARDS }),
     [PURGE_KIND]: purgeJobKind({ privacy: privacyBase, partitions: PEOPLE_SHARDS }),
     [RERANK_KIND]: rerankJobKind({ contests, standings, jobs, people: personData, now: clock.now, rowsPerPage: FINAL_PAGE_ROWS }),
   };
@@ -753,10 +787,13 @@ export type FakeSystem = ReturnType<typeof fakeSystem>;
 
 // ---- background jobs ----
 
+const stageKey = (jobId: string, run?: string) => (run === undefined ? jobId : `${jobId}#${run}`);
+
 /** Jobs by id, with the version check of the adapter; `beforeNext` hooks make a write fail. */
 export class FakeJobStore extends Interceptable<keyof JobStore> implements JobStore {
   readonly items = new Map<string, JobRecord>();
   readonly activeIds = new Set<string>();
+  /** Staged pages by job id, or `<jobId>#<run>` for a close's sorted run. */
   readonly rows = new Map<string, FinalRow[][]>();
   async create(job: JobRecord) {
     await this.hook('create');
@@ -784,16 +821,18 @@ export class FakeJobStore extends Interceptable<keyof JobStore> implements JobSt
   async active() {
     return [...this.activeIds];
   }
-  async putRowPages(jobId: string, firstPage: number, pages: FinalRow[][]) {
-    const all = this.rows.get(jobId) ?? [];
+  async putRowPages(jobId: string, firstPage: number, pages: FinalRow[][], run?: string) {
+    await this.hook('putRowPages');
+    const all = this.rows.get(stageKey(jobId, run)) ?? [];
     pages.forEach((p, i) => (all[firstPage + i] = copy(p)));
-    this.rows.set(jobId, all);
+    this.rows.set(stageKey(jobId, run), all);
   }
-  async dropRowPages(jobId: string, fromPage: number) {
-    this.rows.set(jobId, (this.rows.get(jobId) ?? []).slice(0, fromPage));
+  async dropRowPages(jobId: string, fromPage: number, run?: string) {
+    this.rows.set(stageKey(jobId, run), (this.rows.get(stageKey(jobId, run)) ?? []).slice(0, fromPage));
   }
-  async rowPages(jobId: string, fromPage: number, maxPages: number) {
-    return copy((this.rows.get(jobId) ?? []).slice(fromPage, fromPage + maxPages));
+  async rowPages(jobId: string, fromPage: number, maxPages: number, run?: string) {
+    await this.hook('rowPages');
+    return copy((this.rows.get(stageKey(jobId, run)) ?? []).slice(fromPage, fromPage + maxPages));
   }
 }
 

@@ -99,7 +99,7 @@ describe('kill -9 during jobs', () => {
     const expected = await ranking(a);
     expect(expected).toHaveLength(PEOPLE);
 
-    // The close of B, killed at a random moment of its 19 steps (the wait for caches is the first 2.25 s).
+    // The close of B, killed at a random moment of its 36 steps (the wait for caches is the first 2.25 s).
     const closed = await killDuring(`/api/admin/contests/${b}/close`, undefined, random() * 0.95, Math.floor(random() * 300));
     console.log(`jobs crash: close killed at ${closed.at}`);
     const job = await waitJob(api(), closed.id, token, 180_000);

@@ -1,6 +1,7 @@
 // Contract v2 rounds over the real HTTP API on DynamoDB Local: two rounds with people in both,
 // per-round leaderboards and final rankings, units over the whole contest, an automatic round
-// finalisation (the local scheduler), a round closed early, stats by round, a start between rounds.
+// finalisation (the local scheduler), a round closed early, stats by round, a start between rounds,
+// a contest closed during a round (its close job writes that round's final ranking).
 // Rounds last minutes here; the server clock moves (moveServerClock) instead of the test waiting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
@@ -298,5 +299,62 @@ describe('a contest without rounds', () => {
     expect(created.body.hasRounds).toBe(false);
     expect(created.body.rounds).toEqual([{ id: 'r1', no: 1, name: 'Không chia tuần', startsAt: created.body.startsAt, endsAt: created.body.endsAt, status: 'upcoming' }]);
     expectError(await api.post(`/api/admin/contests/${created.body.id}/rounds/r1/close`, undefined, token), 409, 'INVALID_STATE');
+  });
+});
+
+describe('closing a contest during a round', () => {
+  it('the open round gets its final ranking from the close job, against its own participant count', async () => {
+    const now = Date.now() + moved;
+    const created = await api.post(
+      '/api/admin/contests',
+      {
+        title: 'Cuộc thi đóng giữa tuần',
+        startsAt: iso(now - MIN),
+        endsAt: iso(now + 30 * MIN),
+        questionsPerAttempt: 3,
+        timeLimitSec: 60,
+        maxAttempts: 1,
+        unitIds: [unitA, unitB],
+        prediction: { prompt: 'Bao nhiêu người tham gia tuần này?' },
+        rounds: [
+          { name: 'Tuần 1', startsAt: iso(now - MIN), endsAt: iso(now + 10 * MIN) },
+          { name: 'Tuần 2', startsAt: iso(now + 11 * MIN), endsAt: iso(now + 20 * MIN) },
+        ],
+      },
+      token,
+    );
+    expectStatus(created, 201);
+    contestId = created.body.id;
+    expectStatus(await api.call('POST', `/api/admin/contests/${contestId}/questions/import`, { token, raw: bankCsv(5), headers: { 'content-type': 'text/csv' } }), 200);
+    expectStatus(await api.post(`/api/admin/contests/${contestId}/publish`, undefined, token), 200);
+    key = await AnswerKey.load(api, contestId, token);
+    const [A, B, C] = [5, 6, 7].map((n, i) => ({ fullName: `Người Đóng ${i + 1}`, phone: phone(n), unitId: i % 2 ? unitB : unitA }));
+    // A and B tie on correct answers: A's prediction (3) is the exact count, B's (10) is 7 off.
+    await take(B!, 2, 10);
+    await take(A!, 2, 3);
+    // C starts, saves one right answer and never submits: the close scores it.
+    const started = await startAttempt(api, contestId, C!);
+    expectStatus(started, 201);
+    const q = started.body.questions[0] as PublicQuestion;
+    expectStatus(await attemptApi(api, started.body.attemptId, started.body.attemptToken).save({ [q.id]: key.choose(q, true) }), 200);
+
+    const closed = await api.post(`/api/admin/contests/${contestId}/close`, undefined, token);
+    expectStatus(closed, 202);
+    const job = await waitJob(api, closed.body.job.id, token);
+    expect(job).toMatchObject({ status: 'succeeded', result: { participants: 3 } });
+    expect(job.progress.done).toBe(job.progress.total);
+    const expected = [
+      [A!.fullName, 1, 0],
+      [B!.fullName, 2, 7],
+      [C!.fullName, 3, null],
+    ];
+    const row = (r: { fullName: string; rank: number; predictionError: number | null }) => [r.fullName, r.rank, r.predictionError];
+    const r1 = (await api.get(`/api/admin/contests/${contestId}/results?round=r1`, token)).body;
+    expect(r1).toMatchObject({ final: true, participants: 3 });
+    expect(r1.items.map(row)).toEqual(expected);
+    const whole = (await api.get(`/api/admin/contests/${contestId}/results`, token)).body;
+    expect(whole).toMatchObject({ final: true, participants: 3 });
+    expect(whole.items.map(row)).toEqual(expected);
+    expect((await api.get(`/api/admin/contests/${contestId}/results?round=r2`, token)).body).toMatchObject({ final: true, participants: 0, items: [] });
   });
 });

@@ -66,20 +66,20 @@ export const jobStore: JobStore & { rowTtl: (jobId: string) => Promise<number> }
     return (await queryAll<{ jobId: string }>(PK, SKPrefix, { ConsistentRead: true })).map((i) => i.jobId);
   },
 
-  async putRowPages(jobId, firstPage, pages) {
+  async putRowPages(jobId, firstPage, pages, run) {
     const ttl = await this.rowTtl(jobId);
-    await batchWrite(pages.map((rows, i) => ({ PutRequest: { Item: { ...keys.jobRowsPage(jobId, firstPage + i), entity: 'jobRows', rows, expiresAt: ttl } } })));
+    await batchWrite(pages.map((rows, i) => ({ PutRequest: { Item: { ...keys.jobRowsPage(jobId, firstPage + i, run), entity: 'jobRows', rows, expiresAt: ttl } } })));
   },
 
-  async dropRowPages(jobId, fromPage) {
-    const { PK, SKPrefix } = keys.jobRowsOf(jobId);
+  async dropRowPages(jobId, fromPage, run) {
+    const { PK, SKPrefix } = keys.jobRowsOf(jobId, run);
     const stale = await queryAll<{ PK: string; SK: string }>(PK, SKPrefix, { ProjectionExpression: 'PK, SK', ConsistentRead: true });
-    const from = keys.jobRowsPage(jobId, fromPage).SK;
+    const from = keys.jobRowsPage(jobId, fromPage, run).SK;
     await batchWrite(stale.filter((i) => i.SK >= from).map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } })));
   },
 
-  async rowPages(jobId, fromPage, maxPages) {
-    return readPages(keys.jobRowsPage(jobId, fromPage), keys.jobRowsOf(jobId).SKPrefix, maxPages);
+  async rowPages(jobId, fromPage, maxPages, run) {
+    return readPages(keys.jobRowsPage(jobId, fromPage, run), keys.jobRowsOf(jobId, run).SKPrefix, maxPages);
   },
 
   async rowTtl(jobId) {

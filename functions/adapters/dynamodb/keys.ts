@@ -122,9 +122,12 @@ export const keys = {
    * (a few per contest), so their partitions are never hot.
    */
   job: (jobId: string) => ({ PK: `JOB#${jobId}`, SK: 'JOB' }),
-  /** Rows an export of a contest not yet final ranks once, in pages, then streams (TTL with the job). */
-  jobRowsPage: (jobId: string, page: number) => ({ PK: `JOB#${jobId}`, SK: `ROWS#${pad(page, 6)}` }),
-  jobRowsOf: (jobId: string) => ({ PK: `JOB#${jobId}`, SKPrefix: 'ROWS#' }),
+  /**
+   * Rows an export of a contest not yet final ranks once, in pages, then streams; with `run`, the
+   * sorted runs a close merges into its final ranking (app/final-ranking.ts). TTL with the job.
+   */
+  jobRowsPage: (jobId: string, page: number, run?: string) => ({ PK: `JOB#${jobId}`, SK: run === undefined ? `ROWS#${pad(page, 6)}` : `RUN#${run}#${pad(page, 6)}` }),
+  jobRowsOf: (jobId: string, run?: string) => ({ PK: `JOB#${jobId}`, SKPrefix: run === undefined ? 'ROWS#' : `RUN#${run}#` }),
   /** Jobs not yet ended, one small item each: the local runner resumes them at start, a sweeper may too. */
   activeJob: (jobId: string) => ({ PK: 'JOBS#ACTIVE', SK: `JOB#${jobId}` }),
   activeJobs: () => ({ PK: 'JOBS#ACTIVE', SKPrefix: 'JOB#' }),

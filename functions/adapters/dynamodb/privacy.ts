@@ -111,9 +111,7 @@ export const personDataStore: PersonDataStore = {
     await deleteAll(existing.filter((k) => !kept.has(k.SK)).map(({ PK: pk, SK }) => ({ PK: pk, SK })));
   },
 
-  async writeFinalPages(contestId, firstPage, pages, roundNo) {
-    await batchWrite(pages.map((rows, i) => ({ PutRequest: { Item: { ...keys.finalPage(contestId, firstPage + i, roundNo), entity: 'finalPage', rows } } })));
-  },
+  writeFinalPages: (contestId, firstPage, pages, roundNo) => standingsStore.writeFinalPages(contestId, firstPage, pages, roundNo),
 
   async dropFinalPages(contestId, fromPage, roundNo) {
     const { PK, SKPrefix } = keys.finalPagesOf(contestId, roundNo);

@@ -5,7 +5,7 @@ import type { FinalRow, PersonRecord, StandingsStore } from '../../app/contest-p
 import { addAggregates, emptyAggregate, type ContestAggregate } from '../../domain/aggregate.ts';
 import { compareLive } from '../../domain/ranking.ts';
 import { peopleOf, toPerson } from './attempts.ts';
-import { ddb, QueryCommand, tableName } from './client.ts';
+import { ddb, QueryCommand, type QueryCommandInput, tableName } from './client.ts';
 import { indexKeys, keys, LEADERBOARD_SHARDS, roundAttr } from './keys.ts';
 import { queryAll } from './query.ts';
 import { batchGet, batchWrite } from './batches.ts';
@@ -55,6 +55,19 @@ function parseAggregate(items: Record<string, unknown>[]): ContestAggregate {
 const entry = (p: PersonRecord) => ({ ...p.best!, personKey: p.phone });
 const bestAttr = (roundNo?: number) => roundAttr('best', roundNo);
 
+/** One people partition's people with a best (in the round): the filter saves transfer and memory, not read units. */
+function scoredQuery(contestId: string, shard: number, roundNo?: number): QueryCommandInput {
+  const { PK, SKPrefix } = keys.peopleShard(contestId, shard);
+  return {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+    FilterExpression: 'attribute_exists(#best)',
+    ExpressionAttributeNames: { '#best': bestAttr(roundNo) },
+    ExpressionAttributeValues: { ':pk': PK, ':sk': SKPrefix },
+    ConsistentRead: true,
+  };
+}
+
 export const standingsStore: StandingsStore = {
   async aggregate(contestId) {
     const { PK, SKPrefix } = keys.aggregatesOf(contestId);
@@ -85,12 +98,32 @@ export const standingsStore: StandingsStore = {
     return (await peopleOf(contestId)).filter((item) => item[bestAttr(roundNo)] !== undefined).map((item) => toPerson(item, roundNo));
   },
 
+  async countScored(contestId, shard, roundNo) {
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await ddb.send(new QueryCommand({ ...scoredQuery(contestId, shard, roundNo), Select: 'COUNT', ExclusiveStartKey }));
+      count += out.Count ?? 0;
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return count;
+  },
+
+  async scoredIn(contestId, shard, roundNo) {
+    const { PK, SKPrefix } = keys.peopleShard(contestId, shard);
+    const { FilterExpression, ExpressionAttributeNames } = scoredQuery(contestId, shard, roundNo);
+    const items = await queryAll<Record<string, unknown>>(PK, SKPrefix, { ConsistentRead: true, FilterExpression, ExpressionAttributeNames });
+    return items.map((item) => toPerson(item, roundNo));
+  },
+
   async writeFinal(contestId, rows, roundNo) {
-    const pages: Record<string, unknown>[] = [];
-    for (let i = 0, page = 0; i < rows.length || page === 0; i += FINAL_PAGE_ROWS, page++) {
-      pages.push({ ...keys.finalPage(contestId, page, roundNo), entity: 'finalPage', rows: rows.slice(i, i + FINAL_PAGE_ROWS) });
-    }
-    await batchWrite(pages.map((Item) => ({ PutRequest: { Item } })));
+    const pages: FinalRow[][] = [];
+    for (let i = 0; i < rows.length || i === 0; i += FINAL_PAGE_ROWS) pages.push(rows.slice(i, i + FINAL_PAGE_ROWS));
+    await this.writeFinalPages(contestId, 0, pages, roundNo);
+  },
+
+  async writeFinalPages(contestId, firstPage, pages, roundNo) {
+    await batchWrite(pages.map((rows, i) => ({ PutRequest: { Item: { ...keys.finalPage(contestId, firstPage + i, roundNo), entity: 'finalPage', rows } } })));
   },
 
   finalPages(contestId, fromPage, maxPages, roundNo) {

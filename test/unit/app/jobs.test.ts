@@ -6,9 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { PEOPLE_SHARDS } from '../../../functions/adapters/dynamodb/keys.ts';
 import { EXPORT_KIND, exportJobKind } from '../../../functions/adapters/export/job.ts';
 import { CLOSE_KIND, closeJobKind, startClose } from '../../../functions/app/close-job.ts';
+import { finalRanking } from '../../../functions/app/final-ranking.ts';
+import { roundUseCases } from '../../../functions/app/rounds.ts';
 import { jobUseCases, MAX_STEP_FAILURES, type JobKind } from '../../../functions/app/jobs.ts';
 import { InvalidState } from '../../../functions/domain/errors.ts';
-import type { FakeSystem } from '../../factories/fakes.ts';
+import { FINAL_PAGE_ROWS, type FakeSystem } from '../../factories/fakes.ts';
 import { openContest, participant, system } from './helpers.ts';
 
 /** The kind, with every step run once more: the first run of each step throws after its output is written. */
@@ -33,7 +35,16 @@ function crashAfterEachStep(kind: JobKind): JobKind & { crashes: number } {
 
 function kindsOf(sys: FakeSystem, partBytes = 150) {
   return {
-    [CLOSE_KIND]: closeJobKind({ contests: sys.contests, contestCases: sys.contestCases, attempts: sys.attemptCases, standings: sys.standings, now: sys.clock.now, sleep: async () => {}, partitions: PEOPLE_SHARDS }),
+    [CLOSE_KIND]: closeJobKind({
+      contests: sys.contests,
+      contestCases: sys.contestCases,
+      attempts: sys.attemptCases,
+      ranking: finalRanking({ standings: sys.standings, jobs: sys.jobs, partitions: PEOPLE_SHARDS, rowsPerPage: FINAL_PAGE_ROWS }),
+      rounds: roundUseCases({ contests: sys.contests, attempts: sys.attemptCases, contestCases: sys.contestCases, now: sys.clock.now }),
+      now: sys.clock.now,
+      sleep: async () => {},
+      partitions: PEOPLE_SHARDS,
+    }),
     [EXPORT_KIND]: exportJobKind({
       jobs: sys.jobs,
       files: sys.files,
@@ -90,8 +101,9 @@ describe('a job killed after any step resumes to the same outcome', () => {
     const jobs = jobUseCases({ jobs: b.jobs, queue: { enqueue: async () => {} }, kinds: { ...kinds, [CLOSE_KIND]: close }, newId: () => 'job-b', now: b.clock.now });
     const started = await startClose({ contests: b.contests, contestCases: b.contestCases, attempts: b.attemptCases, jobs, newId: () => 'close-b', now: b.clock.now }, idB, 'staff-1');
     const job = await runToEnd(jobs, started.id);
-    expect(job).toMatchObject({ status: 'succeeded', result: { participants: 30 }, progress: { done: 19, total: 19 } });
-    expect(close.crashes).toBe(19);
+    // wait 1, finalize 16, count 1, a run per partition 16, merge 1 (30 rows: one page), finish 1.
+    expect(job).toMatchObject({ status: 'succeeded', result: { participants: 30 }, progress: { done: 36, total: 36 } });
+    expect(close.crashes).toBe(36);
     expect(await b.standings.readFinal(idB)).toEqual(await a.standings.readFinal(idA));
     expect(b.contests.stored(idB)).toMatchObject({ status: 'closed', finalParticipants: 30 });
     expect((await b.contestCases.get(idB)).status).toBe('closed');

@@ -315,7 +315,7 @@ describe('standingsUseCases.close', () => {
   it('a close that fails before the final ranking is written can be run again to finish', async () => {
     const sys = system();
     const { contest } = await closingScenario(sys);
-    sys.standings.beforeNext('writeFinal', () => {
+    sys.standings.beforeNext('writeFinalPages', () => {
       throw new Error('ProvisionedThroughputExceededException');
     });
     await expect(sys.standingsCases.close(contest.id)).rejects.toThrow('ProvisionedThroughputExceeded');
