@@ -18,6 +18,7 @@ import { indexKeys, keys, LEADERBOARD_SHARDS, PEOPLE_SHARDS, shardOf } from '../
 import { addAggregates, aggregateDelta, emptyAggregate, type ContestAggregate } from '../functions/domain/aggregate.ts';
 import { saveTimes, typicalAttempt } from '../web/src/lib/state/save-cadence.ts';
 import { itemSize } from './lib/item-size.ts';
+import { seededRng as rng } from '../functions/domain/random.ts';
 
 export interface PeakOptions {
   submitsPerSec: number;
@@ -63,16 +64,6 @@ const SAMPLED = 5_000;
 /** DynamoDB's per-partition limits. */
 export const PARTITION_LIMIT = { wcu: 1_000, rcu: 3_000 };
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Picks an index with Zipf-like weights (a few large communes, many small villages). */
 function zipf(n: number, random: () => number, s = 0.8) {

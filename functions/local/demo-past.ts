@@ -20,7 +20,8 @@ import { optionId, scoreAttempt } from '../domain/scoring.ts';
 import { contestRepository } from '../adapters/dynamodb/contests.ts';
 import { standingsStore } from '../adapters/dynamodb/standings.ts';
 import { demoQuestions, demoUnits, demoVillages } from './demo.ts';
-import { DEMO_PAST_CONTEST_ID, demoParticipants, seeded } from './demo-people.ts';
+import { seededRng } from '../domain/random.ts';
+import { DEMO_PAST_CONTEST_ID, demoParticipants } from './demo-people.ts';
 
 export { DEMO_PAST_CONTEST_ID };
 
@@ -73,7 +74,7 @@ export async function seedPastContest(now = new Date()): Promise<number> {
 
   const bank = await contestRepository.questions(DEMO_PAST_CONTEST_ID);
   const people = demoParticipants();
-  const rnd = seeded(1945);
+  const rnd = seededRng(1945);
   const items: Record<string, unknown>[] = [];
   for (const person of people) {
     const day = Math.floor(Math.pow(rnd(), 1.8) * 20); // most in the first days after the launch

@@ -1,23 +1,13 @@
 // The simulated participants of the closed demo contest (demo-past.ts): realistic names for xã Tu Mơ
 // Rông across its organizations and villages, drawn from a fixed seed. Pure: no storage here.
 import { demoUnits, demoVillages } from './demo.ts';
+import { seededRng } from '../domain/random.ts';
 
 export const DEMO_PAST_CONTEST_ID = 'dvc-truc-tuyen-mau';
 /** Demo phones: 0399 9xx xxx, a block no real participant of the demo is expected to hold. */
 const demoPhone = (n: number) => `03999${String(n).padStart(5, '0')}`;
 export const DEMO_PARTICIPANTS = 320;
 
-/** Mulberry32: the same demo on every machine. */
-export function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Xơ Đăng names (A for men, Y for women) as most people of the commune have them; Kinh names are
 // frequent among teachers, health workers and the police.
@@ -49,7 +39,7 @@ interface Participant {
 }
 
 export function demoParticipants(): Participant[] {
-  const rnd = seeded(2024);
+  const rnd = seededRng(2024); // the same demo on every machine
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const weights = demoUnits.map((u) => u.memberCount * TURNOUT[u.id]!.share);
   const total = weights.reduce((a, b) => a + b, 0);

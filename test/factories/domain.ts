@@ -3,6 +3,7 @@ import type { Contest } from '../../functions/domain/contest.ts';
 import type { Rng } from '../../functions/domain/draw.ts';
 import type { Question } from '../../functions/domain/question.ts';
 import type { RankEntry } from '../../functions/domain/ranking.ts';
+import { seededRng } from '../../functions/domain/random.ts';
 
 export function makeContest(overrides: Partial<Contest> = {}): Contest {
   return {
@@ -45,14 +46,4 @@ export function makeEntry(overrides: Partial<RankEntry> = {}): RankEntry {
   };
 }
 
-/** Deterministic RNG in [0, 1) (mulberry32), so random tests replay from a seed. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRng };

@@ -13,6 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { apiClient, type ApiResponse } from './api.ts';
 import { attemptApi, createOpenContest, createUnit, mapLimit, sleep, startAttempt, type AnswerKey, type PublicQuestion } from './contest.ts';
 import { ADMIN, startServer, type LocalServer } from './server.ts';
+import { seededRng } from '../../functions/domain/random.ts';
 
 const QUESTIONS = 3;
 /** Saves per attempt, one question each, so a save cut in flight cannot hide an acknowledged one. */
@@ -20,17 +21,6 @@ const SAVES = 2;
 /** The load must never meet the per-address start limit: every request comes from 127.0.0.1. */
 const SERVER_ENV = { START_RATE_PER_MINUTE: '1000000' };
 
-/** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same kill moment. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The seed of round `round` (0-based) of a run seeded with `base`. */
 export const roundSeed = (base: number, round: number) => (Math.imul((base >>> 0) ^ 0x5bd1e995, 1) + Math.imul(round + 1, 0x9e3779b9)) >>> 0;
@@ -160,7 +150,7 @@ export async function crashRound(options: CrashRoundOptions): Promise<CrashRound
   const ledger = session.ledger;
   const round = ledger.rounds++;
   const workers = options.workers ?? 12;
-  const random = rng(options.seed);
+  const random = seededRng(options.seed);
   const minKill = options.minKillMs ?? 2_000;
   const maxKill = options.maxKillMs ?? 12_000;
   const killAfterMs = options.killAfterMs ?? (options.killAfterAcks === undefined ? Math.floor(minKill + random() * (maxKill - minKill)) : undefined);

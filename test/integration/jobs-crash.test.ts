@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPeople, type SeedSpec } from '../../bench/lib/seed.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createOpenContest, createUnit, expectStatus, sleep, waitJob } from '../helpers/contest.ts';
-import { rng } from '../helpers/crash.ts';
+import { seededRng } from '../../functions/domain/random.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 const PEOPLE = 400;
 const SEED = Number(process.env.JOBS_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const random = rng(SEED);
+const random = seededRng(SEED);
 const ENV = { JOB_STEP_PAUSE_MS: '150', EXPORT_PART_BYTES: '4096' };
 
 let server: LocalServer;
