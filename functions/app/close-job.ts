@@ -51,6 +51,21 @@ interface CloseState {
 const heldRounds = (contest: ContestRecord): Round[] =>
   roundsOf(contest).filter((r) => r.explicit && !neverHeld(contest, r) && !roundStateOf(contest, r).finalizedAt);
 
+/** The first step of a close (the round close's too): wait until `readyAt`, when no start or submit can still land. */
+export async function waitStep(readyAt: number, now: () => Date, sleep: (ms: number) => Promise<void>) {
+  const left = readyAt - now().getTime();
+  if (left > 0) await sleep(left);
+  return { state: { phase: 'finalize', shard: 0 }, done: 1 };
+}
+
+/** One people partition a step: score the open attempts (of one round, with `roundNo`) from their saves. */
+export async function finalizeStep(attempts: AttemptUseCases, contest: ContestRecord, shard: number, partitions: number, roundNo?: number) {
+  attempts.forgetContest(contest.id);
+  await attempts.finalizeOpen(contest, shard, roundNo);
+  const next = shard + 1;
+  return { state: next < partitions ? { phase: 'finalize', shard: next } : { phase: 'rank' }, done: 1 + next };
+}
+
 export function closeJobKind(deps: CloseDeps): JobKind {
   const { contests, contestCases, attempts, ranking, rounds, now, partitions } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -76,21 +91,12 @@ export function closeJobKind(deps: CloseDeps): JobKind {
       if (contest.finalizedAt) return { state: { phase: 'finish' }, done: job.progress.total, result: { participants: contest.finalParticipants ?? 0 } };
       if (contest.status !== 'closed') throw new InvalidState('The contest is not being closed');
       switch (state.phase ?? 'wait') {
-        case 'wait': {
+        case 'wait':
           // Each environment trusts its copy of a published contest for CONTEST_CACHE_MS: once that
           // has passed, no start or submit can still see the contest open.
-          const ready = Date.parse(contest.closedAt ?? job.createdAt) + CONTEST_CACHE_MS + 250;
-          const left = ready - now().getTime();
-          if (left > 0) await sleep(left);
-          return { state: { phase: 'finalize', shard: 0 }, done: 1 };
-        }
-        case 'finalize': {
-          const shard = state.shard ?? 0;
-          attempts.forgetContest(contest.id);
-          await attempts.finalizeOpen(contest, shard);
-          const next = shard + 1;
-          return { state: next < partitions ? { phase: 'finalize', shard: next } : { phase: 'rank' }, done: 1 + next };
-        }
+          return waitStep(Date.parse(contest.closedAt ?? job.createdAt) + CONTEST_CACHE_MS + 250, now, sleep);
+        case 'finalize':
+          return finalizeStep(attempts, contest, state.shard ?? 0, partitions);
         case 'rank': {
           // Participants = people with a scored attempt, from strongly consistent reads.
           const held = heldRounds(contest).length;

@@ -14,6 +14,7 @@ import { GRACE_MS } from '../domain/contest.ts';
 import { InvalidState, NotFound } from '../domain/errors.ts';
 import { findRound, roundEnd, roundsDue, roundsOf, roundStateOf, roundStatus, type Round } from '../domain/rounds.ts';
 import { CONTEST_CACHE_MS, type AttemptUseCases } from './attempts.ts';
+import { finalizeStep, waitStep } from './close-job.ts';
 import type { ContestRecord, ContestRepository } from './contest-ports.ts';
 import type { FinalRanking, RankingState } from './final-ranking.ts';
 import type { JobRecord } from './job-ports.ts';
@@ -68,18 +69,10 @@ export function roundCloseJobKind(deps: RoundCloseDeps): JobKind {
           const end = Date.parse(roundEnd(contest, round));
           // Ended by its window: every environment knows the end, a submit may come until end + grace.
           // Closed early: an environment's cached copy may still see the round open for CONTEST_CACHE_MS.
-          const ready = end < Date.parse(round.endsAt) ? end + CONTEST_CACHE_MS + 250 : end + GRACE_MS;
-          const left = ready - now().getTime();
-          if (left > 0) await sleep(left);
-          return { state: { phase: 'finalize', shard: 0 }, done: 1 };
+          return waitStep(end < Date.parse(round.endsAt) ? end + CONTEST_CACHE_MS + 250 : end + GRACE_MS, now, sleep);
         }
-        case 'finalize': {
-          const shard = state.shard ?? 0;
-          attempts.forgetContest(contest.id);
-          await attempts.finalizeOpen(contest, shard, round.no);
-          const next = shard + 1;
-          return { state: next < partitions ? { phase: 'finalize', shard: next } : { phase: 'rank' }, done: 1 + next };
-        }
+        case 'finalize':
+          return finalizeStep(attempts, contest, state.shard ?? 0, partitions, round.no);
         case 'rank': {
           const out = await ranking.step(job.id, contest, round.no, state.ranking ?? {});
           const progress = { done: before + ranking.done(out.state), total: before + ranking.steps(out.state) + 1 };
