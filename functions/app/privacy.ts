@@ -103,12 +103,15 @@ export function attemptIdsOf(contestId: string, person: StoredPerson): string[] 
   ];
 }
 
+/** A final row's person key when it is ranked again: its previous rank, which sorts as the number. */
+export const previousRankKey = (row: Pick<FinalRow, 'rank'>) => String(row.rank).padStart(9, '0');
+
 /**
  * The final ranking again after rows left it: the participant count changed, so prediction errors
  * and the order they decide change too. The previous rank breaks exact ties (phones may be gone).
  */
 export function rerankFinal(rows: readonly FinalRow[], contest: Pick<ContestRecord, 'prediction'>, participants: number): FinalRow[] {
-  const entries = rows.map((r) => ({ ...r, personKey: String(r.rank).padStart(9, '0') }));
+  const entries = rows.map((r) => ({ ...r, personKey: previousRankKey(r) }));
   return rankPeople(entries, { mode: 'final', participants: contest.prediction ? participants : null }).map(
     ({ personKey: _k, ...row }) => row,
   );

@@ -2,50 +2,80 @@
 // docs/jobs.md). The erasure request only adds the phone to the contest's `erasedPhones` (readers
 // hide those rows at once) and starts this job, named by the contest's `rerankJobId`. A pass goes
 // through every final ranking the contest holds (each final round's, then the contest's own once it
-// is final; docs/rounds.md), one after the other:
-//   snapshot  read every page of that ranking, drop duplicate phones and the erased ones, re-rank,
-//             and store the new ranking under the job (JOB#<id> ROWS# pages)
-//   copy      copy a group of those pages over the ranking's pages, in order
+// is final; docs/rounds.md), one after the other, with memory bounded by a group of pages (not by
+// the participants), as the close ranks (app/final-ranking.ts):
+//   snapshot  (the count) read the ranking's pages a group at a time keeping only the phones seen,
+//             count the rows each run keeps (a run: 50 consecutive pages) without the contest's
+//             `erasedPhones` and without a phone's second row (a crash mid-copy of an older version
+//             could leave one twice: its place is noted); a ranking without either stays as it is
+//   rank      a run per step: its pages' kept rows re-ranked against the new count (the previous
+//             rank breaks exact ties, as privacy.ts rerankFinal), staged under the job; then the
+//             merge, 50 pages of the ranking rewritten per step, ranks 1..n
 //   trim      delete the ranking's pages beyond the new one; then the next ranking's snapshot
 //   finish    set the participant counts, remove the pass's phones from `erasedPhones`; phones
 //             added meanwhile (a second erasure) start another pass, otherwise the job ends
-// The ranking is staged under the job rather than rewritten in place: re-ranking can move a row to
-// a later page (the participant count changes prediction errors), so overwriting FINAL# pages while
-// still reading them could lose a row. From the stage every step is a plain, repeatable copy.
+// Once the runs are staged the ranking's own pages are no longer read, so the merge rewrites them in
+// place: re-ranking can move a row to a later page, and the runs keep every row until the merge
+// is done. A merge step redone after a crash rewrites the same pages from the same cursors.
 import type { ContestRecord, ContestRepository, FinalRow, StandingsStore } from './contest-ports.ts';
+import { sortedRuns, type RankingState, type RunSource } from './final-ranking.ts';
 import type { JobRecord, JobStore } from './job-ports.ts';
 import type { JobKind } from './jobs.ts';
 import type { PersonDataStore } from './privacy-ports.ts';
-import { finalRankings, rerankFinal } from './privacy.ts';
+import { finalRankings, previousRankKey } from './privacy.ts';
 import { InvalidState } from '../domain/errors.ts';
+import { rankPeople, type RankRule } from '../domain/ranking.ts';
 
 export const RERANK_KIND = 'rerank';
 
-/** FINAL# pages copied per step: 50 pages of ~29 KB, one bounded batch of writes. */
+/** Final pages rewritten per merge step (and copied per step by a former version): 50 pages of ~29 KB, one bounded batch of writes. */
 export const RERANK_PAGES_PER_STEP = 50;
 
+/** Final pages re-ranked as one run: 5,000 rows in a run step; 20 runs at 100,000 people. */
+export const RERANK_PAGES_PER_RUN = 50;
+
 interface RerankState {
-  phase?: 'snapshot' | 'copy' | 'trim' | 'finish';
+  /** `copy`: a checkpoint of the former version, which staged the whole ranking under the job (ROWS#). */
+  phase?: 'snapshot' | 'rank' | 'copy' | 'trim' | 'finish';
   /** The erased phones this pass drops (read from the contest when it started). */
   phones?: string[];
   /** The final rankings this pass rewrites: round numbers, 0 for the contest's own; `target` indexes them. */
   targets?: number[];
   target?: number;
+  /** Rank: the target's ranking, step by step. */
+  ranking?: RankingState;
+  /** Trim: the pages the ranking keeps (copy: the next page to copy). */
   page?: number;
   pages?: number;
   /** Participants left in each target's ranking, by target. */
   counts?: Record<string, number>;
   passes?: number;
+  /** Steps of this pass done for the rankings before `target` (progress). */
+  base?: number;
+}
+
+/** What the snapshot of a ranking noted for its runs. */
+interface Scan {
+  /** Pages the ranking has. */
+  pages: number;
+  /** Rows the pass drops (erased or twice): none, and the ranking stays as it is. */
+  dropped: number;
+  /** `<page>:<row>` of each phone's second row (none but after a crash of an older version). */
+  twice: string[];
 }
 
 export interface RerankDeps {
   contests: ContestRepository;
-  standings: Pick<StandingsStore, 'readFinal'>;
+  standings: Pick<StandingsStore, 'finalPages'>;
   jobs: Pick<JobStore, 'putRowPages' | 'rowPages'>;
   people: Pick<PersonDataStore, 'writeFinalPages' | 'dropFinalPages'>;
   now: () => Date;
   rowsPerPage: number;
   pagesPerStep?: number;
+  /** Final pages per run, rows per staged run page, staged pages read at once: tests make them small. */
+  pagesPerRun?: number;
+  runPageRows?: number;
+  runPagesPerRead?: number;
 }
 
 /** Rows without the erased phones, one row per phone (a crash mid-copy of an older version could leave one twice). */
@@ -64,6 +94,8 @@ const roundOf = (target: number) => (target === 0 ? undefined : target);
 export function rerankJobKind(deps: RerankDeps): JobKind {
   const { contests, standings, jobs, people, now, rowsPerPage } = deps;
   const perStep = deps.pagesPerStep ?? RERANK_PAGES_PER_STEP;
+  const perRun = deps.pagesPerRun ?? RERANK_PAGES_PER_RUN;
+  const merge = sortedRuns({ jobs, rowsPerPage, pagesPerStep: perStep, runPageRows: deps.runPageRows, runPagesPerRead: deps.runPagesPerRead });
 
   async function load(contestId: string): Promise<ContestRecord> {
     const contest = await contests.get(contestId, true);
@@ -91,29 +123,98 @@ export function rerankJobKind(deps: RerankDeps): JobKind {
     return next;
   }
 
+  /** `count` final pages from `from` (fewer at the end), in as many reads as the store needs. */
+  async function finalPages(contestId: string, from: number, count: number, roundNo: number | undefined): Promise<FinalRow[][]> {
+    const out: FinalRow[][] = [];
+    while (out.length < count) {
+      const got = await standings.finalPages(contestId, from + out.length, Math.min(perRun, count - out.length), roundNo);
+      if (got.length === 0) break;
+      out.push(...got);
+    }
+    return out;
+  }
+
+  /** The final ranking `roundNo` of `contest` without `phones`, as runs of `perRun` of its pages. */
+  function ranking(contest: ContestRecord, phones: readonly string[], roundNo: number | undefined, name: string): RunSource {
+    const erased = new Set(phones);
+    const gone = (row: FinalRow) => row.phone !== '' && erased.has(row.phone);
+    const rule = (total: number): RankRule => ({ mode: 'final', participants: contest.prediction ? total : null });
+    return {
+      name,
+      async count() {
+        // Only the phones are held, to find a phone's second row (withoutErased()).
+        const seen = new Set<string>();
+        const counts: number[] = [];
+        const scan: Scan = { pages: 0, dropped: 0, twice: [] };
+        for (;;) {
+          const group = await finalPages(contest.id, scan.pages, perRun, roundNo);
+          if (group.length === 0) break;
+          group.forEach((rows, i) => {
+            const page = scan.pages + i;
+            const run = Math.floor(page / perRun);
+            counts[run] ??= 0;
+            rows.forEach((row, j) => {
+              if (gone(row) || (row.phone !== '' && seen.has(row.phone))) {
+                scan.dropped++;
+                if (!gone(row)) scan.twice.push(`${page}:${j}`);
+                return;
+              }
+              if (row.phone !== '') seen.add(row.phone);
+              counts[run]!++;
+            });
+          });
+          scan.pages += group.length;
+        }
+        return { counts, note: scan as unknown as Record<string, unknown> };
+      },
+      async run(r, total, counts, note) {
+        const scan = note as unknown as Scan;
+        const twice = new Set(scan.twice);
+        const from = r * perRun;
+        const group = await finalPages(contest.id, from, Math.min(perRun, scan.pages - from), roundNo);
+        const kept = group.flatMap((rows, i) => rows.filter((row, j) => !gone(row) && !twice.has(`${from + i}:${j}`)));
+        // The pages changed since the snapshot (nothing else writes a final ranking while an erasure may run): scan again.
+        if (kept.length !== counts[r]) return undefined;
+        // Sorted as rerankFinal() sorts, each row keeping its previous rank: the merge's key.
+        const ranked = rankPeople(kept.map((row) => ({ ...row, personKey: previousRankKey(row) })), rule(total));
+        return ranked.map(({ personKey, ...row }) => ({ ...row, rank: Number(personKey) }));
+      },
+      rule,
+      entry: (row) => ({ ...row, personKey: previousRankKey(row) }),
+    };
+  }
+
   return {
     total: () => 4,
     async step(job: JobRecord) {
       const state = job.state as RerankState;
       const passes = state.passes ?? 0;
+      const base = state.base ?? 0;
       switch (state.phase ?? 'snapshot') {
-        case 'snapshot': {
+        case 'snapshot':
+        case 'rank': {
           const contest = await load(job.contestId);
           // The pass's phones and rankings are fixed by its first snapshot.
           const phones = state.phones ?? [...(contest.erasedPhones ?? [])].sort();
           const targets = state.targets ?? finalRankings(contest);
           const target = state.target ?? 0;
-          if (target >= targets.length) return { state: { ...state, phase: 'finish', phones, targets }, done: 1 };
-          const stored = await standings.readFinal(contest.id, undefined, roundOf(targets[target]!));
-          const rows = withoutErased(stored, new Set(phones));
-          // A ranking none of the phones is in stays as it is.
-          if (rows.length === stored.length) return { state: { ...state, phase: 'snapshot', phones, targets, target: target + 1 }, done: 1 };
-          const ranked = rerankFinal(rows, contest, rows.length);
-          const pages: FinalRow[][] = [];
-          for (let i = 0; i < ranked.length || i === 0; i += rowsPerPage) pages.push(ranked.slice(i, i + rowsPerPage));
-          await jobs.putRowPages(job.id, 0, pages);
-          const counts = { ...state.counts, [String(targets[target])]: ranked.length };
-          return { state: { phase: 'copy', phones, targets, target, counts, page: 0, pages: pages.length, passes }, done: 1, total: pages.length + 3 };
+          if (target >= targets.length) return { state: { ...state, phase: 'finish', phones, targets }, done: base + 1, total: base + 2 };
+          const roundNo = roundOf(targets[target]!);
+          const source = ranking(contest, phones, roundNo, `p${passes}-${targets[target]}`);
+          const into = { write: (first: number, pages: FinalRow[][]) => people.writeFinalPages(contest.id, first, pages, roundNo) };
+          const from = state.phase === 'rank' ? (state.ranking ?? {}) : {};
+          const out = await merge.step(job.id, source, into, from);
+          const common = { phones, targets, target, ...(state.counts ? { counts: state.counts } : {}), passes };
+          // A ranking none of the phones is in (nor any phone twice) stays as it is.
+          if (state.phase !== 'rank' && (out.state.note as unknown as Scan).dropped === 0) {
+            return { state: { ...common, phase: 'snapshot', target: target + 1, base: base + 1 }, done: base + 1, total: base + 2 };
+          }
+          if (out.participants === undefined) {
+            return { state: { ...common, phase: 'rank', ranking: out.state, base }, done: base + merge.done(out.state), total: base + merge.steps(out.state, 1) + 2 };
+          }
+          const after = base + merge.steps(out.state, 1);
+          const counts = { ...state.counts, [String(targets[target])]: out.participants };
+          return { state: { ...common, counts, phase: 'trim', pages: merge.pagesOf(out.participants), base: after }, done: after, total: after + 2 };
         }
         case 'copy': {
           const page = state.page ?? 0;
@@ -127,7 +228,8 @@ export function rerankJobKind(deps: RerankDeps): JobKind {
         case 'trim': {
           await people.dropFinalPages(job.contestId, state.pages ?? 1, roundOf(state.targets![state.target ?? 0]!));
           // The next ranking of this pass, if any, is snapshot next.
-          return { state: { ...state, phase: 'snapshot', target: (state.target ?? 0) + 1 }, done: (state.pages ?? 1) + 2 };
+          const { ranking: _r, page: _p, pages: _n, ...rest } = state;
+          return { state: { ...rest, phase: 'snapshot', target: (state.target ?? 0) + 1, base: base + 1 }, done: base + 1, total: base + 2 };
         }
         case 'finish': {
           const handled = new Set(state.phones ?? []);

@@ -59,6 +59,13 @@ export function roundAggregate(agg: ContestAggregate, round: Round): ContestAggr
   return round.explicit ? (agg.rounds?.[String(round.no)] ?? emptyAggregate()) : agg;
 }
 
+/**
+ * Whether a ranking not final yet already follows the final rule (prediction included): the round's
+ * window is over, or (the implicit round) the contest is closing.
+ */
+export const ranksAsFinal = (contest: ContestRecord, round: Round, at: number) =>
+  round.explicit ? roundStatus(contest, round, at) === 'ended' : contest.status === 'closed';
+
 /** The ranking rows of `people` (the final ranking at close; the live order before). */
 export function rows(people: PersonRecord[], contest: ContestRecord, participants: number, final: boolean): FinalRow[] {
   const entries = people.map((p) => ({ ...p.best!, personKey: p.phone, person: p }));
@@ -236,7 +243,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         const people = await standings.allScored(contest.id, storedRound(round));
         participants = people.length;
         // Once the round's window is over, the full rule (prediction included) previews the final ranking.
-        const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
+        const ended = ranksAsFinal(contest, round, now().getTime());
         list = rows(people, contest, participants, ended);
       }
       return {
@@ -281,7 +288,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         const people = await standings.allScored(contest.id, storedRound(round));
         participants = people.length;
         // Once the round's window is over, the full rule (prediction included) previews the final ranking.
-        const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
+        const ended = ranksAsFinal(contest, round, now().getTime());
         const all = rows(people, contest, participants, ended);
         list = all.slice(offset, offset + limit);
         next = offset + list.length;
@@ -296,13 +303,14 @@ export function standingsUseCases(deps: StandingsDeps) {
       };
     },
 
-    /** Every row of a round not yet final (the export ranks them once). */
-    async liveRows(contestId: string, roundId?: string) {
+    /**
+     * What an export of a ranking not yet final ranks (app/final-ranking.ts stage()): the round a
+     * read names or the default one, by the rule GET results uses for it now.
+     */
+    async liveScope(contestId: string, roundId?: string) {
       const contest = await staffContest(contestId);
       const round = pickRound(contest, roundId);
-      const people = await standings.allScored(contest.id, storedRound(round));
-      const ended = round.explicit ? roundStatus(contest, round, now().getTime()) === 'ended' : contest.status === 'closed';
-      return { participants: people.length, rows: rows(people, contest, people.length, ended) };
+      return { roundNo: storedRound(round), final: ranksAsFinal(contest, round, now().getTime()) };
     },
   };
 }

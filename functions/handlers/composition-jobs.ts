@@ -24,7 +24,7 @@ import { now } from './composition-contests.ts';
 
 const number = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
 
-/** One implementation of the final ranking for the contest close and the round close. */
+/** One implementation of the ranking for the contest close, the round close and the export of a ranking not final yet. */
 const ranking = finalRanking({ standings: standingsStore, jobs: jobStore, partitions: PEOPLE_SHARDS, rowsPerPage: FINAL_PAGE_ROWS });
 
 const kinds: Record<string, JobKind> = {
@@ -38,7 +38,8 @@ const kinds: Record<string, JobKind> = {
       const [contest, pages] = await Promise.all([contestRepository.get(id, true), standingsStore.finalPages(id, from, max, roundNo)]);
       return contest ? pages.map((rows) => shownFinal(contest, rows)) : pages;
     },
-    liveRows: (id, round) => standingsCases.liveRows(id, round),
+    liveScope: (id, round) => standingsCases.liveScope(id, round),
+    ranking,
     unitNames: async () => new Map((await unitRepository.list()).map((u) => [u.id, u.name])),
     unitRanking: async (id) => (await standingsCases.unitLeaderboard(id)).items,
     now,

@@ -1,18 +1,21 @@
 // Exports as a job (docs/jobs.md): the ranking, page by page, into a private S3 object by multipart
 // upload, then a signed link. Steps:
-//   source    a final contest streams its FINAL# pages; any other ranks once now and stores the rows
-//             in pages under the job (so a resumed export reads the very rows it started with);
-//             then the multipart upload is started
+//   source    a final contest streams its FINAL# pages; any other is ranked as a close ranks
+//             (app/final-ranking.ts stage(): count, a sorted run per people partition, a merge a
+//             group of pages per step) into pages under the job, so a resumed export reads the very
+//             rows it started with; then the multipart upload is started
 //   parts     CSV and JSON: pages are encoded until a part is full, uploaded under the next part
 //             number, and the page reached is the checkpoint (a redone step rebuilds the same bytes
 //             into the same part number). XLSX: one step streams the whole workbook through exceljs's
 //             streaming writer into numbered parts (a zip cannot be resumed mid-file: a crash redoes
 //             the step, which uploads the same bytes into the same part numbers again)
 //   complete  completes the upload (a redone completion finds the object and goes on)
-// Memory holds one part (5 MiB) and a page of rows, whatever the number of rows.
+// Memory holds one part (5 MiB) and a page of rows (a people partition while ranking), whatever
+// the number of rows.
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { FinalRow } from '../../app/contest-ports.ts';
+import type { FinalRanking, RankingState } from '../../app/final-ranking.ts';
 import type { FileStore, JobRecord, JobStore, UploadedPart } from '../../app/job-ports.ts';
 import type { JobKind, StepOutcome } from '../../app/jobs.ts';
 import type { ContestRecord } from '../../app/contest-ports.ts';
@@ -40,8 +43,10 @@ export interface ExportDeps {
   files: FileStore;
   contest: (contestId: string) => Promise<ContestRecord | undefined>;
   finalPages: (contestId: string, fromPage: number, maxPages: number, roundNo?: number) => Promise<FinalRow[][]>;
-  /** The ranking of a contest not yet final, as GET results gives it (ranked in memory once). */
-  liveRows: (contestId: string, round?: string) => Promise<{ participants: number; rows: FinalRow[] }>;
+  /** What the ranking of a contest not yet final ranks, as GET results does (standings.ts liveScope). */
+  liveScope: (contestId: string, round?: string) => Promise<{ roundNo?: number; final: boolean }>;
+  /** Ranks it into the job's row pages, a bounded step at a time (app/final-ranking.ts). */
+  ranking: Pick<FinalRanking, 'stage' | 'steps' | 'done'>;
   unitNames: () => Promise<Map<string, string>>;
   unitRanking: (contestId: string) => Promise<{ rank: number; name: string; memberCount: number; participants: number; participationRate: number; averageCorrect: number }[]>;
   now: () => Date;
@@ -69,6 +74,11 @@ interface ExportState {
   pages?: number;
   /** An explicit round's number: its own FINAL# pages (docs/rounds.md). */
   roundNo?: number;
+  /** A ranking not final yet, being staged: what it ranks (fixed by the first step) and how far. */
+  live?: { roundNo?: number; final: boolean };
+  ranking?: RankingState;
+  /** Steps before the parts: 1, or those of the staged ranking. */
+  base?: number;
 }
 
 /** Collects bytes into numbered parts of `size` and uploads each as it fills (the last on end). */
@@ -223,8 +233,9 @@ export function exportJobKind(deps: ExportDeps): JobKind {
     if (end && p.format === 'json') chunks.push(']}');
     const part = await files.putPart(state.key!, state.uploadId!, parts.length + 1, Buffer.from(chunks.join('')));
     const next: ExportState = { ...state, page, rows, parts: [...parts, part], ...(end ? { phase: 'complete' as const } : {}) };
-    const total = 2 + Math.max(1, state.pages ?? 0, page);
-    return { state: next as Record<string, unknown>, done: Math.min(1 + page, total - 1), total };
+    const base = state.base ?? 1;
+    const total = base + 1 + Math.max(1, state.pages ?? 0, page);
+    return { state: next as Record<string, unknown>, done: Math.min(base + page, total - 1), total };
   }
 
   return {
@@ -241,22 +252,27 @@ export function exportJobKind(deps: ExportDeps): JobKind {
         const final = round ? roundIsFinal(contest, round) : contest.status === 'closed' && contest.finalizedAt !== undefined;
         let participants: number;
         let pages: number;
+        let base = 1;
         if (final) {
           participants = (round?.explicit ? roundStateOf(contest, round).participants : contest.finalParticipants) ?? 0;
           pages = Math.ceil(participants / ROWS_PER_PAGE);
         } else {
-          const live = await deps.liveRows(job.contestId, p.round);
-          participants = live.participants;
-          const chunks: FinalRow[][] = [];
-          for (let i = 0; i < live.rows.length; i += ROWS_PER_PAGE) chunks.push(live.rows.slice(i, i + ROWS_PER_PAGE));
-          await jobs.putRowPages(job.id, 0, chunks);
-          await jobs.dropRowPages(job.id, chunks.length);
-          pages = chunks.length;
+          // Ranked into ROWS# pages of FINAL_PAGE_ROWS (= ROWS_PER_PAGE) rows, a step at a time.
+          const live = state.live ?? (await deps.liveScope(job.contestId, p.round));
+          const out = await deps.ranking.stage(job.id, contest, live.roundNo, live.final, state.ranking ?? {});
+          if (out.participants === undefined) {
+            const rows = (out.state.counts ?? []).reduce((a, b) => a + b, 0);
+            const total = deps.ranking.steps(out.state) + 1 + Math.max(1, Math.ceil(rows / ROWS_PER_PAGE));
+            return { state: { live, ranking: out.state } as Record<string, unknown>, done: deps.ranking.done(out.state), total };
+          }
+          participants = out.participants;
+          pages = Math.max(1, Math.ceil(participants / ROWS_PER_PAGE));
+          base = deps.ranking.steps(out.state);
         }
         const key = `exports/${job.contestId}/${job.id}/${fileName(job)}`;
         const uploadId = await files.startUpload(key, TYPES[p.format], fileName(job));
-        const next: ExportState = { phase: 'parts', source: final ? 'final' : 'job', final, participants, uploadId, key, page: 0, rows: 0, parts: [], pages, ...(roundNo !== undefined ? { roundNo } : {}) };
-        return { state: next as Record<string, unknown>, done: 1, total: 2 + Math.max(1, pages) };
+        const next: ExportState = { phase: 'parts', source: final ? 'final' : 'job', final, participants, uploadId, key, page: 0, rows: 0, parts: [], pages, base, ...(roundNo !== undefined ? { roundNo } : {}) };
+        return { state: next as Record<string, unknown>, done: base, total: base + 1 + Math.max(1, pages) };
       }
       try {
         if (state.phase === 'parts') return await (p.kind === 'awards' || p.format === 'xlsx' ? whole(job, state) : nextPart(job, state));
