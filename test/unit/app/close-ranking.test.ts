@@ -3,9 +3,12 @@
 // Killed after any step (its output written, its checkpoint not), the contest close, the round close
 // and the close of a contest with rounds write exactly the pages of the former in-memory sort of
 // everyone (standings.ts rows() over every scored person, in pages of 100), ties and the
-// prediction's distance to the total included.
+// prediction's distance to the total included. The export of a ranking not final yet is ranked by
+// the same steps into the export job's own row pages: its file holds exactly the rows GET results
+// ranks in memory (the live rule, or the final one once the window is over), crash or not.
 import { describe, expect, it } from 'vitest';
 import { PEOPLE_SHARDS, shardOf } from '../../../functions/adapters/dynamodb/keys.ts';
+import { EXPORT_KIND, exportJobKind } from '../../../functions/adapters/export/job.ts';
 import { CLOSE_KIND, closeJobKind } from '../../../functions/app/close-job.ts';
 import type { ContestRecord, FinalRow, PersonBestRecord } from '../../../functions/app/contest-ports.ts';
 import { finalRanking } from '../../../functions/app/final-ranking.ts';
@@ -239,5 +242,90 @@ describe('the final ranking of a close, partition by partition', () => {
     expect(result).toEqual({ participants: PEOPLE });
     expect({ r1: sys.data.finalPages.get(finalKey(contestId, 1)), r2: sys.data.finalPages.get(finalKey(contestId, 2)) }).toEqual(expected);
     expect(sys.contests.stored(contestId)!.roundState?.['2']?.finalizedAt).toBeDefined();
+  });
+});
+
+describe('the export of a ranking not final yet, partition by partition', () => {
+  function exportKind(sys: FakeSystem) {
+    return exportJobKind({
+      jobs: sys.jobs,
+      files: sys.files,
+      contest: (id) => sys.contests.get(id, true),
+      finalPages: (id, from, max, roundNo) => sys.standings.finalPages(id, from, max, roundNo),
+      liveScope: (id, round) => sys.standingsCases.liveScope(id, round),
+      ranking: kindsRanking(sys),
+      unitNames: async () => new Map((await sys.units.list()).map((u) => [u.id, u.name])),
+      unitRanking: async (id) => (await sys.standingsCases.unitLeaderboard(id)).items,
+      now: sys.clock.now,
+      partBytes: 4000,
+    });
+  }
+  const kindsRanking = (sys: FakeSystem) => finalRanking({ standings: sys.standings, jobs: sys.jobs, partitions: PEOPLE_SHARDS, rowsPerPage: FINAL_PAGE_ROWS, runPageRows: 4, runPagesPerRead: 2, pagesPerStep: 1 });
+
+  /** The scenarios: an open contest (live rule), a closing one (final rule, not final yet), and with rounds round 1 ended (final rule against its count) or the open round 2 by default. */
+  type Case = 'open' | 'closing' | 'round ended' | 'default round';
+  async function scenario(which: Case) {
+    const { sys, contestId } = await closing(which === 'round ended' || which === 'default round');
+    if (which !== 'closing') {
+      const c = sys.contests.stored(contestId)!;
+      await sys.contests.replace({ ...c, status: 'published', closedAt: undefined, closeJobId: undefined, version: c.version + 1 });
+    }
+    return { sys, contestId, round: which === 'round ended' ? 'r1' : undefined };
+  }
+
+  async function exported(which: Case, format: 'json' | 'csv', crashAt = -1) {
+    const { sys, contestId, round } = await scenario(which);
+    const out = await runAll(exportKind(sys), job(EXPORT_KIND, contestId, { format, kind: 'results', ...(round ? { round } : {}) }), crashAt);
+    return { ...out, sys, contestId, round, file: sys.files.objects.get(String(out.result.key))!.toString() };
+  }
+
+  it.each(['open', 'closing', 'round ended', 'default round'] as const)('%s: the rows GET results ranks in memory; killed after any step, the same file', async (which) => {
+    const straight = await exported(which, 'json');
+    // The in-memory ranking of every scored person, as the export itself ranked it before.
+    const inMemory = await straight.sys.standingsCases.results(straight.contestId, straight.round);
+    expect(inMemory.final).toBe(false);
+    expect(inMemory.items.length).toBeGreaterThan(FINAL_PAGE_ROWS);
+    const file = JSON.parse(straight.file);
+    expect(file).toEqual({ final: false, participants: inMemory.participants, items: inMemory.items });
+    expect(straight.result).toMatchObject({ rows: inMemory.items.length });
+    // The rule the window gives: the final one measures predictions (an error on rows that gave one).
+    const ranksAsFinal = which === 'closing' || which === 'round ended';
+    expect(file.items.some((r: FinalRow) => r.predictionError !== null)).toBe(ranksAsFinal);
+    // count 1, runs 16, merge 3 (one page a step), then parts and the completion; progress never goes back.
+    expect(straight.seen.slice(0, 20).map((p) => p.done)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (let i = 1; i < straight.seen.length; i++) expect(straight.seen[i]!.done).toBeGreaterThanOrEqual(straight.seen[i - 1]!.done);
+    expect(straight.seen.at(-1)).toEqual({ done: straight.seen.at(-1)!.total, total: straight.seen.at(-1)!.total });
+
+    for (let crashAt = 0; crashAt < straight.steps; crashAt++) {
+      const run = await exported(which, 'json', crashAt);
+      expect(run.file, `crash after step ${crashAt}`).toBe(straight.file);
+    }
+  });
+
+  it('CSV: killed after any step, the same bytes', async () => {
+    const straight = await exported('round ended', 'csv');
+    expect(straight.file.split('\n').length).toBeGreaterThan(FINAL_PAGE_ROWS);
+    for (let crashAt = 0; crashAt < straight.steps; crashAt++) expect((await exported('round ended', 'csv', crashAt)).file, `crash after step ${crashAt}`).toBe(straight.file);
+  });
+
+  it.each(['open', 'closing'] as const)('%s: a person scored between the count and their partition\'s run is in the file, ranked as GET results ranks them after', async (which) => {
+    const { sys, contestId } = await scenario(which);
+    const kind = exportKind(sys);
+    const late = person(contestId, PEOPLE + 40, true);
+    const shard = shardOf(late.phone, PEOPLE_SHARDS);
+    let state: Record<string, unknown> = {};
+    let result: Record<string, unknown> | undefined;
+    let progress = { done: 0, total: 3 };
+    for (let n = 0; n < 200 && !result; n++) {
+      const ranking = state.ranking as { phase?: string; shard?: number } | undefined;
+      if (ranking?.phase === 'run' && ranking.shard === shard) sys.data.people.set(`${contestId}#${late.phone}`, late);
+      const out = await kind.step({ ...job(EXPORT_KIND, contestId, { format: 'json', kind: 'results' }), state, progress });
+      progress = { done: out.done, total: out.total ?? progress.total };
+      state = out.state;
+      result = out.result;
+    }
+    const inMemory = await sys.standingsCases.results(contestId);
+    expect(inMemory.participants).toBe(PEOPLE + 1);
+    expect(JSON.parse(sys.files.objects.get(String(result!.key))!.toString())).toEqual({ final: false, participants: PEOPLE + 1, items: inMemory.items });
   });
 });
