@@ -904,6 +904,7 @@ function sections(r: Results, e: ReturnType<typeof evaluate>, machine: Record<st
     header: ['step', 'wall', 'size', 'server RSS (MB)', 'note'],
     rows: [
       ['seeding', ms(pv.seed.ms), `${pv.people} people`, '', `${pv.seed.itemsPerSec} items/s; counters complete ${pv.seed.countersCatchUpMs} ms after`],
+      ['export csv of the live ranking (job)', ms(pv.exports.live.ms), `${(pv.exports.live.bytes / 1e6).toFixed(1)} MB, ${pv.exports.live.rows} rows`, `${pv.exports.live.idleRssMb} → peak ${pv.exports.live.peakRssMb} (+${pv.exports.live.rssGrowthMb})`, `before the close: ranked by the job, a run per partition then the merge (${pv.exports.live.steps} steps)`],
       ['close (job)', ms(pv.close.ms), `${pv.close.steps} steps`, `${pv.close.idleRssMb} → peak ${pv.close.peakRssMb}`, 'includes the 2.25 s wait for cached copies of the contest'],
       ...(['csv', 'xlsx'] as const).map((f) => [
         `export ${f} (job)`,
@@ -914,7 +915,8 @@ function sections(r: Results, e: ReturnType<typeof evaluate>, machine: Record<st
       ]),
       ['kill -9 mid-export, restart, resume', ms(pv.killDuringExport.restartAndResumeMs), '', '', `killed at ${pv.killDuringExport.at} (+${pv.killDuringExport.killAfterMs} ms); file identical: ${pv.killDuringExport.identical}`],
       ['erasure of one person', ms(pv.erasureMs), '', '', 'DELETE /api/admin/people/{phone}: person, attempts, counters; starts the re-rank job'],
-      ['re-rank job after it', pv.rerank ? ms(pv.rerank.ms) : '-', pv.rerank ? `${pv.rerank.steps} steps` : '', '', 'from the request to the final ranking rewritten without them'],
+      ['re-rank job after it', pv.rerank ? ms(pv.rerank.ms) : '-', pv.rerank ? `${pv.rerank.steps} steps` : '', pv.rerank ? `${pv.rerank.idleRssMb} → peak ${pv.rerank.peakRssMb}` : '', 'from the request to the final ranking rewritten without them (runs of 50 pages, merged)'],
+      ['whole scenario', '', '', `peak ${pv.peakRssMb}`, 'the highest server RSS over the measures above'],
     ],
   });
   out.push({

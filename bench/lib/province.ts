@@ -1,9 +1,12 @@
 // Province scenario (issue 12): a contest of N people (100,000 in full mode, a few thousand in
 // --quick) seeded directly into a stack of its own, then, through the API and the job runner:
-// the close as a job (wall time, peak RSS of the server process that runs it), the final ranking
+// the export of the ranking while the contest is still open (not final: ranked by the export job
+// itself, partition by partition), the close as a job (wall time, peak RSS of the server process
+// that runs it), the final ranking
 // exported as CSV and .xlsx (wall time, size, peak RSS over the idle server), a kill -9 of the
 // whole stack in the middle of a CSV export then the resumed job (its file must equal the
-// uninterrupted one, byte for byte), and one person's erasure on that table.
+// uninterrupted one, byte for byte), and one person's erasure on that table with the re-rank job it
+// starts (wall time, peak RSS). `peakRssMb`: the highest RSS of the server over those measures.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ADMIN, startServer, type LocalServer } from '../../test/helpers/server.ts';
@@ -99,6 +102,26 @@ export async function provinceScenario(options: ProvinceOptions) {
     log(`province: ${people} people in ${Math.round(seeded.ms / 1000)} s; counters complete ${seeded.consumer.catchUpMs} ms after`);
     const pid = server.process.pid!;
 
+    // Exports (CSV and .xlsx after the close, CSV of the live ranking before it).
+    const exportOnce = async (format: 'csv' | 'xlsx', what: string) => {
+      const run = await measured(server.process.pid!, async () => {
+        const res = await http.call('POST', `/api/admin/contests/${contestId}/exports`, { headers: auth, body: { format } });
+        if (res.status !== 202) throw new Error(`export: ${res.status} ${JSON.stringify(res.body)}`);
+        return waitJob(http, auth, res.body.job.id);
+      });
+      if (run.value.status !== 'succeeded') throw new Error(`export ${what}: ${JSON.stringify(run.value.error)}`);
+      const file = await fetchFile(run.value.result.url);
+      if (file.bytes !== run.value.result.bytes) errors.push(`export ${what}: downloaded ${file.bytes} bytes, job says ${run.value.result.bytes}`);
+      if (run.value.result.rows !== people) errors.push(`export ${what}: ${run.value.result.rows} rows, expected ${people}`);
+      if (run.growthMb >= 200) errors.push(`export ${what}: server RSS grew ${run.growthMb} MB (target < 200)`);
+      log(`province: ${what} export ${run.ms} ms, ${(file.bytes / 1e6).toFixed(1)} MB, server RSS ${run.idleMb} → peak ${run.peakMb} MB (+${run.growthMb})`);
+      return { ms: run.ms, bytes: file.bytes, rows: run.value.result.rows, steps: run.value.progress.total, idleRssMb: run.idleMb, peakRssMb: run.peakMb, rssGrowthMb: run.growthMb, sha256: file.sha256 };
+    };
+
+    // The live ranking (the contest still open), ranked by the export job: count, a sorted run per
+    // people partition, the merge into the job's pages.
+    const liveExport = await exportOnce('csv', 'live csv (not final)');
+
     // The close as a job.
     const close = await measured(pid, async () => {
       const res = await http.call('POST', `/api/admin/contests/${contestId}/close`, { headers: auth });
@@ -109,23 +132,9 @@ export async function provinceScenario(options: ProvinceOptions) {
     if (close.value.result?.participants !== people) errors.push(`province close: ${close.value.result?.participants} participants, expected ${people}`);
     log(`province: close ${close.ms} ms, server RSS ${close.idleMb} → peak ${close.peakMb} MB`);
 
-    // Exports.
-    const exportOnce = async (format: 'csv' | 'xlsx') => {
-      const run = await measured(pid, async () => {
-        const res = await http.call('POST', `/api/admin/contests/${contestId}/exports`, { headers: auth, body: { format } });
-        if (res.status !== 202) throw new Error(`export: ${res.status} ${JSON.stringify(res.body)}`);
-        return waitJob(http, auth, res.body.job.id);
-      });
-      if (run.value.status !== 'succeeded') throw new Error(`export ${format}: ${JSON.stringify(run.value.error)}`);
-      const file = await fetchFile(run.value.result.url);
-      if (file.bytes !== run.value.result.bytes) errors.push(`export ${format}: downloaded ${file.bytes} bytes, job says ${run.value.result.bytes}`);
-      if (run.value.result.rows !== people) errors.push(`export ${format}: ${run.value.result.rows} rows, expected ${people}`);
-      if (run.growthMb >= 200) errors.push(`export ${format}: server RSS grew ${run.growthMb} MB (target < 200)`);
-      log(`province: ${format} export ${run.ms} ms, ${(file.bytes / 1e6).toFixed(1)} MB, server RSS ${run.idleMb} → peak ${run.peakMb} MB (+${run.growthMb})`);
-      return { ms: run.ms, bytes: file.bytes, rows: run.value.result.rows, idleRssMb: run.idleMb, peakRssMb: run.peakMb, rssGrowthMb: run.growthMb, sha256: file.sha256 };
-    };
-    const csvExport = await exportOnce('csv');
-    const xlsxExport = await exportOnce('xlsx');
+    // Exports of the final ranking.
+    const csvExport = await exportOnce('csv', 'csv');
+    const xlsxExport = await exportOnce('xlsx', 'xlsx');
 
     // kill -9 in the middle of a CSV export, then the resumed job.
     const started = await http.call('POST', `/api/admin/contests/${contestId}/exports`, { headers: auth, body: { format: 'csv' } });
@@ -154,31 +163,41 @@ export async function provinceScenario(options: ProvinceOptions) {
     if (!identical) errors.push(`province: the CSV export resumed after kill -9 differs from the uninterrupted one (${JSON.stringify(resumedFile)} vs ${csvExport.bytes} B)`);
     log(`province: kill -9 at ${atKill.status} ${atKill.progress.done}/${atKill.progress.total} (+${killAfterMs} ms), restart and resume ${resumedMs} ms, identical file: ${identical}`);
 
-    // One person's erasure on that table.
-    const t0 = performance.now();
-    const erased = await http.call('DELETE', `/api/admin/people/${phone(3, 0)}`, { headers: auth2 });
-    const erasureMs = Math.round(performance.now() - t0);
-    if (erased.status !== 200) errors.push(`province erasure: ${erased.status} ${JSON.stringify(erased.body)}`);
-    log(`province: erasure of one person ${erasureMs} ms`);
-    // The final ranking is rewritten without them by the re-rank job the erasure started.
-    const rerankJobId = (erased.body?.jobs ?? [])[0] as string | undefined;
-    let rerank: { ms: number; steps: number; participants: number } | undefined;
-    if (!rerankJobId) errors.push('province erasure: no re-rank job was started');
-    else {
+    // One person's erasure on that table; the final ranking is rewritten without them by the
+    // re-rank job the erasure started (measured on the restarted server).
+    let erasureMs = 0;
+    let rerank: { ms: number; steps: number; participants: number; idleRssMb: number; peakRssMb: number } | undefined;
+    const erasure = await measured(server.process.pid!, async () => {
+      const t0 = performance.now();
+      const erased = await http.call('DELETE', `/api/admin/people/${phone(3, 0)}`, { headers: auth2 });
+      erasureMs = Math.round(performance.now() - t0);
+      if (erased.status !== 200) errors.push(`province erasure: ${erased.status} ${JSON.stringify(erased.body)}`);
+      log(`province: erasure of one person ${erasureMs} ms`);
+      const rerankJobId = (erased.body?.jobs ?? [])[0] as string | undefined;
+      if (!rerankJobId) {
+        errors.push('province erasure: no re-rank job was started');
+        return undefined;
+      }
       const rerankJob = await waitJob(http, auth2, rerankJobId);
-      rerank = { ms: Math.round(performance.now() - t0), steps: rerankJob.progress.total, participants: rerankJob.result?.participants };
       if (rerankJob.status !== 'succeeded') errors.push(`province re-rank job: ${rerankJob.status} ${JSON.stringify(rerankJob.error)}`);
-      log(`province: re-rank job after the erasure done ${rerank.ms} ms after the request (${rerank.steps} steps, ${rerank.participants} participants)`);
+      return { ms: Math.round(performance.now() - t0), steps: rerankJob.progress.total, participants: rerankJob.result?.participants };
+    });
+    if (erasure.value) {
+      rerank = { ...erasure.value, idleRssMb: erasure.idleMb, peakRssMb: erasure.peakMb };
+      log(`province: re-rank job after the erasure done ${rerank.ms} ms after the request (${rerank.steps} steps, ${rerank.participants} participants), server RSS ${erasure.idleMb} → peak ${erasure.peakMb} MB`);
     }
+    const peakRssMb = Math.max(liveExport.peakRssMb, close.peakMb, csvExport.peakRssMb, xlsxExport.peakRssMb, erasure.peakMb);
+    log(`province: server peak RSS over the scenario ${peakRssMb} MB`);
 
     return {
       people,
       seed: { ms: seeded.ms, itemsPerSec: seeded.itemsPerSec, countersCatchUpMs: seeded.consumer.catchUpMs },
       close: { ms: close.ms, idleRssMb: close.idleMb, peakRssMb: close.peakMb, steps: close.value.progress.total },
-      exports: { csv: csvExport, xlsx: xlsxExport },
+      exports: { live: liveExport, csv: csvExport, xlsx: xlsxExport },
       killDuringExport: { at: `${atKill.status} ${atKill.progress.done}/${atKill.progress.total}`, killAfterMs, restartAndResumeMs: resumedMs, identical },
       erasureMs,
       rerank,
+      peakRssMb,
       partBytes: env.EXPORT_PART_BYTES ? Number(env.EXPORT_PART_BYTES) : 5 * 1024 * 1024,
       errors,
     };
