@@ -89,8 +89,9 @@ export class Jobs extends Construct {
       'Worker',
       functionDefaults(this, 'Worker', {
         entry: handlerEntry('jobs-worker'),
-        // A close ranks one people partition at a time, then merges the sorted runs (docs/jobs.md): memory
-        // follows the largest partition (1/16 of the participants, ~140 MB at 100,000), not the contest.
+        // A close (and an export of a ranking not final yet) ranks one people partition at a time, then
+        // merges the sorted runs; a re-rank, 50 final pages at a time (docs/jobs.md): memory follows the
+        // largest partition (1/16 of the participants, ~140 MB at 100,000), not the contest.
         memorySize: 2048,
         timeout: WORKER_TIMEOUT,
         stage,
