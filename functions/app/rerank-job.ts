@@ -198,7 +198,7 @@ export function rerankJobKind(deps: RerankDeps): JobKind {
           const phones = state.phones ?? [...(contest.erasedPhones ?? [])].sort();
           const targets = state.targets ?? finalRankings(contest);
           const target = state.target ?? 0;
-          if (target >= targets.length) return { state: { ...state, phase: 'finish', phones, targets }, done: base + 1, total: base + 2 };
+          if (target >= targets.length) return { state: { ...state, phase: 'finish', phones, targets, base: base + 1 }, done: base + 1, total: base + 2 };
           const roundNo = roundOf(targets[target]!);
           const source = ranking(contest, phones, roundNo, `p${passes}-${targets[target]}`);
           const into = { write: (first: number, pages: FinalRow[][]) => people.writeFinalPages(contest.id, first, pages, roundNo) };
@@ -241,7 +241,7 @@ export function rerankJobKind(deps: RerankDeps): JobKind {
           });
           // An erasure that came in during this pass: its phone is still listed, so go round again.
           if (stored.erasedPhones?.length) return { state: { phase: 'snapshot', passes: passes + 1 }, done: 0, total: 4 };
-          return { state: { phase: 'finish' }, done: 1, total: 1, result: { participants: counts['0'] ?? stored.finalParticipants ?? 0, passes: passes + 1 } };
+          return { state: { phase: 'finish' }, done: base + 1, total: base + 1, result: { participants: counts['0'] ?? stored.finalParticipants ?? 0, passes: passes + 1 } };
         }
       }
     },
