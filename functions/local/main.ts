@@ -60,7 +60,7 @@ async function step<T>(name: Step, run: () => Promise<T> | T): Promise<T> {
 
 // Everything started so far, undone by stop() on any failure or signal: no child outlives the server.
 let releaseLock: (() => void) | undefined;
-let streams: { stop(): Promise<void>; nudge(): void } | undefined;
+let streams: { stop(): Promise<void> } | undefined;
 let stopRetention: (() => void) | undefined;
 let stopRounds: (() => void) | undefined;
 let jobRunner: { stop(): Promise<void> } | undefined;
@@ -171,8 +171,6 @@ async function main() {
       streamArn,
       handler: (await import('../handlers/stream.ts')).handler,
       positionFile: join(dataDir, 'stream-positions.json'),
-      // Idle for a second: a pass a second, and one at once after every API request (below).
-      idlePauseMs: 1000,
     });
   });
 
@@ -196,7 +194,7 @@ async function main() {
   app = (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/api' || path.startsWith('/api/')) {
-      gateway(req, res).then(() => streams?.nudge()).catch((error) => {
+      gateway(req, res).catch((error) => {
         console.error('[local] gateway error', error);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end('{"error":{"code":"INTERNAL","message":"Internal Server Error"}}');

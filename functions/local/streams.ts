@@ -52,8 +52,6 @@ const awsImage = (image: Record<string, Json> | undefined) =>
 
 export interface StreamPoller {
   stop(): Promise<void>;
-  /** Something was written (a request was answered): the next pass starts now rather than after an idle pause. */
-  nudge(): void;
   /** Resolves once every record written before the call has been handled (tests and the bench). */
   drained(timeoutMs?: number): Promise<void>;
 }
@@ -70,12 +68,6 @@ export interface StreamPollerOptions {
    */
   batchWindowMs?: number;
   batchSize?: number;
-  /**
-   * The pause between passes once the stream has been idle for a second (100 ms before that).
-   * Local mode sets 1 s and nudges the poller after every API request: an idle stack then costs a
-   * few DynamoDB Local calls a second instead of twenty (the test suite runs about 35 stacks).
-   */
-  idlePauseMs?: number;
 }
 
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
@@ -95,20 +87,6 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const iterators = new Map<string, string | null>(); // null: shard finished
   let stopped = false;
   let caughtUpAt = 0; // time of the last pass that found every open shard empty
-  let idleSince: number | undefined; // start of the current run of idle passes
-  let wake: (() => void) | undefined;
-  let idlePausing = false;
-  /** A pause that stop() ends early, and a nudge too when it is an idle one (never the batching window). */
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
 
   async function iteratorFor(shard: Shard): Promise<string> {
     const after = positions[shard.ShardId];
@@ -167,14 +145,8 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       const started = Date.now();
       try {
         const result = await pass();
-        if (result === 'idle') {
-          caughtUpAt = started;
-          idleSince ??= started;
-        } else idleSince = undefined;
-        const idlePause = options.idlePauseMs !== undefined && idleSince !== undefined && started - idleSince >= 1000 ? options.idlePauseMs : Math.min(windowMs, 100);
-        idlePausing = result === 'idle';
-        if (result !== 'full') await pause(result === 'idle' ? idlePause : windowMs);
-        idlePausing = false;
+        if (result === 'idle') caughtUpAt = started;
+        if (result !== 'full') await new Promise((r) => setTimeout(r, result === 'idle' ? Math.min(windowMs, 100) : windowMs));
       } catch (e) {
         if (stopped) break;
         console.error('[local] stream consumer:', (e as Error).message);
@@ -187,16 +159,10 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   return {
     async stop() {
       stopped = true;
-      wake?.();
       await loop;
-    },
-    nudge() {
-      idleSince = undefined;
-      if (idlePausing) wake?.();
     },
     async drained(timeoutMs = 30_000) {
       const since = Date.now();
-      this.nudge();
       while (caughtUpAt <= since) {
         if (Date.now() - since > timeoutMs) throw new Error('stream consumer did not catch up');
         await new Promise((r) => setTimeout(r, 20));
