@@ -107,14 +107,13 @@ async function startFor(deps: RoundCloseStartDeps, contest: ContestRecord, round
   if (existing && (existing.status !== 'failed' || !retryFailed)) return deps.jobs.start(CLOSE_ROUND_KIND, contest.id, existing.owner, { round: round.no }, existing.id);
   const open = roundStatus(contest, round, deps.now().getTime()) === 'open';
   const at = deps.now().toISOString();
-  let jobId = '';
-  await deps.rounds.setRoundState(contest.id, round.no, (state) => {
-    if (state.finalizedAt) return undefined;
-    // Another start named a job in between: that one.
-    jobId = state.closeJobId && state.closeJobId !== known ? state.closeJobId : deps.newId(16);
-    return { ...state, closeJobId: jobId, ...(open && !state.closedAt ? { closedAt: at } : {}) };
-  });
-  if (!jobId) jobId = roundStateOf(await load(deps.contests, contest.id), round).closeJobId ?? deps.newId(16);
+  const stored = await deps.rounds.setRoundState(contest.id, round.no, (state) =>
+    // Final meanwhile, or another start named a job in between: leave it, and start (find) the job it names.
+    state.finalizedAt || (state.closeJobId && state.closeJobId !== known)
+      ? undefined
+      : { ...state, closeJobId: deps.newId(16), ...(open && !state.closedAt ? { closedAt: at } : {}) },
+  );
+  const jobId = roundStateOf(stored, round).closeJobId ?? deps.newId(16);
   return deps.jobs.start(CLOSE_ROUND_KIND, contest.id, owner, { round: round.no }, jobId);
 }
 

@@ -117,6 +117,13 @@ export function standingsUseCases(deps: StandingsDeps) {
     return { agg, whole, ranked };
   }
 
+  /** A ranking not final yet, ranked in memory from the people partitions (the exports rank it in steps). */
+  async function liveRanking(contest: ContestRecord, round: Round): Promise<{ participants: number; list: FinalRow[] }> {
+    // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
+    const people = await standings.allScored(contest.id, storedRound(round));
+    // Once the round's window is over, the full rule (prediction included) previews the final ranking.
+    return { participants: people.length, list: rows(people, contest, people.length, ranksAsFinal(contest, round, now().getTime())) };
+  }
   return {
     async publicList() {
       const [all, known] = await Promise.all([contests.list(), unitNames()]);
@@ -239,12 +246,7 @@ export function standingsUseCases(deps: StandingsDeps) {
         list = shownFinal(contest, await standings.readFinal(contest.id, undefined, storedRound(round)));
         participants = roundStateOf(contest, round).participants ?? list.length;
       } else {
-        // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
-        const people = await standings.allScored(contest.id, storedRound(round));
-        participants = people.length;
-        // Once the round's window is over, the full rule (prediction included) previews the final ranking.
-        const ended = ranksAsFinal(contest, round, now().getTime());
-        list = rows(people, contest, participants, ended);
+        ({ participants, list } = await liveRanking(contest, round));
       }
       return {
         final,
@@ -284,12 +286,9 @@ export function standingsUseCases(deps: StandingsDeps) {
         next = offset + Math.min(limit, rowsRead.length);
         list = shownFinal(contest, rowsRead.slice(0, limit));
       } else {
-        // Read strongly consistent, so the count of scored people is exact (the counters lag a second).
-        const people = await standings.allScored(contest.id, storedRound(round));
-        participants = people.length;
-        // Once the round's window is over, the full rule (prediction included) previews the final ranking.
-        const ended = ranksAsFinal(contest, round, now().getTime());
-        const all = rows(people, contest, participants, ended);
+        const live = await liveRanking(contest, round);
+        participants = live.participants;
+        const all = live.list;
         list = all.slice(offset, offset + limit);
         next = offset + list.length;
         more = all.length > offset + limit;

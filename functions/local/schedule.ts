@@ -1,5 +1,6 @@
-// The local stand-in for the daily EventBridge rule of infra/stacks/api.ts: the privacy handler
-// gets the very event shape AWS sends ("Scheduled Event"), at start and then every hour.
+// The local stand-ins for the EventBridge rules of infra/stacks/api.ts: the daily retention purge
+// (hourly here) and the round schedule (every minute on AWS); each handler gets the very event
+// shape AWS sends ("Scheduled Event"), at start and then every interval.
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 
@@ -24,59 +25,58 @@ export function scheduledEvent(at: Date = new Date()): ScheduledEvent {
 
 type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 
-/** Runs the retention purge now and every `intervalMs`; failures are logged, never fatal. Returns a stop function. */
-export function startRetentionTimer(load: () => Promise<ScheduledHandler>, intervalMs = RETENTION_INTERVAL_MS): () => void {
-  const run = async () => {
-    try {
-      const handler = await load();
-      const deadline = performance.now() + 300_000;
-      const context = {
-        functionName: 'local-privacy',
-        awsRequestId: randomUUID(),
-        getRemainingTimeInMillis: () => deadline - performance.now(),
-      } as unknown as Context;
-      await handler(scheduledEvent(), context);
-    } catch (error) {
-      console.error('[local] retention purge failed', error);
-    }
-  };
-  void run();
-  const timer = setInterval(() => void run(), intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+interface Schedule {
+  /** The EventBridge rule's name (the event's `resources`). */
+  rule: string;
+  functionName: string;
+  /** The function's timeout on AWS: the handler's remaining time. */
+  timeoutMs: number;
+  intervalMs: number;
+  /** What a failed run logs. */
+  what: string;
 }
 
 /**
- * How often the local stand-in for the round finalisation rule (infra/stacks/api.ts, every minute on
- * AWS) runs: every 10 s by default (`ROUND_FINALIZE_INTERVAL_MS`), so a round's final ranking is
- * written within grace + 10 s + the run of its end locally.
+ * Sends the rule's scheduled event to the handler now and every `intervalMs`, one run at a time;
+ * failures are logged, never fatal (the next run does the same idempotent work). Returns a stop function.
  */
-export const ROUND_FINALIZE_INTERVAL_MS = Number(process.env.ROUND_FINALIZE_INTERVAL_MS ?? 10_000);
-
-/** Runs the round finalisation now and every `intervalMs`, one run at a time; failures are logged, never fatal. */
-export function startRoundTimer(load: () => Promise<ScheduledHandler>, intervalMs = ROUND_FINALIZE_INTERVAL_MS): () => void {
+function startSchedule(load: () => Promise<ScheduledHandler>, schedule: Schedule): () => void {
   let running = false;
   const run = async () => {
     if (running) return;
     running = true;
     try {
       const handler = await load();
-      const deadline = performance.now() + 900_000;
+      const deadline = performance.now() + schedule.timeoutMs;
       const context = {
-        functionName: 'local-contests',
+        functionName: schedule.functionName,
         awsRequestId: randomUUID(),
         getRemainingTimeInMillis: () => deadline - performance.now(),
       } as unknown as Context;
-      const event = scheduledEvent();
-      await handler({ ...event, resources: ['arn:aws:events:local:000000000000:rule/RoundFinalizeSchedule'] }, context);
+      await handler({ ...scheduledEvent(), resources: [`arn:aws:events:local:000000000000:rule/${schedule.rule}`] }, context);
     } catch (error) {
-      console.error('[local] round finalisation failed', error);
+      console.error(`[local] ${schedule.what} failed`, error);
     } finally {
       running = false;
     }
   };
   void run();
-  const timer = setInterval(() => void run(), intervalMs);
+  const timer = setInterval(() => void run(), schedule.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/** The retention purge (privacy function), now and every `intervalMs`. */
+export const startRetentionTimer = (load: () => Promise<ScheduledHandler>, intervalMs = RETENTION_INTERVAL_MS) =>
+  startSchedule(load, { rule: 'RetentionSchedule', functionName: 'local-privacy', timeoutMs: 300_000, intervalMs, what: 'retention purge' });
+
+/**
+ * How often the local stand-in for the round finalisation rule (infra/stacks/api.ts, every minute on
+ * AWS) runs: every 10 s by default (`ROUND_FINALIZE_INTERVAL_MS`), so a round's close job starts
+ * within grace + 10 s of its end locally.
+ */
+export const ROUND_FINALIZE_INTERVAL_MS = Number(process.env.ROUND_FINALIZE_INTERVAL_MS ?? 10_000);
+
+/** The round schedule (contests function: it starts the close jobs of due rounds), now and every `intervalMs`. */
+export const startRoundTimer = (load: () => Promise<ScheduledHandler>, intervalMs = ROUND_FINALIZE_INTERVAL_MS) =>
+  startSchedule(load, { rule: 'RoundFinalizeSchedule', functionName: 'local-contests', timeoutMs: 29_000, intervalMs, what: 'round schedule' });

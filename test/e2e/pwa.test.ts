@@ -79,17 +79,7 @@ describe('offline-first participant app', () => {
   it('brings an attempt back from the device when the page is reloaded with no connection', async () => {
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/contests/${contestId}`);
-    await untilControlled(page);
-    await page.getByTestId('start').tap();
-    await page.fill('[name=fullName]', 'A Thị Hoa');
-    await page.fill('[name=phone]', '0912000111');
-    await page.selectOption('[name=unitId]', { index: 1 });
-    await page.selectOption('[name=village]', villages[0]!);
-    await page.check('[name=consent]');
-    await page.getByTestId('start-attempt').tap();
-    await page.waitForURL(/\/attempts\/[^/]+$/);
-    await page.getByTestId('question').waitFor();
+    const { attemptId, token } = await startControlled(page, '0912000111');
     const firstQuestion = (await page.getByTestId('question-text').textContent())!.trim();
     await page.locator('label[data-testid=option]').first().tap();
     const picked = (await page.locator('label[data-testid=option]').first().textContent())!.trim();
@@ -106,8 +96,6 @@ describe('offline-first participant app', () => {
 
     // Back online, the answer given offline reaches the server.
     await context.setOffline(false);
-    const attemptId = new URL(page.url()).pathname.split('/').pop()!;
-    const token = await page.evaluate((id) => JSON.parse(localStorage.getItem(`cthi.attempt.${id}`)!).token as string, attemptId);
     await page.locator('label[data-testid=option]').nth(1).tap();
     await page.locator('label[data-testid=option]').first().tap();
     await expect
@@ -162,15 +150,20 @@ async function serverResult(attemptId: string, token: string) {
 }
 const tokenOf = (page: Page, id: string) => page.evaluate((a) => JSON.parse(localStorage.getItem(`cthi.attempt.${a}`)!).token as string, id);
 
+/** On the contest page once the service worker controls it, an attempt started: its id and token. */
+async function startControlled(page: Page, phone: string) {
+  await page.goto(`${server.baseUrl}/contests/${contestId}`);
+  await untilControlled(page);
+  const attemptId = await startAttempt(page, phone);
+  return { attemptId, token: await tokenOf(page, attemptId) };
+}
+
 describe('offline submit', () => {
   it('is kept on the device and delivered when the connection returns, without a reload', async () => {
     const context = await browser.newContext(PHONE);
     try {
       const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/contests/${contestId}`);
-      await untilControlled(page);
-      const attemptId = await startAttempt(page, '0912000201');
-      const token = await tokenOf(page, attemptId);
+      const { attemptId, token } = await startControlled(page, '0912000201');
       await submitOffline(context, page);
       expect(await serverResult(attemptId, token)).toBeUndefined();
 
@@ -186,10 +179,7 @@ describe('offline submit', () => {
     const context = await browser.newContext(PHONE);
     try {
       const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/contests/${contestId}`);
-      await untilControlled(page);
-      const attemptId = await startAttempt(page, '0912000202');
-      const token = await tokenOf(page, attemptId);
+      const { attemptId, token } = await startControlled(page, '0912000202');
       await submitOffline(context, page);
 
       await page.reload();
@@ -213,10 +203,7 @@ describe('offline submit', () => {
     let context = await launch();
     try {
       let page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(`${server.baseUrl}/contests/${contestId}`);
-      await untilControlled(page);
-      const attemptId = await startAttempt(page, '0912000203');
-      const token = await tokenOf(page, attemptId);
+      const { attemptId, token } = await startControlled(page, '0912000203');
       // The offline emulation of a persistent profile let a retry through about one run in four (seen
       // in a loop of this test); an aborted route is the same failure to the app, and certain.
       await context.route('**/api/**', (route) => route.abort('internetdisconnected'));

@@ -1,12 +1,11 @@
 // Issue 12, background jobs on AWS: the queue and its worker, the private exports bucket, the
 // grants (each function only what it does), and the alarms into the stage's topic.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineApp } from '../../infra/app.ts';
+import { fakeWebDist } from '../helpers/web-dist.ts';
 import { cdkContext } from './context.ts';
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -16,8 +15,7 @@ let webDist: string;
 
 beforeAll(() => {
   app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...cdkContext } });
-  webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
-  writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>x</title>');
+  webDist = fakeWebDist();
   resources = Template.fromStack(defineApp(app, { webDist, nag: false }).api).toJSON().Resources;
 });
 afterAll(() => {

@@ -1,13 +1,12 @@
 // Issue 7, retention: the privacy function (audit, export, erasure routes) also gets EventBridge's
 // daily scheduled event, which runs the retention purge; it has the time and table access for it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '#adapters/http/routes.ts';
 import { defineApp } from '../../infra/app.ts';
+import { fakeWebDist } from '../helpers/web-dist.ts';
 import { cdkContext } from './context.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -17,8 +16,7 @@ let webDist: string;
 
 beforeAll(() => {
   app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...cdkContext } });
-  webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
-  writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>x</title>');
+  webDist = fakeWebDist();
   const stacks = defineApp(app, { webDist, nag: false });
   resources = Template.fromStack(stacks.api).toJSON().Resources;
 });

@@ -66,5 +66,15 @@ class I18n {
   }
 }
 
+/** Loads a pack into the catalog once (a failed load, e.g. offline, is tried again on the next call). */
+export function packLoader(pack: MessagePack): () => Promise<void> {
+  let loaded: Promise<void> | undefined;
+  return () =>
+    (loaded ??= i18n.addPack(pack).catch((err: unknown) => {
+      loaded = undefined;
+      throw err;
+    }));
+}
+
 export const i18n = new I18n();
 export const t = (key: MessageKey, params?: Params): string => i18n.t(key, params);
