@@ -17,12 +17,13 @@ import { createStatic } from '../../functions/local/static.ts';
 import { apiClient } from '../helpers/api.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
 import { createUnit, publishContest } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const dist = resolve(import.meta.dirname, '..', '..', 'web', 'dist');
 const WAIT = 30_000;
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 let contestId: string;
 let unitId: string;
@@ -134,7 +135,7 @@ async function startAttempt(page: Page, phone: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   const api = apiClient(server.baseUrl);
   const token = await api.login(ADMIN.email, ADMIN.password);
   unitId = await createUnit(api, token, 'Đoàn Thanh niên', 200);
@@ -147,7 +148,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -9,20 +9,21 @@ import { certVi } from '../../web/src/lib/i18n/cert-vi.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createUnit, publishContest } from '../helpers/contest.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const NAME = 'Nguyễn Thị Hằng';
 const UNIT = 'Hội Liên hiệp Phụ nữ';
 const TITLE = 'Tìm hiểu cải cách hành chính năm 2024';
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 let contestId: string;
 let unitId: string;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   const api = apiClient(server.baseUrl);
   const token = await api.login(ADMIN.email, ADMIN.password);
   unitId = await createUnit(api, token, UNIT, 120);
@@ -35,7 +36,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 /**

@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
 import { closeContest, createUnit, expectStatus, startAttempt, type Api } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 let api: Api;
 let token: string;
@@ -94,7 +95,7 @@ beforeAll(async () => {
   if (!existsSync(resolve(root, 'web/dist/index.html'))) {
     execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: root, stdio: 'inherit' });
   }
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   token = await api.login(ADMIN.email, ADMIN.password);
   unitId = await createUnit(api, token, 'Hội Nông dân', 200);
@@ -103,7 +104,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 describe('issue 16, participant side', () => {

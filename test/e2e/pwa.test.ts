@@ -11,18 +11,19 @@ import { participantFiles } from '../../web/vite.config.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createUnit, publishContest } from '../helpers/contest.ts';
 import { CHROMIUM_ARGS, launchBrowser, PHONE } from '../helpers/browser.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const dist = resolve(import.meta.dirname, '..', '..', 'web', 'dist');
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 let api: ReturnType<typeof apiClient>;
 let contestId: string;
 let villages: string[];
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   const token = await api.login(ADMIN.email, ADMIN.password);
   const units = [{ id: await createUnit(api, token, 'Hội Nông dân', 300) }, { id: await createUnit(api, token, 'Hội Phụ nữ', 250) }];
@@ -35,7 +36,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 const controlled = (page: Page) => page.evaluate(async () => {

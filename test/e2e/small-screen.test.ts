@@ -7,9 +7,10 @@ import { demoQuestions } from '../../functions/local/demo.ts';
 import { apiClient } from '../helpers/api.ts';
 import { createUnit, publishContest } from '../helpers/contest.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 let contestId: string;
 let unitId: string;
@@ -18,7 +19,7 @@ const longest = [...demoQuestions].sort((a, b) => b.text.length - a.text.length)
 const longOptions = [...new Set(demoQuestions.flatMap((q) => q.options))].sort((a, b) => b.length - a.length).slice(0, 6);
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: false });
+  server = await sharedServer();
   const api = apiClient(server.baseUrl);
   const token = await api.login(ADMIN.email, ADMIN.password);
   unitId = await createUnit(api, token, 'Hội Nông dân', 400);
@@ -31,7 +32,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 /** Whether the element's whole box is on screen and not under the sticky header or bottom bar. */

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import { launchBrowser, PHONE } from '../helpers/browser.ts';
 import { attemptApi, createOpenContest, expectStatus, startAttempt, type Api, type PublicQuestion } from '../helpers/contest.ts';
-import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, type Stack } from '../helpers/server.ts';
+import { sharedServer } from '../helpers/shared-server.ts';
 
 const ORGANIZER = { email: 'to.chuc.16@example.com', password: 'ToChuc@2024xa', role: 'organizer' };
 const OBSERVER = { email: 'mat.tran.16@example.com', password: 'MatTran@2024xa', role: 'observer' };
@@ -27,7 +28,7 @@ const PEOPLE = [
 ];
 const BY_GIVEN_NAME = ['Đặng Văn An', 'Nguyễn Văn An', 'Vũ Thị Ánh', 'Trần Thị Bình', 'Lê Cường', 'Phạm Thị Dung', 'Hoàng Minh Đức'];
 
-let server: LocalServer;
+let server: Stack;
 let browser: Browser;
 let api: Api;
 let adminToken: string;
@@ -35,7 +36,7 @@ let openId: string;
 let draftId: string;
 
 beforeAll(async () => {
-  server = await startServer({ seedDemo: true });
+  server = await sharedServer();
   api = apiClient(server.baseUrl);
   adminToken = await api.login(ADMIN.email, ADMIN.password);
   for (const u of [ORGANIZER, OBSERVER]) expectStatus(await api.post('/api/admin/users', u, adminToken), 201);
@@ -84,7 +85,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 async function open(options: Parameters<Browser['newContext']>[0] = LAPTOP): Promise<{ context: BrowserContext; page: Page }> {
