@@ -104,13 +104,23 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
   }
 
+  // The shard list, described again once a shard has ended (its child is the next to read) and at
+  // least once a second; not on every pass: an idle pass is then one GetRecords per open shard,
+  // half the emulator's CPU of an idle stack (DescribeStream costs as much as GetRecords).
+  let shards: Shard[] | undefined;
+  let describedAt = 0;
+
   /** Reads each open shard once; 'full' when a shard gave a whole batch (more is waiting). */
   async function pass(): Promise<'idle' | 'moved' | 'full'> {
-    const { StreamDescription } = await call<{ StreamDescription: { Shards: Shard[] } }>('DescribeStream', { StreamArn: options.streamArn });
+    if (!shards || Date.now() - describedAt >= 1000) {
+      describedAt = Date.now();
+      shards = (await call<{ StreamDescription: { Shards: Shard[] } }>('DescribeStream', { StreamArn: options.streamArn })).StreamDescription.Shards;
+    }
+    const known = shards;
     let moved: 'idle' | 'moved' | 'full' = 'idle';
-    for (const shard of StreamDescription.Shards) {
+    for (const shard of known) {
       // A child shard is read only once its parent is finished: records of one item stay in order.
-      if (shard.ParentShardId && StreamDescription.Shards.some((s) => s.ShardId === shard.ParentShardId) && iterators.get(shard.ParentShardId) !== null) continue;
+      if (shard.ParentShardId && known.some((s) => s.ShardId === shard.ParentShardId) && iterators.get(shard.ParentShardId) !== null) continue;
       if (iterators.get(shard.ShardId) === null) continue;
       const iterator = iterators.get(shard.ShardId) ?? (await iteratorFor(shard));
       const out = await call<{ Records: DynamoDBStreamEvent['Records']; NextShardIterator?: string }>('GetRecords', { ShardIterator: iterator, Limit: batchSize });
@@ -136,6 +146,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         if (moved !== 'full') moved = out.Records.length >= batchSize ? 'full' : 'moved';
       }
       iterators.set(shard.ShardId, out.NextShardIterator ?? null);
+      if (!out.NextShardIterator) shards = undefined; // ended: its child shard is next
     }
     return moved;
   }
@@ -151,6 +162,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         if (stopped) break;
         console.error('[local] stream consumer:', (e as Error).message);
         iterators.clear();
+        shards = undefined;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
