@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { solveStartProof } from '../../functions/adapters/http/start-proof.ts';
+import { solveStartProof, verifyStartProof } from '../../functions/adapters/http/start-proof.ts';
 import { DEFAULT_START_RATE_PER_MINUTE } from '../../functions/domain/rate-limit.ts';
 import { apiClient, type ApiResponse } from '../helpers/api.ts';
 import { expectError, mapLimit } from '../helpers/contest.ts';
@@ -98,8 +98,15 @@ describe('default start limit, with START_POW_BITS=10', () => {
     fieldError(await start(p));
     fieldError(await start(p, 'not-a-proof'));
     fieldError(await start(p, solveStartProof(DEMO, p.phone, 10, nowSec() - 3600)));
-    fieldError(await start(p, solveStartProof(DEMO, person(501).phone, 10, nowSec())));
-    fieldError(await start(p, solveStartProof('another-contest', p.phone, 10, nowSec())));
+    // A proof for another phone or contest, one that does not also hold for this one by chance (1 in 1,024).
+    const notForThis = (contestId: string, phone: string) => {
+      for (let back = 0; ; back++) {
+        const proof = solveStartProof(contestId, phone, 10, nowSec() - back);
+        if (verifyStartProof(proof, { contestId: DEMO, phone: p.phone, bits: 10, nowMs: Date.now() }) !== 'ok') return proof;
+      }
+    };
+    fieldError(await start(p, notForThis(DEMO, person(501).phone)));
+    fieldError(await start(p, notForThis('another-contest', p.phone)));
     // Refused starts took none of the person's attempts.
     const ok = await start(p, solveStartProof(DEMO, p.phone, 10, nowSec()));
     expect(ok.status, ok.text).toBe(201);
