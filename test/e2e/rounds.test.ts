@@ -195,6 +195,12 @@ describe('rounds on a 360 px phone', () => {
     await expect.poll(() => page.getByTestId('contest-countdown').textContent()).toMatch(/bắt đầu/);
     expect(await page.getByTestId('start').count()).toBe(0);
     expect(await page.getByText('Đợt thi chưa bắt đầu. Mời bạn quay lại khi đợt thi mở.').count()).toBe(1);
+    // The home page lists it the same way: among the upcoming, as its next round, not among the open.
+    await page.goto(`${server.baseUrl}/`);
+    const link = (group: string) => page.locator(`[data-testid=contests-${group}] a[href="/contests/${id}"]`);
+    await link('upcoming').waitFor();
+    expect(await link('upcoming').locator('strong').textContent()).toBe('Giữa hai đợt: Tuần 2');
+    expect(await link('open').count()).toBe(0);
     await page.context().close();
   });
 });

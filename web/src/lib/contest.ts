@@ -14,3 +14,13 @@ export function contestPhase(c: Pick<PublicContest, 'status' | 'startsAt' | 'end
   if (serverNow >= Date.parse(c.endsAt)) return 'ended';
   return 'open';
 }
+
+/**
+ * What the participant is shown of a contest: with rounds, the open round's, else the next one's
+ * (status open or upcoming: the only ones after "n"): its name after the title, and its window, so
+ * its phase and countdowns are the round's. Once no round is ahead, the whole contest.
+ */
+export function asShown<C extends Pick<PublicContest, 'title' | 'startsAt' | 'endsAt' | 'rounds' | 'hasRounds'>>(c: C): C {
+  const r = c.hasRounds ? c.rounds.find((r) => r.status > 'n') : undefined;
+  return r ? { ...c, title: c.title + ': ' + r.name, startsAt: r.startsAt, endsAt: r.endsAt } : c;
+}
