@@ -4,19 +4,18 @@
 // registered for the cap. After the migration this release's API must answer as layout 2 did, the
 // counters must keep counting (layout 2's single counter item is still summed), and the data must keep
 // working.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type AttributeValue, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, type AttributeValue, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexKeys, keys, LEADERBOARD_SHARDS, shardOf } from '../../functions/adapters/dynamodb/keys.ts';
-import { extraJavaOptions, jarDirectory } from '../../functions/local/dynamodb-local.ts';
 import { CURRENT_LAYOUT, readLayout, runMigrations } from '../../functions/migrations/runner.ts';
 import { apiClient } from '../helpers/api.ts';
 import { attemptApi, eventually, expectStatus, startAttempt, withoutRounds as v1 } from '../helpers/contest.ts';
 import { removeTempDirs, tempDir } from '../helpers/local-process.ts';
-import { ADMIN, freePort, startServer, type LocalServer } from '../helpers/server.ts';
+import { oldReleaseTable, scanAll, timeless } from '../helpers/old-release.ts';
+import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 afterAll(removeTempDirs);
 
@@ -30,64 +29,15 @@ const TABLE = 'cuoc-thi';
 const ranked = fixture.items.filter((i) => i.entity?.S === 'person' && i.GSI1PK);
 const TYPED = ['Thôn 1', 'Thôn 2', 'thôn 2', 'Làng Kon Tu', 'Tổ dân phố 3', 'Thôn Mới', 'Thôn Đắk Hà'];
 
-/** The open contest ends 60 days after recording and the closed one's data is purged after 365: moved so the test does not depend on the day it runs. */
-function timeless(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
-  if (item.PK?.S === 'CONTESTS' && item.SK?.S === `CONTEST#${OPEN}`) return { ...item, endsAt: { S: new Date(Date.now() + 7 * 86400_000).toISOString() } };
-  if (item.PK?.S === 'CONTESTS' && item.SK?.S === `CONTEST#${CLOSED}`) return { ...item, retentionDays: { N: '3650' } };
-  return item;
-}
-
-/** DynamoDB Local on a data directory, holding the fixture in a table made as layout 2's release made it. */
-async function oldReleaseTable(dataDir: string) {
-  const port = await freePort();
-  const dir = jarDirectory();
-  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-  const java: ChildProcess = spawn(
-    'java',
-    [...extraJavaOptions(), `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-dbPath', join(dataDir, 'dynamodb')],
-    { cwd: dir, stdio: 'ignore' },
-  );
-  const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'ap-southeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  for (let i = 0; ; i++) {
-    try {
-      await raw.send(new ListTablesCommand({}));
-      break;
-    } catch (e) {
-      if (i > 600) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  // Without its stream: the old release's consumer had folded every record of these items into the
-  // fixture's counters already (npm start turns the stream on again, for new writes only).
+/**
+ * Layout 2's table holding the fixture, without its stream: the old release's consumer had folded every
+ * record of these items into the fixture's counters already (npm start turns the stream on again, for new
+ * writes only).
+ */
+const layout2Table = (dataDir: string) => {
   const { StreamSpecification: _stream, ...withoutStream } = tableInput;
-  await raw.send(new CreateTableCommand(withoutStream));
-  const items = fixture.items.map(timeless);
-  for (let i = 0; i < items.length; i += 25) {
-    await raw.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-  }
-  return {
-    raw,
-    db: DynamoDBDocumentClient.from(raw),
-    async stop() {
-      raw.destroy();
-      if (java.exitCode !== null) return;
-      const gone = new Promise((r) => java.once('exit', r));
-      java.kill('SIGTERM');
-      await gone;
-    },
-  };
-}
-
-async function scanAll(db: DynamoDBDocumentClient) {
-  const items: Record<string, any>[] = [];
-  let ExclusiveStartKey: Record<string, any> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
+  return oldReleaseTable(dataDir, withoutStream, timeless(fixture.items, { open: OPEN, closed: CLOSED }));
+};
 
 describe('the layout-2 fixture', () => {
   it('holds what layout 2 looked like: entries of the 4-shard leaderboard index, one counter item per contest, no village registry', () => {
@@ -103,9 +53,9 @@ describe('the layout-2 fixture', () => {
 });
 
 describe('the 2 -> 3 migration itself', () => {
-  let table: Awaited<ReturnType<typeof oldReleaseTable>>;
+  let table: Awaited<ReturnType<typeof layout2Table>>;
   beforeAll(async () => {
-    table = await oldReleaseTable(tempDir('cuoc-thi-migration-v3-'));
+    table = await layout2Table(tempDir('cuoc-thi-migration-v3-'));
   });
   afterAll(async () => {
     await table?.stop();
@@ -128,7 +78,7 @@ describe('the 2 -> 3 migration itself', () => {
   });
 
   it('puts every scored person on the 16-shard ranking index with its rank tuple, and none on the old index', async () => {
-    const items = await scanAll(table.db);
+    const items = await scanAll(table.db, TABLE);
     expect(items.filter((i) => i.GSI1PK !== undefined || i.GSI1SK !== undefined)).toEqual([]);
     const people = items.filter((i) => i.entity === 'person' && i.best);
     expect(people.length).toBe(ranked.length);
@@ -141,7 +91,7 @@ describe('the 2 -> 3 migration itself', () => {
   });
 
   it('registers the villages typed in the contest without a list (every spelling in use), none for a listed contest', async () => {
-    const items = await scanAll(table.db);
+    const items = await scanAll(table.db, TABLE);
     const registries = items.filter((i) => i.SK === 'VILLAGES');
     expect(registries.map((r) => r.PK)).toEqual([`CONTEST#${CLOSED}`]);
     const used = new Set(fixture.items.filter((i) => i.entity?.S === 'attempt' && i.contestId?.S === CLOSED).map((a) => a.registration!.M!.village!.S!));
@@ -150,12 +100,12 @@ describe('the 2 -> 3 migration itself', () => {
   });
 
   it('is idempotent: run again, it changes nothing', async () => {
-    const before = await scanAll(table.db);
+    const before = await scanAll(table.db, TABLE);
     await table.db.send(new UpdateCommand({ TableName: TABLE, Key: keys.layout(), UpdateExpression: 'SET version = :two', ExpressionAttributeValues: { ':two': 2 } }));
     const result = await runMigrations({ tableName: TABLE, db: table.db, log: () => undefined });
     expect(result).toMatchObject({ from: 2, to: 3, done: true, counts: {} });
     const strip = (items: Record<string, any>[]) => items.filter((i) => i.PK !== 'META');
-    expect(strip(await scanAll(table.db))).toEqual(strip(before));
+    expect(strip(await scanAll(table.db, TABLE))).toEqual(strip(before));
   });
 });
 
@@ -166,7 +116,7 @@ describe('npm start on the data of layout 2', () => {
   let db: DynamoDBDocumentClient;
   beforeAll(async () => {
     const dataDir = tempDir('cuoc-thi-upgrade-v3-');
-    const table = await oldReleaseTable(dataDir);
+    const table = await layout2Table(dataDir);
     await table.stop();
     server = await startServer({ seedDemo: false, dataDir });
     api = apiClient(server.baseUrl);
@@ -215,7 +165,7 @@ describe('npm start on the data of layout 2', () => {
       (s) => s.participants === expected[OPEN].stats.participants + 1,
     );
     expect(stats).toMatchObject({ participants: expected[OPEN].stats.participants + 1, attempts: expected[OPEN].stats.attempts + 1 });
-    const counters = (await scanAll(db)).filter((i) => String(i.SK).startsWith('AGG') && String(i.PK).includes(OPEN)).map((i) => `${i.PK}|${i.SK}`);
+    const counters = (await scanAll(db, TABLE)).filter((i) => String(i.SK).startsWith('AGG') && String(i.PK).includes(OPEN)).map((i) => `${i.PK}|${i.SK}`);
     expect(counters).toEqual(expect.arrayContaining([`CONTEST#${OPEN}|AGG#CONTEST#0`, `CONTEST#${OPEN}|AGG#TOTAL`]));
   });
 });

@@ -2,22 +2,21 @@
 // current layout by the migration. The fixture is every item that release's local mode stored after
 // a scripted flow (test/fixtures/layout-v1/record.ts), with what its API answered: after the
 // migration this release's API must answer the same, and the data must keep working.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ListTablesCommand, type AttributeValue, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, type AttributeValue, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexKeys, keys, LEADERBOARD_SHARDS, shardOf } from '../../functions/adapters/dynamodb/keys.ts';
-import { extraJavaOptions, jarDirectory } from '../../functions/local/dynamodb-local.ts';
 import { CURRENT_LAYOUT, readLayout, runMigrations } from '../../functions/migrations/runner.ts';
 import { apiClient } from '../helpers/api.ts';
 import { closeContest, eventually, expectError, expectStatus, startAttempt, withoutRounds as v1 } from '../helpers/contest.ts';
 import { removeTempDirs, tempDir } from '../helpers/local-process.ts';
+import { oldReleaseTable, scanAll, timeless } from '../helpers/old-release.ts';
+import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
 // Runs after every describe's own afterAll (their servers are stopped by then).
 afterAll(removeTempDirs);
-import { ADMIN, freePort, startServer, type LocalServer } from '../helpers/server.ts';
 
 const fixtureDir = join(import.meta.dirname, '..', 'fixtures', 'layout-v1');
 const fixture = JSON.parse(readFileSync(join(fixtureDir, 'items.json'), 'utf8')) as { items: Record<string, AttributeValue>[] };
@@ -28,64 +27,8 @@ const OPEN = 'cchc-2024';
 const TABLE = 'cuoc-thi';
 const oldPeople = fixture.items.filter((i) => i.PK!.S!.startsWith('PERSON#'));
 
-/**
- * The fixture keeps the dates it was recorded with. Two would make this test depend on the day it
- * runs: the open demo contest ends 60 days after recording, and the closed one's personal data is
- * purged after 365. Only those two attributes are moved; everything else is as stored.
- */
-function timeless(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
-  if (item.PK?.S === 'CONTESTS' && item.SK?.S === `CONTEST#${OPEN}`) return { ...item, endsAt: { S: new Date(Date.now() + 7 * 86400_000).toISOString() } };
-  if (item.PK?.S === 'CONTESTS' && item.SK?.S === `CONTEST#${CLOSED}`) return { ...item, retentionDays: { N: '3650' } };
-  return item;
-}
-
-/** DynamoDB Local on a data directory, holding the fixture in a table made as the old release made it (no stream, its open-attempts index). */
-async function oldReleaseTable(dataDir: string) {
-  const port = await freePort();
-  const dir = jarDirectory();
-  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-  const java: ChildProcess = spawn(
-    'java',
-    [...extraJavaOptions(), `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-dbPath', join(dataDir, 'dynamodb')],
-    { cwd: dir, stdio: 'ignore' },
-  );
-  const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'ap-southeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  for (let i = 0; ; i++) {
-    try {
-      await raw.send(new ListTablesCommand({}));
-      break;
-    } catch (e) {
-      if (i > 600) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  await raw.send(new CreateTableCommand(tableInput));
-  const items = fixture.items.map(timeless);
-  for (let i = 0; i < items.length; i += 25) {
-    await raw.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-  }
-  return {
-    db: DynamoDBDocumentClient.from(raw),
-    async stop() {
-      raw.destroy();
-      if (java.exitCode !== null) return;
-      const gone = new Promise((r) => java.once('exit', r));
-      java.kill('SIGTERM');
-      await gone;
-    },
-  };
-}
-
-async function scanAll(db: DynamoDBDocumentClient) {
-  const items: Record<string, any>[] = [];
-  let ExclusiveStartKey: Record<string, any> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
+/** Layout 1's table holding the fixture, as the old release made it (no stream, its open-attempts index). */
+const layout1Table = (dataDir: string) => oldReleaseTable(dataDir, tableInput, timeless(fixture.items, { open: OPEN, closed: CLOSED }));
 
 describe('the layout-1 fixture', () => {
   it('holds what layout 1 looked like: a person per partition, sharded counters, open-attempt index keys, no layout item', () => {
@@ -98,9 +41,9 @@ describe('the layout-1 fixture', () => {
 });
 
 describe('the migration itself', () => {
-  let table: Awaited<ReturnType<typeof oldReleaseTable>>;
+  let table: Awaited<ReturnType<typeof layout1Table>>;
   beforeAll(async () => {
-    table = await oldReleaseTable(tempDir('cuoc-thi-migration-'));
+    table = await layout1Table(tempDir('cuoc-thi-migration-'));
   });
   afterAll(async () => {
     await table?.stop();
@@ -113,7 +56,7 @@ describe('the migration itself', () => {
     const stopped = await readLayout(table.db, TABLE);
     expect(stopped?.version).toBe(1);
     expect(stopped?.checkpoint?.pages).toBeGreaterThan(0);
-    const leftBehind = (await scanAll(table.db)).filter((i) => String(i.PK).startsWith('PERSON#')).length;
+    const leftBehind = (await scanAll(table.db, TABLE)).filter((i) => String(i.PK).startsWith('PERSON#')).length;
     expect(leftBehind).toBeGreaterThan(0);
     expect(leftBehind).toBeLessThan(15);
 
@@ -129,7 +72,7 @@ describe('the migration itself', () => {
   });
 
   it('leaves nothing of layout 1: every person in its contest partition with the ids of its scored attempts', async () => {
-    const items = await scanAll(table.db);
+    const items = await scanAll(table.db, TABLE);
     expect(items.filter((i) => String(i.PK).startsWith('PERSON#'))).toEqual([]);
     expect(items.filter((i) => i.GSI2PK !== undefined || i.GSI2SK !== undefined)).toEqual([]);
     const people = items.filter((i) => i.entity === 'person');
@@ -151,13 +94,13 @@ describe('the migration itself', () => {
   });
 
   it('is idempotent: run again on data already in layout 2 (as a table from before versions would be), it changes nothing', async () => {
-    const before = await scanAll(table.db);
+    const before = await scanAll(table.db, TABLE);
     await table.db.send(new UpdateCommand({ TableName: TABLE, Key: keys.layout(), UpdateExpression: 'SET version = :one', ExpressionAttributeValues: { ':one': 1 } }));
     const logs: string[] = [];
     const result = await runMigrations({ tableName: TABLE, db: table.db, log: (l) => logs.push(l) });
     expect(result).toMatchObject({ from: 1, to: CURRENT_LAYOUT, done: true, counts: {} });
     expect(logs.at(-1)).toContain('nothing to change');
-    const after = await scanAll(table.db);
+    const after = await scanAll(table.db, TABLE);
     const strip = (items: Record<string, any>[]) => items.filter((i) => i.PK !== 'META');
     expect(strip(after)).toEqual(strip(before));
   });
@@ -174,7 +117,7 @@ describe('npm start on the data of the previous release', () => {
   let token: string;
   beforeAll(async () => {
     const dataDir = tempDir('cuoc-thi-upgrade-');
-    const table = await oldReleaseTable(dataDir);
+    const table = await layout1Table(dataDir);
     await table.stop();
     server = await startServer({ seedDemo: false, dataDir });
     api = apiClient(server.baseUrl);
