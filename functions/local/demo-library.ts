@@ -60,7 +60,7 @@ type ContestFields = Omit<ContestRecord, 'id' | 'status' | 'createdAt' | 'update
  * publishes it through the same publish as the console (its snapshot). False when it exists or the
  * library is empty (the next start tries again).
  */
-async function seedDrawingContest(id: string, perAttempt: number, fields: (draw: TopicQuota[]) => ContestFields): Promise<boolean> {
+async function seedDrawingContest(id: string, perAttempt: number, fields: (draw: TopicQuota[], questions: number) => ContestFields): Promise<boolean> {
   const existing = await contestRepository.get(id, true);
   const contests = contestUseCases({ contests: contestRepository, units: unitRepository, newId: () => '', now: () => new Date(), library: libraryRepository });
   if (existing) {
@@ -71,11 +71,13 @@ async function seedDrawingContest(id: string, perAttempt: number, fields: (draw:
   const bankTopics = (await libraryRepository.topics()).filter((t) => t.questions > 0);
   if (bankTopics.length === 0) return false;
   const draw = evenQuotas(bankTopics, perAttempt);
+  // As many as the quotas give (fewer than asked when the library is small).
+  const questionsPerAttempt = draw.reduce((s, q) => s + q.count, 0);
   const at = new Date().toISOString();
   await contestRepository.create({
-    ...fields(draw),
+    ...fields(draw, questionsPerAttempt),
     id,
-    questionsPerAttempt: draw.reduce((s, q) => s + q.count, 0),
+    questionsPerAttempt,
     unitIds: demoUnits.map((u) => u.id),
     villages: demoVillages,
     draw,
@@ -93,12 +95,12 @@ const quotaText = (draw: TopicQuota[]) => draw.map((q) => `${q.topic} (${q.count
 /** A published contest drawing 10 questions an attempt from every topic of the library's bank, open 60 days. */
 export function seedLibraryContest(): Promise<boolean> {
   const start = new Date(Date.now() - 24 * 3600_000);
-  return seedDrawingContest(DEMO_LIBRARY_CONTEST_ID, PER_ATTEMPT, (draw) => ({
+  return seedDrawingContest(DEMO_LIBRARY_CONTEST_ID, PER_ATTEMPT, (draw, questions) => ({
     title: 'Tìm hiểu Kế hoạch tuyên truyền cải cách hành chính năm 2024 (rút từ ngân hàng câu hỏi chung)',
     description:
       'Cuộc thi trực tuyến rút câu hỏi từ ngân hàng câu hỏi dùng chung của xã, theo từng chủ đề của Kế hoạch tuyên truyền cải cách hành chính năm 2024.',
     rules: [
-      `1. Mỗi lượt thi gồm ${draw.reduce((s, q) => s + q.count, 0)} câu hỏi, rút theo chủ đề: ${quotaText(draw)}.`,
+      `1. Mỗi lượt thi gồm ${questions} câu hỏi, rút theo chủ đề: ${quotaText(draw)}.`,
       '2. Mỗi người được thi tối đa 3 lượt; lượt có kết quả cao nhất được tính.',
       '3. Số điện thoại chỉ dùng để liên hệ trao giải, không công khai.',
     ].join('\n'),

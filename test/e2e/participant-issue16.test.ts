@@ -138,7 +138,8 @@ describe('issue 16, participant side', () => {
 
     // To the individual board, landed on, also when the contest itself arrives after both boards
     // (held back here: under load any of the three requests can come last).
-    await page.route(new RegExp(`/api/contests/${contestId}(\\?.*)?$`), async (route) => {
+    const contestUrl = new RegExp(`/api/contests/${contestId}(\\?.*)?$`);
+    await page.route(contestUrl, async (route) => {
       await new Promise((r) => setTimeout(r, 800));
       await route.continue();
     });
@@ -153,6 +154,7 @@ describe('issue 16, participant side', () => {
         return window.scrollY > 0 && top >= 0 && top < window.innerHeight && (top < 40 || atEnd);
       });
     await expect.poll(landed).toBe(true);
+    await page.unroute(contestUrl);
     // Closed an hour before its planned end: the page says when it closed.
     const ends = page.getByTestId('contest-ends');
     expect(await ends.getAttribute('data-closed-early')).toBe('true');

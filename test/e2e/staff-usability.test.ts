@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
-import { launchBrowser, PHONE } from '../helpers/browser.ts';
+import { launchBrowser, PHONE, staffSignIn } from '../helpers/browser.ts';
 import { attemptApi, createOpenContest, expectStatus, startAttempt, type Api, type PublicQuestion } from '../helpers/contest.ts';
 import { ADMIN, type Stack } from '../helpers/server.ts';
 import { sharedServer } from '../helpers/shared-server.ts';
@@ -96,11 +96,7 @@ async function open(options: Parameters<Browser['newContext']>[0] = LAPTOP): Pro
 }
 
 async function signIn(page: Page, who: { email: string; password: string }, path: string): Promise<void> {
-  await page.goto(`${server.baseUrl}/admin`);
-  await page.fill('[name=email]', who.email);
-  await page.fill('[name=password]', who.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('staff-who').waitFor();
+  await staffSignIn(page, server.baseUrl, who);
   await page.goto(`${server.baseUrl}${path}`);
 }
 

@@ -61,6 +61,18 @@ async function take(p: Person, right: number, prediction: number | null = null) 
   return { started: started.body, result: submitted.body };
 }
 
+/** A contest of the two units, 3 questions of 60 s and a prediction, from a minute before `from` for 31 minutes. */
+const contestBody = (title: string, from: number, maxAttempts: number) => ({
+  title,
+  startsAt: iso(from - MIN),
+  endsAt: iso(from + 30 * MIN),
+  questionsPerAttempt: 3,
+  timeLimitSec: 60,
+  maxAttempts,
+  unitIds: [unitA, unitB],
+  prediction: { prompt: 'Bao nhiêu người tham gia tuần này?' },
+});
+
 const publicContest = async () => (await api.get(`/api/contests/${contestId}`)).body;
 const statusOf = async (roundId: string) => ((await publicContest()).rounds as { id: string; status: string }[]).find((r) => r.id === roundId)?.status;
 
@@ -70,16 +82,7 @@ describe('a contest with rounds', () => {
     unitB = await createUnit(api, token, `Hội Phụ nữ ${suffix}`, 20);
     P1.unitId = P3.unitId = unitA;
     P2.unitId = P4.unitId = unitB;
-    const body = {
-      title: 'Cuộc thi theo tuần',
-      startsAt: iso(T - MIN),
-      endsAt: iso(T + 30 * MIN),
-      questionsPerAttempt: 3,
-      timeLimitSec: 60,
-      maxAttempts: 2,
-      unitIds: [unitA, unitB],
-      prediction: { prompt: 'Bao nhiêu người tham gia tuần này?' },
-    };
+    const body = contestBody('Cuộc thi theo tuần', T, 2);
     const overlapping = await api.post('/api/admin/contests', { ...body, rounds: [ROUNDS[1], ROUNDS[0]] }, token);
     expectError(overlapping, 400, 'VALIDATION_FAILED');
     expect(overlapping.body.error.details.map((d: { field: string }) => d.field)).toContain('rounds.1.startsAt');
@@ -308,14 +311,7 @@ describe('closing a contest during a round', () => {
     const created = await api.post(
       '/api/admin/contests',
       {
-        title: 'Cuộc thi đóng giữa tuần',
-        startsAt: iso(now - MIN),
-        endsAt: iso(now + 30 * MIN),
-        questionsPerAttempt: 3,
-        timeLimitSec: 60,
-        maxAttempts: 1,
-        unitIds: [unitA, unitB],
-        prediction: { prompt: 'Bao nhiêu người tham gia tuần này?' },
+        ...contestBody('Cuộc thi đóng giữa tuần', now, 1),
         rounds: [
           { name: 'Tuần 1', startsAt: iso(now - MIN), endsAt: iso(now + 10 * MIN) },
           { name: 'Tuần 2', startsAt: iso(now + 11 * MIN), endsAt: iso(now + 20 * MIN) },
