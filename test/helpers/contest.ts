@@ -229,4 +229,22 @@ export async function exportFile(api: Api, contestId: string, token: string, bod
 }
 
 /** A body without the additive fields of contract v2's rounds (docs/rounds.md): what a release before them answered. */
+/**
+ * Every page of a contest's results (contract v2: `limit` up to 500, then `cursor` = the page's
+ * `next`), in order. Stops at the first answer that is not a 200 and returns it as `failed`:
+ * the crash rounds report it as a problem, the other tests expect it undefined.
+ */
+export async function resultPages(api: Api, contestId: string, token: string, limit = 500): Promise<{ pages: any[]; items: any[]; failed?: ApiResponse }> {
+  const pages: any[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await api.get(`/api/admin/contests/${contestId}/results?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, token);
+    if (res.status !== 200) return { pages, items: pages.flatMap((p) => p.items), failed: res };
+    pages.push(res.body);
+    cursor = res.body.next;
+    if (pages.length > 10_000) throw new Error(`results of ${contestId} never end`);
+  } while (cursor);
+  return { pages, items: pages.flatMap((p) => p.items) };
+}
+
 export const withoutRounds = ({ roundId: _r, byRound: _b, ...rest }: Record<string, unknown>) => rest;

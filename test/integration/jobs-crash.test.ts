@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPeople, type SeedSpec } from '../../bench/lib/seed.ts';
 import { apiClient } from '../helpers/api.ts';
-import { createOpenContest, createUnit, expectStatus, sleep, waitJob } from '../helpers/contest.ts';
+import { createOpenContest, createUnit, expectStatus, resultPages, sleep, waitJob } from '../helpers/contest.ts';
 import { seededRng } from '../../functions/domain/random.ts';
 import { ADMIN, startServer, type LocalServer } from '../helpers/server.ts';
 
@@ -30,15 +30,9 @@ async function restart() {
 
 /** Every row of the final ranking, through the paged results. */
 async function ranking(contestId: string) {
-  const items: any[] = [];
-  let cursor: string | undefined;
-  do {
-    const res = await api().get(`/api/admin/contests/${contestId}/results?limit=500${cursor ? `&cursor=${cursor}` : ''}`, token);
-    expectStatus(res, 200);
-    expect(res.body.final).toBe(true);
-    items.push(...res.body.items);
-    cursor = res.body.next;
-  } while (cursor);
+  const { pages, items, failed } = await resultPages(api(), contestId, token);
+  expect(failed && `${failed.status} ${failed.text}`).toBeUndefined();
+  expect(pages.map((p) => p.final)).toEqual(pages.map(() => true));
   return items;
 }
 

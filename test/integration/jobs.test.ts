@@ -12,6 +12,7 @@ import {
   expectError,
   expectStatus,
   exportFile,
+  resultPages,
   startAttempt,
   waitJob,
   type AnswerKey,
@@ -33,17 +34,10 @@ const phoneOf = (i: number) => `0912${String(700_000 + i).padStart(6, '0')}`;
 
 /** Every row of the results, following `next`. */
 async function allResults(id: string, limit: number, token = tokens.admin) {
-  const items: any[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 100; i++) {
-    const res = await api.get(`/api/admin/contests/${id}/results?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, token);
-    expectStatus(res, 200);
-    expect(res.body.items.length).toBeLessThanOrEqual(limit);
-    items.push(...res.body.items);
-    cursor = res.body.next;
-    if (!cursor) return { items, final: res.body.final, participants: res.body.participants };
-  }
-  throw new Error('results never ended');
+  const { pages, items, failed } = await resultPages(api, id, token, limit);
+  expect(failed && `${failed.status} ${failed.text}`).toBeUndefined();
+  for (const page of pages) expect(page.items.length).toBeLessThanOrEqual(limit);
+  return { items, final: pages.at(-1).final, participants: pages.at(-1).participants };
 }
 
 beforeAll(async () => {
