@@ -44,6 +44,8 @@ export interface JobDeps {
   now: () => Date;
   /** Pause between steps (local mode's JOB_STEP_PAUSE_MS, so tests can kill a process mid-job). */
   pauseMs?: number;
+  /** The kinds whose steps pause (JOB_STEP_PAUSE_KINDS); every kind when omitted. */
+  pauseKinds?: readonly string[];
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -188,7 +190,7 @@ export function jobUseCases(deps: JobDeps) {
         if (!(await save(next))) continue;
         if (ended(next)) return { ...next, version: next.version + 1 };
         if (options.shouldYield?.()) return { ...next, version: next.version + 1 };
-        if (deps.pauseMs) await sleep(deps.pauseMs);
+        if (deps.pauseMs && (!deps.pauseKinds || deps.pauseKinds.includes(job.kind))) await sleep(deps.pauseMs);
       }
     },
   };

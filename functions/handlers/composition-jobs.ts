@@ -51,7 +51,15 @@ const kinds: Record<string, JobKind> = {
   [RERANK_KIND]: rerankJobKind({ contests: contestRepository, standings: standingsStore, jobs: jobStore, people: personDataStore, now, rowsPerPage: FINAL_PAGE_ROWS }),
 };
 
-export const jobCases = jobUseCases({ jobs: jobStore, queue: jobQueue, kinds, newId, now, pauseMs: number(process.env.JOB_STEP_PAUSE_MS) });
+export const jobCases = jobUseCases({
+  jobs: jobStore,
+  queue: jobQueue,
+  kinds,
+  newId,
+  now,
+  pauseMs: number(process.env.JOB_STEP_PAUSE_MS),
+  pauseKinds: process.env.JOB_STEP_PAUSE_KINDS?.split(',').filter(Boolean),
+});
 
 export const closeContest = (contestId: string, owner: string) =>
   startClose({ contests: contestRepository, contestCases, attempts: attemptCases, jobs: jobCases, newId, now }, contestId, owner);

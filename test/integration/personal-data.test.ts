@@ -69,8 +69,9 @@ async function everything(contestId: string) {
 }
 
 beforeAll(async () => {
-  // Steps paused, so the re-rank job an erasure starts is observably pending for a while.
-  server = await startServer({ seedDemo: false, env: { JOB_STEP_PAUSE_MS: '150' } });
+  // The re-rank job's steps paused, so the one an erasure starts is observably pending for a while
+  // (and only its: the closes and exports of this file do not wait).
+  server = await startServer({ seedDemo: false, env: { JOB_STEP_PAUSE_MS: '150', JOB_STEP_PAUSE_KINDS: 'rerank' } });
   api = apiClient(server.baseUrl);
   tokens = await staffTokens(api);
   u1 = await createUnit(api, tokens.admin, 'Hội Nông dân', 10);

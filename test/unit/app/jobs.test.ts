@@ -158,6 +158,36 @@ describe('the runner', () => {
     expect(await sys.jobs.active()).toEqual([]);
   });
 
+  it('pauses between the steps of the kinds in pauseKinds only, or of every kind without it', async () => {
+    const twoSteps = kind(async (job) => ((job.state as { n?: number }).n ? { state: { n: 2 }, done: 2, result: { ok: true } } : { state: { n: 1 }, done: 1 }));
+    const pausesOf = async (pauseKinds?: string[]) => {
+      const sys = system();
+      const pauses: [string, number][] = [];
+      let running = '';
+      const jobs = jobUseCases({
+        jobs: sys.jobs,
+        queue: { enqueue: async () => {} },
+        kinds: { rerank: twoSteps, close: twoSteps },
+        newId: (() => {
+          let n = 0;
+          return () => `j${++n}`;
+        })(),
+        now: sys.clock.now,
+        pauseMs: 150,
+        pauseKinds,
+        sleep: async (ms) => void pauses.push([running, ms]),
+      });
+      for (const k of ['rerank', 'close']) {
+        running = k;
+        const job = await jobs.start(k, 'c1', 'staff-1');
+        expect(await jobs.run(job.id)).toMatchObject({ status: 'succeeded' });
+      }
+      return pauses;
+    };
+    expect(await pausesOf(['rerank'])).toEqual([['rerank', 150]]);
+    expect(await pausesOf()).toEqual([['rerank', 150], ['close', 150]]);
+  });
+
   it('starting twice under one id is one job; its owner and admins read it, other staff get 403, unknown ids 404', async () => {
     const sys = system();
     const queued: string[] = [];
