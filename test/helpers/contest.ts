@@ -228,7 +228,6 @@ export async function exportFile(api: Api, contestId: string, token: string, bod
   return { job, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
-/** A body without the additive fields of contract v2's rounds (docs/rounds.md): what a release before them answered. */
 /**
  * Every page of a contest's results (contract v2: `limit` up to 500, then `cursor` = the page's
  * `next`), in order. Stops at the first answer that is not a 200 and returns it as `failed`:
@@ -247,4 +246,5 @@ export async function resultPages(api: Api, contestId: string, token: string, li
   return { pages, items: pages.flatMap((p) => p.items) };
 }
 
+/** A body without the additive fields of contract v2's rounds (docs/rounds.md): what a release before them answered. */
 export const withoutRounds = ({ roundId: _r, byRound: _b, ...rest }: Record<string, unknown>) => rest;
