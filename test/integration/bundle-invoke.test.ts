@@ -47,10 +47,17 @@ function event(method: string, path: string, routePath: string, extra: Record<st
   };
 }
 
+/** Each group's bundle, built once for this file (the first invocation of the group builds it). */
+const bundles = new Map<string, Promise<string>>();
+const bundleOf = (group: string) => {
+  if (!bundles.has(group)) bundles.set(group, buildFunctionBundle(group as never, join(outdir, group)).then((b) => b.outfile));
+  return bundles.get(group)!;
+};
+
 /** Imports the bundle in a new Node process, answers one event, prints the result and the time it took. */
 async function invoke(group: string, ev: unknown, env: Record<string, string> = {}) {
   const dir = join(outdir, group);
-  const { outfile } = await buildFunctionBundle(group as never, dir);
+  const outfile = await bundleOf(group);
   const eventFile = join(dir, 'event.json');
   writeFileSync(eventFile, JSON.stringify(ev));
   const script = `
