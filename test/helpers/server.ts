@@ -89,13 +89,27 @@ export async function moveServerClock(stack: Stack, ms: number, probeContestId =
   writeFileSync(stack.clockFile, String(offset));
   process.kill(stack.pid, 'SIGUSR2');
   for (let i = 0; ; i++) {
-    const res = await fetch(`${stack.baseUrl}/api/contests/${probeContestId}`);
-    const body = (await res.json()) as { serverNow?: string };
-    if (!body.serverNow) throw new Error(`moveServerClock: no serverNow from contest ${probeContestId}: ${JSON.stringify(body)}`);
-    if (Math.abs(Date.parse(body.serverNow) - Date.now() - offset) < 1_000) return;
+    if (Math.abs((await serverNow(stack, probeContestId)) - Date.now() - offset) < 1_000) return;
     if (i === 50) throw new Error(`moveServerClock: the server did not take the offset ${offset} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** What the stack reads as now (ms), as a published contest's `serverNow` tells it (the demo one by default). */
+export async function serverNow(stack: Pick<Stack, 'baseUrl'>, probeContestId = 'cchc-2024'): Promise<number> {
+  const body = (await (await fetch(`${stack.baseUrl}/api/contests/${probeContestId}`)).json()) as { serverNow?: string };
+  if (!body.serverNow) throw new Error(`no serverNow from contest ${probeContestId}: ${JSON.stringify(body)}`);
+  return Date.parse(body.serverNow);
+}
+
+/**
+ * Fixed windows (the per-address limits) are calendar minutes of the server's clock. With fewer than
+ * `needSec` seconds left in the current one, moves the clock on to the next minute (no wait), so
+ * what follows cannot straddle two.
+ */
+export async function earlyInAMinute(stack: Stack, needSec: number, probeContestId = 'cchc-2024'): Promise<void> {
+  const left = 60 - ((await serverNow(stack, probeContestId)) / 1000) % 60;
+  if (left < needSec) await moveServerClock(stack, Math.ceil(left * 1000) + 200, probeContestId);
 }
 
 export function freePort(): Promise<number> {

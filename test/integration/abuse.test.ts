@@ -9,21 +9,11 @@ import { solveStartProof, verifyStartProof } from '../../functions/adapters/http
 import { DEFAULT_START_RATE_PER_MINUTE } from '../../functions/domain/rate-limit.ts';
 import { apiClient, type ApiResponse } from '../helpers/api.ts';
 import { expectError, mapLimit } from '../helpers/contest.ts';
-import { ADMIN, moveServerClock, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, earlyInAMinute, moveServerClock, serverNow, startServer, type LocalServer } from '../helpers/server.ts';
 
 const DEMO = 'cchc-2024';
 const person = (i: number) => ({ fullName: `Người thử ${i}`, phone: `0977${String(i).padStart(6, '0')}`, unitId: 'hoi-nong-dan', consent: true });
 const nowSec = () => Math.floor(Date.now() / 1000);
-
-/**
- * Fixed windows are calendar minutes of the server's clock: start a burst early in one, so it
- * cannot straddle two. Late in a minute, the server's clock moves on to the next one (no wait).
- */
-async function earlyInAMinute(server: LocalServer, needSec = 20) {
-  const res = await apiClient(server.baseUrl).get(`/api/contests/${DEMO}`);
-  const left = 60 - (Date.parse(res.body.serverNow) / 1000) % 60;
-  if (left < needSec) await moveServerClock(server, Math.ceil(left * 1000) + 200);
-}
 
 function expectRateLimited(res: ApiResponse) {
   expectError(res, 429, 'RATE_LIMITED');
@@ -67,19 +57,18 @@ describe('default start limit, with START_POW_BITS=10', () => {
     // One window of the server's clock, however long the burst takes on a loaded machine: between
     // chunks, the clock is moved back before it leaves the minute (its timers keep real time).
     await earlyInAMinute(server, 55);
-    const serverNow = async () => Date.parse((await api.get(`/api/contests/${DEMO}`)).body.serverNow);
-    const window = Math.floor((await serverNow()) / 60_000);
+    const window = Math.floor((await serverNow(server)) / 60_000);
     const phones = Array.from({ length: 1_000 }, (_, i) => person(10_000 + i));
     // The proofs first (1,000 × ~1,000 hashes, about a second), so the burst is the starts alone.
     const proofs = phones.map((p) => solveStartProof(DEMO, p.phone, 10, nowSec()));
     const results: ApiResponse[] = [];
     for (let chunk = 0; chunk < phones.length; chunk += 100) {
-      const intoWindow = (await serverNow()) - window * 60_000;
+      const intoWindow = (await serverNow(server)) - window * 60_000;
       if (intoWindow > 40_000) await moveServerClock(server, 5_000 - intoWindow);
       results.push(...(await mapLimit(phones.slice(chunk, chunk + 100), 32, (p, i) => start(p, proofs[chunk + i]))));
     }
     expect(results.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text}`)).toEqual([]);
-    expect(Math.floor((await serverNow()) / 60_000)).toBe(window);
+    expect(Math.floor((await serverNow(server)) / 60_000)).toBe(window);
     // All counted in one window of one address, under DEFAULT_START_RATE_PER_MINUTE.
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: server.ready.dynamoEndpoint, region: 'ap-southeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
     const counters = await db.send(new ScanCommand({ TableName: 'cuoc-thi', FilterExpression: 'begins_with(PK, :rate) AND SK = :w', ExpressionAttributeValues: { ':rate': 'RATE#start#', ':w': `W#${window}` } }));
@@ -140,7 +129,7 @@ describe('low limits: START_RATE_PER_MINUTE=5, LOGIN_FAILURES_PER_MINUTE=3, behi
   const viaEdge = (address: string, header = 'x-viewer-address') => ({ 'x-origin-verify': SECRET, [header]: address });
 
   it('answers the 6th start of a minute from one address with 429, Retry-After and the envelope', async () => {
-    await earlyInAMinute(server);
+    await earlyInAMinute(server, 20);
     for (let i = 0; i < 5; i++) expect((await start(i)).status).toBe(201);
     expectRateLimited(await start(5));
     expectRateLimited(await start(5));
@@ -169,7 +158,7 @@ describe('low limits: START_RATE_PER_MINUTE=5, LOGIN_FAILURES_PER_MINUTE=3, behi
   });
 
   it('slows password guessing: the 4th wrong password of a minute is refused, right ones are not counted', async () => {
-    await earlyInAMinute(server);
+    await earlyInAMinute(server, 20);
     const login = (password: string, headers: Record<string, string> = {}) =>
       api.call('POST', '/api/auth/login', { body: { email: ADMIN.email, password }, headers });
     for (let i = 0; i < 5; i++) expect((await login(ADMIN.password)).status).toBe(200);

@@ -4,6 +4,7 @@
 // own retention run at start.
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RERANK_KIND } from '../../functions/app/rerank-job.ts';
 import { maskPhone } from '../../functions/domain/phone.ts';
 import { scheduledEvent } from '../../functions/local/schedule.ts';
 import { apiClient } from '../helpers/api.ts';
@@ -71,7 +72,7 @@ async function everything(contestId: string) {
 beforeAll(async () => {
   // The re-rank job's steps paused, so the one an erasure starts is observably pending for a while
   // (and only its: the closes and exports of this file do not wait).
-  server = await startServer({ seedDemo: false, env: { JOB_STEP_PAUSE_MS: '150', JOB_STEP_PAUSE_KINDS: 'rerank' } });
+  server = await startServer({ seedDemo: false, env: { JOB_STEP_PAUSE_MS: '150', JOB_STEP_PAUSE_KINDS: RERANK_KIND } });
   api = apiClient(server.baseUrl);
   tokens = await staffTokens(api);
   u1 = await createUnit(api, tokens.admin, 'Hội Nông dân', 10);

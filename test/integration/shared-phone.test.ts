@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api.ts';
 import { closeContest, attemptApi, createOpenContest, createUnit, expectError, expectStatus, startAttempt, type Api } from '../helpers/contest.ts';
-import { ADMIN, moveServerClock, startServer, type LocalServer } from '../helpers/server.ts';
+import { ADMIN, earlyInAMinute, startServer, type LocalServer } from '../helpers/server.ts';
 
 const SECRET = 'shared-phone-test-secret';
 /** Requests as CloudFront would forward them for one viewer: counted under that address. */
@@ -83,10 +83,8 @@ describe('a phone registered under another name', () => {
     const { id } = await createOpenContest(api, token, { unitIds: [unitId], bank: 6, questionsPerAttempt: 3, maxAttempts: 3 });
     const phones = Array.from({ length: 5 }, phone);
     for (const p of phones) expectStatus(await startAttempt(api, id, { fullName: 'Người thật', phone: p, unitId }), 201);
-    // Windows are calendar minutes of the server's clock: late in one, it moves on to the next (no
-    // wait), so the probes cannot straddle two.
-    const left = 60 - ((Date.parse((await api.get(`/api/contests/${id}`)).body.serverNow) / 1000) % 60);
-    if (left < 10) await moveServerClock(server, Math.ceil(left * 1000) + 200, id);
+    // The probes within one calendar minute of the server's clock.
+    await earlyInAMinute(server, 10, id);
     const probe = (p: string, address: string) =>
       api.call('POST', `/api/contests/${id}/attempts`, { body: { fullName: 'Kẻ dò tìm', phone: p, unitId, consent: true }, headers: viewer(address) });
     for (const p of phones.slice(0, 3)) expectError(await probe(p, '203.0.113.7'), 409, 'PHONE_NAME_MISMATCH');
